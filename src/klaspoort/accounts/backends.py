@@ -1,0 +1,35 @@
+"""Authentication backend: email + password, for one kind of account at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+from django.http import HttpRequest
+
+from klaspoort.accounts.models import Account, normalise_email
+
+
+class AccountBackend(BaseBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        email: str | None = None,
+        password: str | None = None,
+        kind: str = Account.Kind.STAFF,
+        **kwargs: Any,
+    ) -> Account | None:
+        if not email or password is None:
+            return None
+        account = Account.objects.filter(email=normalise_email(email), kind=kind).first()
+        if account is None:
+            # Spend the same time as a real check so timing does not reveal which addresses exist.
+            Account().set_password(password)
+            return None
+        if account.check_password(password) and account.is_active:
+            return account
+        return None
+
+    def get_user(self, user_id: Any) -> Account | None:
+        account = Account.objects.filter(pk=user_id).first()
+        return account if account is not None and account.is_active else None

@@ -1,0 +1,68 @@
+"""Login accounts. Staff and parents log in with email + password; operators run the platform.
+
+Pupils have no account: they log in with their school's shortcut, picture and PIN/picture password.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class AccountManager(BaseUserManager["Account"]):
+    def create_user(
+        self, email: str, password: str | None = None, *, kind: str = "staff", **fields: Any
+    ) -> Account:
+        account = self.model(email=normalise_email(email), kind=kind, **fields)
+        if password:
+            account.set_password(password)
+        else:
+            account.set_unusable_password()
+        account.save(using=self._db)
+        return account
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> Account:
+        fields.setdefault("is_active", True)
+        fields["is_superuser"] = True
+        return self.create_user(email, password, kind=Account.Kind.OPERATOR, **fields)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class Account(AbstractBaseUser, PermissionsMixin):
+    """A login: kind staff, parent (home login) or operator. Unique per (kind, email)."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", "staff"
+        PARENT = "parent", "parent"
+        OPERATOR = "operator", "operator"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    email = models.EmailField(max_length=254)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[AccountManager] = AccountManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), "kind", name="unique_account_email_per_kind")]
+
+    @property
+    def is_staff(self) -> bool:
+        """Django admin access: operators only."""
+        return self.kind == self.Kind.OPERATOR and self.is_active
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.email}"

@@ -1,0 +1,33 @@
+"""`make demo`: migrate, register a demo school, import a generated roster, serve on 127.0.0.1:8000."""
+
+from __future__ import annotations
+
+import os
+
+DEMO_SCHOOL = "99DM00"
+DEMO_NAME = "Demoschool De Klaproos"
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
+    os.environ.setdefault("KLASPOORT_DEV", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from klaspoort.registry.actions import do_register_school, find_school
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    if find_school(DEMO_SCHOOL) is None:
+        do_register_school(DEMO_SCHOOL, name=DEMO_NAME, board_number="99001", board_name="Stichting Demo")
+    from klaspoort import demo_data
+
+    demo_data.load(DEMO_SCHOOL)
+    print("\nklaspoort demo: http://127.0.0.1:8000/\n", flush=True)
+    call_command("runserver", "127.0.0.1:8000", use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""School years, groups, pupils, staff and their memberships.
+
+Store only what the platform needs: names, year groups, groups, LAS keys and ECK iDs. Never BSN or
+education numbers, ethnicity, countries, weights, postcodes or birth dates.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from klaspoort.registry.models import SchoolLocation
+
+YEAR_GROUP_CODES = ("B", "D", "0", "1", "2", "3", "4", "5", "6", "7", "8",
+                    "11", "12", "13", "14", "15", "16", "S", "V", "C", "N", "H")  # fmt: skip
+
+
+class SchoolYear(models.Model):
+    """A school year (schooljaar), e.g. 2026-2027, starting 1 August of `start_year`."""
+
+    start_year = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["start_year"]
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}-{self.start_year + 1}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PersonName(models.Model):
+    """Name fields shared by pupils and staff: roepnaam, voorvoegsel, achternaam."""
+
+    first_name = models.CharField(max_length=200, blank=True)
+    infix = models.CharField(max_length=10, blank=True)
+    surname = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.infix, self.surname) if part)
+
+
+class Group(models.Model):
+    """A group: home group (stamgroep, with a year group) or composite group (samengestelde groep)."""
+
+    class Kind(models.TextChoices):
+        HOME = "home", "home group"
+        COMPOSITE = "composite", "composite group"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="groups")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="groups")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    las_key = models.CharField(max_length=256)
+    name = models.CharField(max_length=64)
+    year_group = models.CharField(max_length=2, blank=True, help_text="home groups only")
+    description = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year", "las_key"], name="unique_group_key"),
+        ]
+        indexes = [models.Index(fields=["school", "school_year", "active"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pupil(PersonName):
+    """A pupil (leerling) of one school. `uuid` is stable across re-imports and group moves."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="pupils")
+    las_key = models.CharField(max_length=256)
+    eck_id = models.CharField(max_length=300, blank=True)
+    year_group = models.CharField(max_length=2, blank=True)
+    groups: models.ManyToManyField[Group, PupilMembership] = models.ManyToManyField(
+        Group, through="PupilMembership", related_name="pupils"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "las_key"], name="unique_pupil_key")]
+        indexes = [models.Index(fields=["school", "active"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class PupilMembership(models.Model):
+    """A pupil in a group (home group or composite group)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="pupil_memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "group"], name="unique_pupil_membership")]
+
+
+class StaffMember(PersonName):
+    """A person who works at one or more schools (leerkracht, medewerker). Email is the login name."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(max_length=254, unique=True, help_text="stored lower-case")
+    eck_id = models.CharField(max_length=300, blank=True)
+    account = models.OneToOneField(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_member"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+
+class StaffRole(models.TextChoices):
+    """Platform roles, per school. Not taken from the LAS except `teacher` (B6)."""
+
+    TEACHER = "teacher", "leerkracht"
+    ICT_COORDINATOR = "ict_coordinator", "ICT-coördinator"
+    INTERNAL_COUNSELLOR = "internal_counsellor", "intern begeleider"
+    REMEDIAL_TEACHER = "remedial_teacher", "remedial teacher"
+    INTERN = "intern", "stagiair(e)"
+    SUBSTITUTE = "substitute", "invalkracht"
+
+
+class StaffPlacement(models.Model):
+    """A staff member at one school (aanstelling): LAS key, LAS roles, platform roles, state."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "import"
+        MANUAL = "manual", "manual"
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="placements")
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="staff_placements")
+    las_key = models.CharField(max_length=256, null=True, blank=True)
+    las_roles = models.JSONField(default=list, blank=True, help_text="EDEXML role codes from the file")
+    roles = models.JSONField(default=list, blank=True, help_text="platform roles (StaffRole values)")
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.IMPORT)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "staff"], name="unique_staff_placement"),
+            models.UniqueConstraint(fields=["school", "las_key"], name="unique_staff_key"),
+        ]
+        indexes = [models.Index(fields=["school", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff} @ {self.school.code}"
+
+
+class StaffMembership(models.Model):
+    """A staff member linked to a group, with the EDEXML roles given for that group."""
+
+    placement = models.ForeignKey(StaffPlacement, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="staff_memberships")
+    las_roles = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["placement", "group"], name="unique_staff_membership")]
