@@ -12,9 +12,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 SESSION_KEY = "kp_principal"
+
+# Sent by `end_principal` (every logout path) with `request` and `principal`.
+principal_ended = Signal()
 
 PrincipalKind = Literal["staff", "pupil"]
 Context = Literal["school", "home"]
@@ -91,3 +95,12 @@ def current_principal(request: HttpRequest) -> Principal | None:
 
 def clear_principal(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
+
+
+def end_principal(request: HttpRequest) -> Principal | None:
+    """Sign the acting person out of this session; tells listeners (e.g. back-channel logout) first."""
+    principal = current_principal(request)
+    if principal is not None:
+        principal_ended.send(sender=Principal, request=request, principal=principal)
+    clear_principal(request)
+    return principal

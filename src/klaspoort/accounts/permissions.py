@@ -1,0 +1,74 @@
+"""Who may do what, per school. The one place permission rules live.
+
+Platform roles per school are `StaffPlacement.roles` (StaffRole values). A placement must be active.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from klaspoort.accounts.principal import Principal
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.models import Group, StaffMember, StaffPlacement, StaffRole
+
+COORDINATOR_ROLES = frozenset({StaffRole.ICT_COORDINATOR})
+# Roles that see every group of their school (pupil care works across groups).
+SCHOOL_WIDE_ROLES = frozenset(
+    {StaffRole.ICT_COORDINATOR, StaffRole.INTERNAL_COUNSELLOR, StaffRole.REMEDIAL_TEACHER}
+)
+
+
+def active_placement(staff_uuid: uuid.UUID, school_ref: uuid.UUID) -> StaffPlacement | None:
+    return (
+        StaffPlacement.objects.filter(
+            staff__uuid=staff_uuid, school__instelling_ref=school_ref, school__active=True, active=True
+        )
+        .select_related("staff", "school")
+        .first()
+    )
+
+
+def roles_of(placement: StaffPlacement | None) -> frozenset[str]:
+    if placement is None or not placement.active:
+        return frozenset()
+    return frozenset(placement.roles)
+
+
+def is_coordinator(placement: StaffPlacement | None) -> bool:
+    return bool(roles_of(placement) & COORDINATOR_ROLES)
+
+
+def sees_whole_school(placement: StaffPlacement | None) -> bool:
+    return bool(roles_of(placement) & SCHOOL_WIDE_ROLES)
+
+
+def staff_placement_for(principal: Principal | None) -> StaffPlacement | None:
+    if principal is None or principal.kind != "staff":
+        return None
+    return active_placement(principal.person, principal.school)
+
+
+def visible_groups(placement: StaffPlacement | None) -> QuerySet[Group]:
+    """Groups a staff member may open: their own groups; school-wide roles see every group."""
+    if placement is None or not placement.active:
+        return Group.objects.none()
+    groups = Group.objects.filter(school_id=placement.school_id, active=True)
+    if sees_whole_school(placement):
+        return groups
+    return groups.filter(staff_memberships__placement=placement).distinct()
+
+
+def can_view_group(placement: StaffPlacement | None, group: Group) -> bool:
+    return visible_groups(placement).filter(pk=group.pk).exists()
+
+
+def can_manage_staff(placement: StaffPlacement | None, school: SchoolLocation) -> bool:
+    """Adding coordinators and support staff, granting roles (A5, B6)."""
+    return placement is not None and placement.school_id == school.pk and is_coordinator(placement)
+
+
+def schools_of(staff: StaffMember) -> QuerySet[StaffPlacement]:
+    """Active placements at active schools: a multi-school teacher picks one after login."""
+    return staff.placements.filter(active=True, school__active=True).select_related("school")
