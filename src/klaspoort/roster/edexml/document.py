@@ -20,6 +20,15 @@ class Problem:
     def as_dict(self) -> dict[str, int | str]:
         return {"line": self.line, "message": self.message}
 
+    def __str__(self) -> str:
+        """`Regel 12: leerling 'L3' verwijst ...` (the message alone when it concerns the whole file)."""
+        if self.line <= 0:
+            return self.message
+        text = self.message
+        if len(text) > 1 and text[0].isupper() and text[1].islower():
+            text = text[0].lower() + text[1:]
+        return f"Regel {self.line}: {text}"
+
 
 @dataclass(frozen=True)
 class EdexGroup:

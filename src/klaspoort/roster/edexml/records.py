@@ -1,0 +1,387 @@
+"""Read one EDEXML object (school, vestiging, group, pupil, staff member) from its element.
+
+Only what the platform needs is taken; everything else (BSN, birth date, ethnicity, countries,
+weights, postcodes, usernames, photos) is accepted as a known element and never read.
+References to other objects are returned with their line numbers; the reader checks them once the
+whole file is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from klaspoort.core.codes import SCHOOL_YEAR_RE
+from klaspoort.roster.edexml import codes
+from klaspoort.roster.edexml.document import EdexGroup, EdexPupil, EdexSchool, EdexStaff, EdexStaffGroup
+from klaspoort.roster.edexml.report import Report
+from klaspoort.roster.edexml.safe_xml import Element
+from klaspoort.roster.edexml.shapes import (
+    COMPOSITE_GROUP,
+    GROUP,
+    PUPIL,
+    SCHOOL,
+    STAFF,
+    STAFF_GROUP_LINK,
+    VESTIGING,
+    children,
+    first,
+    local_name,
+    text,
+)
+
+_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+YEAR_GROUP_HELP = "Geldig zijn B, D, 0 t/m 8, 11 t/m 16, S, V, C, N en H."
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another object by key, with the line where it is made."""
+
+    key: str
+    line: int
+
+
+@dataclass
+class RawSchool:
+    school: EdexSchool
+    declared_version: str
+    created: dt.date | None
+    line: int
+
+
+@dataclass
+class RawPupil:
+    pupil: EdexPupil
+    group: Ref | None = None
+    composites: list[Ref] = field(default_factory=list)
+    vestiging: Ref | None = None
+    leave_date: dt.date | None = None
+
+
+@dataclass
+class RawStaff:
+    staff: EdexStaff
+    links: list[tuple[str, Ref]] = field(default_factory=list)  # ("groep"|"samengestelde_groep", ref)
+
+
+def sentence(owner: str) -> str:
+    return owner[:1].upper() + owner[1:]
+
+
+def owner_of(label: str, key: str) -> str:
+    return f"{label} '{key}'" if key else f"{label} zonder key"
+
+
+def read_key(element: Element, label: str, report: Report) -> str:
+    """The trimmed `key` attribute; "" (after an error) when it is missing, empty or too long."""
+    raw = element.get("key")
+    if raw is None:
+        report.error(element.sourceline, f"Een {label} heeft geen 'key'-attribuut; dat is verplicht.")
+        return ""
+    key = raw.strip()
+    if not key:
+        report.error(element.sourceline, f"Een {label} heeft een lege key.")
+        return ""
+    return "" if too_long(element, key, f"De key van een {label}", codes.KEY_MAX, report) else key
+
+
+def read_reference(element: Element, owner: str, report: Report) -> Ref | None:
+    key = (element.get("key") or "").strip()
+    if not key:
+        report.error(
+            element.sourceline, f"{sentence(owner)} verwijst naar een {local_name(element)} zonder key."
+        )
+        return None
+    return Ref(key, element.sourceline or 0)
+
+
+def read_eck_id(element: Element, owner: str, report: Report) -> str:
+    value = (element.get("eckid") or "").strip()
+    return "" if too_long(element, value, f"Het ECK iD van {owner}", codes.KEY_MAX, report) else value
+
+
+def too_long(element: Element | None, value: str, subject: str, limit: int, report: Report) -> bool:
+    """Report `subject` (e.g. "De achternaam van leerling 'L1'") when `value` is over `limit`."""
+    if len(value) <= limit:
+        return False
+    report.error(
+        element.sourceline if element is not None else 0,
+        f"{subject} is {len(value)} tekens lang; het maximum is {limit}.",
+    )
+    return True
+
+
+def _spaced_name(element: Element | None, what: str, owner: str, limit: int, report: Report) -> str:
+    """Surname or infix. Leading, trailing and double spaces are against the rules; LAS exports have
+    them now and then, so they are put right with a warning instead of refusing the whole school."""
+    if element is None:
+        return ""
+    raw = element.text or ""
+    value = " ".join(raw.split())
+    if value != raw:
+        report.warn(element.sourceline, f"Overbodige spaties in de {what} van {owner} zijn weggehaald.")
+    too_long(element, value, f"De {what} van {owner}", limit, report)
+    return value
+
+
+def read_names(
+    found: dict[str, list[Element]], element: Element, owner: str, report: Report
+) -> tuple[str, str, str]:
+    """(first name, infix, surname). The first name is `roepnaam`, else the first of `voornamen`."""
+    surname_el = first(found, "achternaam")
+    surname = _spaced_name(surname_el, "achternaam", owner, codes.SURNAME_MAX, report)
+    infix_el = first(found, "voorvoegsel")
+    infix = _spaced_name(infix_el, "voorvoegsel", owner, codes.INFIX_MAX, report)
+    call_el = first(found, "roepnaam")
+    call_name = " ".join(text(call_el).split())
+    too_long(call_el, call_name, f"De roepnaam van {owner}", codes.CALL_NAME_MAX, report)
+    names_el = first(found, "voornamen")
+    given = text(names_el)
+    too_long(names_el, given, f"De voornamen van {owner}", codes.FIRST_NAMES_MAX, report)
+    first_name = call_name or (given.split()[0] if given else "")
+    if not surname and not call_name:
+        report.error(
+            element.sourceline, f"{sentence(owner)} heeft geen naam: 'achternaam' of 'roepnaam' ontbreekt."
+        )
+    if infix and not surname:
+        report.warn(
+            infix_el.sourceline if infix_el is not None else 0,
+            f"Voorvoegsel zonder achternaam bij {owner} is genegeerd.",
+        )
+        infix = ""
+    return first_name, infix, surname
+
+
+def read_date(element: Element | None, owner: str, report: Report) -> dt.date | None:
+    if element is None:
+        return None
+    value = text(element)
+    match = _DATE_RE.match(value)
+    try:
+        if match:
+            return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        pass
+    report.error(
+        element.sourceline,
+        f"'{local_name(element)}' van {owner} is geen geldige datum: '{value}' (verwacht JJJJ-MM-DD).",
+    )
+    return None
+
+
+def skip_extensions(element: Element | None, report: Report) -> None:
+    """`toevoegingen`: blocks of the standard's own types are ignored; unknown ones are counted for one
+    summary warning per type. Their content is never read."""
+    if element is None:
+        return
+    for block in element:
+        if not isinstance(block.tag, str):
+            continue
+        if block.tag != "blok":
+            report.tally("extension", f"element '{local_name(block)}'", block.sourceline)
+            continue
+        kind = (block.get(codes.XSI_TYPE) or "").strip().rsplit(":", 1)[-1]
+        if kind not in codes.KNOWN_EXTENSION_TYPES:
+            report.tally("extension", f"type '{kind}'" if kind else "zonder type", block.sourceline)
+
+
+def read_school(element: Element, report: Report) -> RawSchool:
+    found = children(element, SCHOOL, "school", report)
+    year_el = first(found, "schooljaar")
+    school_year = text(year_el)
+    if year_el is None or not school_year:
+        report.error(element.sourceline, "Het schooljaar ontbreekt in 'school' (bijvoorbeeld 2026-2027).")
+    else:
+        match = SCHOOL_YEAR_RE.match(school_year)
+        if not match or int(match.group(2)) != int(match.group(1)) + 1:
+            report.error(
+                year_el.sourceline,
+                f"Schooljaar '{school_year}' is ongeldig: verwacht twee opeenvolgende jaren, "
+                "bijvoorbeeld 2026-2027.",
+            )
+            school_year = ""
+    brin_el, location_el = first(found, "brincode"), first(found, "dependancecode")
+    number_el = first(found, "instellingsnummer")
+    brin, location, number = text(brin_el).upper(), text(location_el), text(number_el)
+    if brin_el is not None and not codes.BRIN_RE.match(brin):
+        report.error(
+            brin_el.sourceline,
+            f"Brincode '{brin}' is ongeldig: verwacht 2 cijfers en 2 letters, bijvoorbeeld 12AB.",
+        )
+    if location_el is not None and not codes.LOCATION_CODE_RE.match(location):
+        report.error(
+            location_el.sourceline,
+            f"Dependancecode '{location}' is ongeldig: verwacht 2 cijfers, bijvoorbeeld 00.",
+        )
+    if location_el is not None and brin_el is None:
+        report.error(location_el.sourceline, "Er staat een dependancecode zonder brincode in 'school'.")
+    if number_el is not None and not codes.INSTELLINGSNUMMER_RE.match(number):
+        report.error(
+            number_el.sourceline, f"Instellingsnummer '{number}' is ongeldig: verwacht 2 tot 6 cijfers."
+        )
+    if number_el is not None and brin_el is not None:
+        report.error(
+            number_el.sourceline,
+            "'school' heeft zowel een brincode als een instellingsnummer; kies één van beide.",
+        )
+    created_el = first(found, "aanmaakdatum")
+    skip_extensions(first(found, "toevoegingen"), report)
+    school = EdexSchool(
+        school_year=school_year,
+        brin=brin,
+        location_code=location,
+        instellingsnummer=number,
+        schoolkey=text(first(found, "schoolkey")),
+        peildatum=read_date(first(found, "peildatum"), "school", report),
+        author=text(first(found, "auteur")),
+    )
+    return RawSchool(
+        school=school,
+        declared_version=text(first(found, "xsdversie")),
+        created=read_date(created_el, "school", report),
+        line=element.sourceline or 0,
+    )
+
+
+def read_vestiging(element: Element, report: Report) -> str:
+    key = read_key(element, "vestiging", report)
+    owner = owner_of("vestiging", key)
+    found = children(element, VESTIGING, owner, report)
+    if not text(first(found, "naam")):
+        report.error(element.sourceline, f"{sentence(owner)} heeft geen naam.")
+    return key
+
+
+def read_group(element: Element, report: Report) -> EdexGroup:
+    home = element.tag == "groep"
+    label = "groep" if home else "samengestelde groep"
+    key = read_key(element, label, report)
+    owner = owner_of(label, key)
+    found = children(element, GROUP if home else COMPOSITE_GROUP, owner, report)
+    name_el = first(found, "naam")
+    name = " ".join(text(name_el).split())
+    if not name:
+        report.error(element.sourceline, f"{sentence(owner)} heeft geen naam.")
+    too_long(name_el, name, f"De naam van {owner}", codes.GROUP_NAME_MAX, report)
+    description_el = first(found, "omschrijving")
+    description = text(description_el)
+    too_long(description_el, description, f"De omschrijving van {owner}", codes.DESCRIPTION_MAX, report)
+    year_group = ""
+    if home:
+        year_el = first(found, "jaargroep")
+        year_group = text(year_el)
+        if year_el is None or not year_group:
+            report.error(element.sourceline, f"{sentence(owner)} heeft geen jaargroep; die is verplicht.")
+        elif year_group not in codes.YEAR_GROUPS:
+            report.error(
+                year_el.sourceline,
+                f"{sentence(owner)} heeft een onbekende jaargroep '{year_group}'. {YEAR_GROUP_HELP}",
+            )
+    skip_extensions(first(found, "toevoegingen"), report)
+    return EdexGroup(
+        key=key,
+        name=name,
+        kind="home" if home else "composite",
+        year_group=year_group,
+        description=description,
+        line=element.sourceline or 0,
+    )
+
+
+def read_pupil(element: Element, report: Report) -> RawPupil:
+    key = read_key(element, "leerling", report)
+    owner = owner_of("leerling", key)
+    found = children(element, PUPIL, owner, report)
+    first_name, infix, surname = read_names(found, element, owner, report)
+    year_el = first(found, "jaargroep")
+    year_group = text(year_el)
+    if year_el is not None and year_group not in codes.YEAR_GROUPS:
+        report.error(
+            year_el.sourceline,
+            f"{sentence(owner)} heeft een onbekende jaargroep '{year_group}'. {YEAR_GROUP_HELP}",
+        )
+    group_el, vestiging_el = first(found, "groep"), first(found, "vestiging")
+    composites: list[Ref] = []
+    composites_el = first(found, "samengestelde_groepen")
+    if composites_el is not None:
+        for child in composites_el:
+            if child.tag != "samengestelde_groep":
+                report.error(
+                    child.sourceline,
+                    f"Onbekend element '{local_name(child)}' in de samengestelde groepen van {owner}.",
+                )
+                continue
+            ref = read_reference(child, owner, report)
+            if ref is not None:
+                composites.append(ref)
+    skip_extensions(first(found, "toevoegingen"), report)
+    pupil = EdexPupil(
+        key=key,
+        first_name=first_name,
+        surname=surname,
+        infix=infix,
+        eck_id=read_eck_id(element, owner, report),
+        year_group=year_group,  # "" when absent: the reader then takes the home group's year
+        line=element.sourceline or 0,
+    )
+    return RawPupil(
+        pupil=pupil,
+        group=read_reference(group_el, owner, report) if group_el is not None else None,
+        composites=composites,
+        vestiging=read_reference(vestiging_el, owner, report) if vestiging_el is not None else None,
+        leave_date=read_date(first(found, "uitstroomdatum"), owner, report),
+    )
+
+
+def _roles(elements: list[Element], owner: str, report: Report) -> tuple[str, ...]:
+    """Role codes in file order without repeats. Unknown codes are dropped with a warning: roles are
+    for selection only, an unknown one should not stop a school's import."""
+    roles: list[str] = []
+    for element in elements:
+        code = text(element).upper()
+        if code not in codes.STAFF_ROLES:
+            report.warn(
+                element.sourceline,
+                f"{sentence(owner)} heeft een onbekende rol '{text(element)}'; die is genegeerd.",
+            )
+        elif code not in roles:
+            roles.append(code)
+    return tuple(roles)
+
+
+def read_staff(element: Element, report: Report) -> RawStaff:
+    key = read_key(element, "leerkracht", report)
+    owner = owner_of("leerkracht", key)
+    found = children(element, STAFF, owner, report)
+    first_name, infix, surname = read_names(found, element, owner, report)
+    links: list[tuple[str, Ref]] = []
+    groups: dict[str, list[str]] = {}
+    groups_el = first(found, "groepen")
+    for child in groups_el if groups_el is not None else ():
+        if child.tag not in {"groep", "samengestelde_groep"}:
+            report.error(
+                child.sourceline, f"Onbekend element '{local_name(child)}' in de groepen van {owner}."
+            )
+            continue
+        ref = read_reference(child, owner, report)
+        link = children(child, STAFF_GROUP_LINK, owner, report)
+        if ref is None:
+            continue
+        links.append((str(child.tag), ref))
+        roles = groups.setdefault(ref.key, [])
+        roles.extend(role for role in _roles(link.get("rol", []), owner, report) if role not in roles)
+    skip_extensions(first(found, "toevoegingen"), report)
+    staff = EdexStaff(
+        key=key,
+        first_name=first_name,
+        surname=surname,
+        infix=infix,
+        eck_id=read_eck_id(element, owner, report),
+        email=text(first(found, "emailadres")),
+        roles=_roles(found.get("rol", []), owner, report),
+        groups=tuple(EdexStaffGroup(group_key, tuple(roles)) for group_key, roles in groups.items()),
+        line=element.sourceline or 0,
+    )
+    return RawStaff(staff=staff, links=links)

@@ -1,0 +1,164 @@
+"""Which child elements each EDEXML object may have, in which order (after the official 2.1 schema).
+
+Unknown or repeated children are errors. Children in a different order than the schema's are read
+anyway, with one warning per kind of object: real exports do this (a pupil with `mutatiedatum`
+before `toevoegingen`) and the order of fields within an object carries no meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from klaspoort.roster.edexml.report import Report
+from klaspoort.roster.edexml.safe_xml import Element
+
+NAME_TAGS: tuple[tuple[str, ...], ...] = (
+    ("achternaam",),
+    ("voorvoegsel",),
+    ("voornamen",),
+    ("voorletters-1",),
+    ("roepnaam",),
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    label: str  # Dutch noun for messages, e.g. "leerling"
+    order: tuple[tuple[str, ...], ...]  # children by rank; tags in one tuple share a rank
+    repeatable: frozenset[str] = frozenset()
+    containers: frozenset[str] = frozenset()  # children with element content (read by their owner)
+
+    def rank(self, tag: str) -> int | None:
+        for index, tags in enumerate(self.order):
+            if tag in tags:
+                return index
+        return None
+
+
+SCHOOL = Shape(
+    "school",
+    (
+        ("schooljaar",),
+        ("peildatum",),
+        ("brincode", "instellingsnummer"),
+        ("dependancecode",),
+        ("schoolkey",),
+        ("aanmaakdatum",),
+        ("auteur",),
+        ("xsdversie",),
+        ("commentaar",),
+        ("toevoegingen",),
+    ),
+    containers=frozenset({"toevoegingen"}),
+)
+VESTIGING = Shape("vestiging", (("naam",), ("omschrijving",), ("mutatiedatum",)))
+GROUP = Shape(
+    "groep",
+    (("naam",), ("jaargroep",), ("omschrijving",), ("toevoegingen",), ("mutatiedatum",)),
+    containers=frozenset({"toevoegingen"}),
+)
+COMPOSITE_GROUP = Shape(
+    "samengestelde groep",
+    (("naam",), ("omschrijving",), ("toevoegingen",), ("mutatiedatum",)),
+    containers=frozenset({"toevoegingen"}),
+)
+PUPIL = Shape(
+    "leerling",
+    (
+        *NAME_TAGS,
+        ("geboortedatum",),
+        ("geslacht",),
+        ("start_ondw_jgr3",),
+        # EDEXML 1.0.3 has either groep or jaargroep here; both orders are therefore accepted.
+        ("jaargroep", "groep"),
+        ("samengestelde_groepen",),
+        ("vestiging",),
+        ("gebruikersnaam",),
+        ("emailadres",),
+        ("fotourl",),
+        ("etniciteit",),
+        ("land",),
+        ("land_vader",),
+        ("land_moeder",),
+        ("sofinummer", "bsn", "onderwijsnummer", "bsn_ondwnr-4", "rijksregisternummer"),
+        ("gewicht_nieuw",),
+        ("gewicht",),
+        ("postcodenl", "postnummerbe", "postcodeoverig"),
+        ("instroomdatum",),
+        ("uitstroomdatum",),
+        ("toevoegingen",),
+        ("mutatiedatum",),
+    ),
+    containers=frozenset({"samengestelde_groepen", "toevoegingen"}),
+)
+STAFF = Shape(
+    "leerkracht",
+    (
+        *NAME_TAGS,
+        ("gebruikersnaam",),
+        ("emailadres",),
+        ("rol", "rolomschrijving"),
+        ("groepen",),
+        ("toevoegingen",),
+        ("mutatiedatum",),
+    ),
+    repeatable=frozenset({"rol", "rolomschrijving"}),
+    containers=frozenset({"groepen", "toevoegingen"}),
+)
+STAFF_GROUP_LINK = Shape(
+    "groepskoppeling",
+    (("rol", "rolomschrijving"),),
+    repeatable=frozenset({"rol", "rolomschrijving"}),
+)
+
+
+def local_name(element: Element) -> str:
+    tag = element.tag
+    assert isinstance(tag, str)
+    return tag.rsplit("}", 1)[-1]
+
+
+def text(element: Element | None) -> str:
+    """The text of a simple element, stripped; "" when absent."""
+    if element is None:
+        return ""
+    return (element.text or "").strip()
+
+
+def children(element: Element, shape: Shape, owner: str, report: Report) -> dict[str, list[Element]]:
+    """Children by tag, after checking them against `shape`: unknown and repeated ones are errors."""
+    found: dict[str, list[Element]] = {}
+    highest = -1
+    highest_tag = ""
+    for child in element:
+        tag = child.tag
+        rank = shape.rank(tag) if isinstance(tag, str) else None
+        if rank is None:
+            report.error(
+                child.sourceline,
+                f"Onbekend element '{local_name(child)}' in {owner}; dat hoort niet in EDEXML.",
+            )
+            continue
+        assert isinstance(tag, str)
+        if tag in found and tag not in shape.repeatable:
+            report.error(child.sourceline, f"Element '{tag}' komt meer dan één keer voor in {owner}.")
+            continue
+        if len(child) and tag not in shape.containers:
+            report.error(child.sourceline, f"Element '{tag}' in {owner} mag geen andere elementen bevatten.")
+            continue
+        if rank < highest:
+            report.warn_once(
+                f"order:{shape.label}",
+                child.sourceline,
+                f"In {owner} staat '{tag}' na '{highest_tag}'; de standaard schrijft een andere volgorde "
+                f"voor. Het bestand is toch gelezen; deze melding komt één keer per soort gegevens.",
+            )
+        elif rank > highest:
+            highest, highest_tag = rank, tag
+        found.setdefault(tag, []).append(child)
+    return found
+
+
+def first(found: dict[str, list[Element]], tag: str) -> Element | None:
+    elements = found.get(tag)
+    return elements[0] if elements else None
