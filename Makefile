@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint types pytest bench-import bench clean
+.PHONY: demo test lint types pytest bench-import bench-edexml bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: lint types pytest
 
 bench-import: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/import_bench.py
+
+bench-edexml: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/edexml_bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
