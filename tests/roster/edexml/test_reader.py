@@ -652,3 +652,12 @@ def test_private_data_is_read_past_and_never_kept() -> None:
         "2020-08-17",
     ):
         assert value not in text
+
+
+def test_codes_are_read_case_insensitively() -> None:
+    groups = GROUPS.replace("<jaargroep>C</jaargroep>", "<jaargroep>c</jaargroep>")
+    data = edex(groups=groups, staff=STAFF.replace("<rol>ICT</rol>", "<rol> ict </rol>"))
+    document = read(data).document
+    assert document is not None
+    assert document.groups[1].year_group == "C"
+    assert document.staff[0].roles == ("LRK", "ICT")

@@ -4,6 +4,26 @@
 entities, external DTDs), an oversized or empty file and every rule violation become `Problem`s with
 1-based line numbers and a plain Dutch message. The file is streamed: each object is read when its
 element ends and then dropped, so memory stays small for big files.
+
+Errors (the file is refused): the top-level blocks out of order or twice; unknown elements; a
+missing, empty or over-long (> 256) key; a key used twice per kind (group keys across both kinds);
+references to groups, composite groups or vestigingen that are not in the file (or of the wrong
+kind); an unknown jaargroep; a pupil without jaargroep whose home group does not give one (no group,
+or a combination group C); a schooljaar that is not two consecutive years (any year, not the
+schema's outdated list); bad brincode/dependancecode/instellingsnummer; a person without achternaam
+and roepnaam; names, group names and descriptions over their length limits; bad dates we need
+(peildatum, aanmaakdatum, uitstroomdatum); a repeated ECK iD; no pupils.
+
+Warnings (the file is read): spaces in surnames and infixes (leading, trailing, double) are put
+right, since LAS exports have them and a school should not be blocked for it; `#` keys (unstable);
+keys over 64 characters in files that say they are 1.0.3 or 2.0; another element order inside an
+object (once per kind); unknown role codes (dropped: roles are for selection only); unknown
+extension blocks (`toevoegingen/blok` of an unknown xsi:type, skipped unread, one warning per type);
+an unknown xsdversie (read as 2.1). Fields we do not keep (geslacht, BSN, birth date, ethnicity,
+countries, weights, postcodes, usernames, …) are accepted by name and never looked at.
+
+A pupil has left (`left=True`) when `uitstroomdatum` is before `peildatum`, or, without peildatum,
+before the file's `aanmaakdatum`, or without either, before 1 August of the school year.
 """
 
 from __future__ import annotations

@@ -271,7 +271,7 @@ def read_group(element: Element, report: Report) -> EdexGroup:
     year_group = ""
     if home:
         year_el = first(found, "jaargroep")
-        year_group = text(year_el)
+        year_group = text(year_el).upper()
         if year_el is None or not year_group:
             report.error(element.sourceline, f"{sentence(owner)} heeft geen jaargroep; die is verplicht.")
         elif year_group not in codes.YEAR_GROUPS:
@@ -296,7 +296,7 @@ def read_pupil(element: Element, report: Report) -> RawPupil:
     found = children(element, PUPIL, owner, report)
     first_name, infix, surname = read_names(found, element, owner, report)
     year_el = first(found, "jaargroep")
-    year_group = text(year_el)
+    year_group = text(year_el).upper()
     if year_el is not None and year_group not in codes.YEAR_GROUPS:
         report.error(
             year_el.sourceline,
