@@ -7,7 +7,7 @@ before `toevoegingen`) and the order of fields within an object carries no meani
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from klaspoort.roster.edexml.report import Report
 from klaspoort.roster.edexml.safe_xml import Element
@@ -27,12 +27,11 @@ class Shape:
     order: tuple[tuple[str, ...], ...]  # children by rank; tags in one tuple share a rank
     repeatable: frozenset[str] = frozenset()
     containers: frozenset[str] = frozenset()  # children with element content (read by their owner)
+    ranks: dict[str, int] = field(init=False, repr=False, compare=False)
 
-    def rank(self, tag: str) -> int | None:
-        for index, tags in enumerate(self.order):
-            if tag in tags:
-                return index
-        return None
+    def __post_init__(self) -> None:
+        ranks = {tag: index for index, tags in enumerate(self.order) for tag in tags}
+        object.__setattr__(self, "ranks", ranks)
 
 
 SCHOOL = Shape(
@@ -132,7 +131,7 @@ def children(element: Element, shape: Shape, owner: str, report: Report) -> dict
     highest_tag = ""
     for child in element:
         tag = child.tag
-        rank = shape.rank(tag) if isinstance(tag, str) else None
+        rank = shape.ranks.get(tag) if isinstance(tag, str) else None
         if rank is None:
             report.error(
                 child.sourceline,
