@@ -10,6 +10,12 @@ Environment variables:
     KLASPOORT_VAR_DIR         where embedded state lives (default: <project>/var)
     KLASPOORT_EDEXML_MAX_BYTES  size limit of an EDEXML file (default: 50 MB)
     KLASPOORT_BASE_URL        public base URL used in mails and protocol metadata
+    KLASPOORT_SAML_KEY_FILE   PEM private key (RSA) that signs SAML assertions
+    KLASPOORT_SAML_CERT_FILE  PEM certificate of that key, published in the SAML metadata
+                              (both required in production; development makes a self-signed pair under var/)
+    KLASPOORT_SAML_ENTITY_ID  SAML entity id of the IdP (default: <BASE_URL>/saml/metadata/)
+    KLASPOORT_SAML_UID_REALM  realm of the Entree-style `uid` attribute, pseudonym@realm
+                              (default: the host name of BASE_URL)
 """
 
 from __future__ import annotations
@@ -171,6 +177,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+SAML_KEY_FILE = os.environ.get("KLASPOORT_SAML_KEY_FILE", "")
+SAML_CERT_FILE = os.environ.get("KLASPOORT_SAML_CERT_FILE", "")
+SAML_ENTITY_ID = os.environ.get("KLASPOORT_SAML_ENTITY_ID", "")
+SAML_UID_REALM = os.environ.get("KLASPOORT_SAML_UID_REALM", "")
 
 EDEXML_MAX_BYTES = int(os.environ.get("KLASPOORT_EDEXML_MAX_BYTES", str(50 * 1024 * 1024)))
 

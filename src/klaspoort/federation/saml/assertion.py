@@ -1,0 +1,197 @@
+"""Build and sign a SAML 2.0 <samlp:Response> carrying one bearer <saml:Assertion>.
+
+Pure: the input is a plain `ResponseInput` (who, for which SP, which attributes — the attributes
+come from the disclosure path, never from here), the output is signed XML bytes. The assertion is
+always signed (RSA-SHA256, exclusive c14n, via signxml); the response too when the SP asks for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from lxml import etree
+from signxml import XMLSigner
+from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+
+from klaspoort.federation.saml import constants as c
+from klaspoort.federation.saml.keys import SigningCredentials
+
+ASSERTION_LIFETIME = dt.timedelta(minutes=5)
+CLOCK_SKEW = dt.timedelta(seconds=60)
+
+
+def new_id() -> str:
+    """An xs:ID value with 160 bits of randomness."""
+    return "_" + secrets.token_hex(20)
+
+
+def saml_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class SamlAttribute:
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResponseInput:
+    idp_entity_id: str
+    sp_entity_id: str
+    acs_url: str
+    name_id: str
+    attributes: tuple[SamlAttribute, ...]
+    issued_at: dt.datetime
+    authn_instant: dt.datetime
+    in_response_to: str | None = None
+    lifetime: dt.timedelta = ASSERTION_LIFETIME
+    response_id: str = field(default_factory=new_id)
+    assertion_id: str = field(default_factory=new_id)
+    session_index: str = field(default_factory=new_id)
+
+
+def _sub(
+    parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attrs: str
+) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _signature_placeholder(parent: etree._Element, index: int) -> None:
+    placeholder = etree.Element(f"{{{c.DS}}}Signature", {"Id": "placeholder"}, nsmap={"ds": c.DS})
+    parent.insert(index, placeholder)
+
+
+def _optional(**attrs: str | None) -> dict[str, str]:
+    return {name: value for name, value in attrs.items() if value}
+
+
+def build_assertion(data: ResponseInput) -> etree._Element:
+    """The unsigned <saml:Assertion>, with a signature placeholder right after its Issuer."""
+    issued = saml_time(data.issued_at)
+    not_on_or_after = saml_time(data.issued_at + data.lifetime)
+    assertion = etree.Element(
+        f"{{{c.SAML}}}Assertion",
+        {"ID": data.assertion_id, "Version": "2.0", "IssueInstant": issued},
+        nsmap=c.NSMAP_ASSERTION,
+    )
+    _sub(assertion, c.SAML, "Issuer", data.idp_entity_id)
+    _signature_placeholder(assertion, 1)
+
+    subject = _sub(assertion, c.SAML, "Subject")
+    _sub(
+        subject,
+        c.SAML,
+        "NameID",
+        data.name_id,
+        Format=c.NAMEID_PERSISTENT,
+        NameQualifier=data.idp_entity_id,
+        SPNameQualifier=data.sp_entity_id,
+    )
+    confirmation = _sub(subject, c.SAML, "SubjectConfirmation", Method=c.CM_BEARER)
+    _sub(
+        confirmation,
+        c.SAML,
+        "SubjectConfirmationData",
+        **_optional(InResponseTo=data.in_response_to, NotOnOrAfter=not_on_or_after, Recipient=data.acs_url),
+    )
+
+    conditions = _sub(
+        assertion,
+        c.SAML,
+        "Conditions",
+        NotBefore=saml_time(data.issued_at - CLOCK_SKEW),
+        NotOnOrAfter=not_on_or_after,
+    )
+    restriction = _sub(conditions, c.SAML, "AudienceRestriction")
+    _sub(restriction, c.SAML, "Audience", data.sp_entity_id)
+
+    statement = _sub(
+        assertion,
+        c.SAML,
+        "AuthnStatement",
+        AuthnInstant=saml_time(data.authn_instant),
+        SessionIndex=data.session_index,
+    )
+    context = _sub(statement, c.SAML, "AuthnContext")
+    _sub(context, c.SAML, "AuthnContextClassRef", c.AUTHN_CONTEXT_UNSPECIFIED)
+
+    if data.attributes:
+        attribute_statement = _sub(assertion, c.SAML, "AttributeStatement")
+        for attribute in data.attributes:
+            element = _sub(
+                attribute_statement,
+                c.SAML,
+                "Attribute",
+                Name=attribute.name,
+                NameFormat=c.ATTRNAME_FORMAT_BASIC,
+                FriendlyName=attribute.name,
+            )
+            for value in attribute.values:
+                _sub(element, c.SAML, "AttributeValue", value, **{f"{{{c.XSI}}}type": "xs:string"})
+    return assertion
+
+
+def build_response(data: ResponseInput) -> etree._Element:
+    """The unsigned <samlp:Response> with its assertion."""
+    attributes = {
+        "ID": data.response_id,
+        "Version": "2.0",
+        "IssueInstant": saml_time(data.issued_at),
+        "Destination": data.acs_url,
+        **_optional(InResponseTo=data.in_response_to),
+    }
+    response = etree.Element(f"{{{c.SAMLP}}}Response", attributes, nsmap=c.NSMAP_PROTOCOL)
+    _sub(response, c.SAML, "Issuer", data.idp_entity_id)
+    status = _sub(response, c.SAMLP, "Status")
+    _sub(status, c.SAMLP, "StatusCode", Value=c.STATUS_SUCCESS)
+    response.append(build_assertion(data))
+    return response
+
+
+def _signer() -> XMLSigner:
+    return XMLSigner(
+        signature_algorithm=SignatureMethod.RSA_SHA256,
+        digest_algorithm=DigestAlgorithm.SHA256,
+        c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
+    )
+
+
+def _sign(root: etree._Element, element_id: str, credentials: SigningCredentials) -> etree._Element:
+    return _signer().sign(
+        root,
+        key=credentials.key,
+        cert=[credentials.certificate],
+        reference_uri=f"#{element_id}",
+    )
+
+
+def sign_response(
+    response: etree._Element, credentials: SigningCredentials, *, sign_response: bool = False
+) -> bytes:
+    """Sign the assertion (always) and then the whole response (if asked); return XML bytes."""
+    assertion = response.find(f"{{{c.SAML}}}Assertion")
+    if assertion is None:
+        raise ValueError("response without assertion")
+    signed = _sign(response, assertion.get("ID") or "", credentials)
+    if sign_response:
+        _signature_placeholder(signed, 1)
+        signed = _sign(signed, signed.get("ID") or "", credentials)
+    return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+def issue_response(
+    data: ResponseInput, credentials: SigningCredentials, *, sign_whole_response: bool = False
+) -> bytes:
+    return sign_response(build_response(data), credentials, sign_response=sign_whole_response)
+
+
+def encode_for_post(xml: bytes) -> str:
+    """The SAMLResponse form value of the HTTP-POST binding."""
+    return base64.b64encode(xml).decode("ascii")
