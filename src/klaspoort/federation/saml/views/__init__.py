@@ -1,0 +1,1 @@
+"""HTTP edges of the SAML IdP: parse, call one action, render."""
