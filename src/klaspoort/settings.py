@@ -16,6 +16,15 @@ Environment variables:
     KLASPOORT_SAML_ENTITY_ID  SAML entity id of the IdP (default: <BASE_URL>/saml/metadata/)
     KLASPOORT_SAML_UID_REALM  realm of the Entree-style `uid` attribute, pseudonym@realm
                               (default: the host name of BASE_URL)
+    KLASPOORT_EMAIL_HOST      SMTP server; without it mails are written as .eml files under var/mail/
+    KLASPOORT_EMAIL_PORT      SMTP port (default 587)
+    KLASPOORT_EMAIL_USER, KLASPOORT_EMAIL_PASSWORD   SMTP login (optional)
+    KLASPOORT_EMAIL_TLS       "1" (default) STARTTLS; KLASPOORT_EMAIL_SSL "1" for implicit TLS instead
+    KLASPOORT_FROM_EMAIL      sender of platform mails
+    KLASPOORT_TRUSTED_PROXIES comma-separated proxy addresses/networks whose X-Forwarded-For is believed
+                              (default none: the client address is the socket peer)
+    KLASPOORT_STAFF_IDLE_MINUTES  staff sessions end after this long without a request (default 60)
+    KLASPOORT_STAFF_SESSION_HOURS staff sessions end this long after login (default 10)
 """
 
 from __future__ import annotations
@@ -84,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "klaspoort.accounts.middleware.StaffSessionGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -148,12 +158,24 @@ AUTHENTICATION_BACKENDS = ["klaspoort.accounts.backends.AccountBackend"]
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 LOGIN_URL = "/login/"
 
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "klaspoort.accounts.passwords.LengthValidator"},
+    {"NAME": "klaspoort.accounts.passwords.LetterAndDigitValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "klaspoort.accounts.passwords.EmailNameValidator"},
+]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions indexed by account and school (accounts.AccountSession), so any worker can end a
+# person's sessions ("sign out everywhere", staff removed by an import).
+SESSION_ENGINE = "klaspoort.accounts.session_store"
+STAFF_IDLE_TIMEOUT = int(os.environ.get("KLASPOORT_STAFF_IDLE_MINUTES", "60")) * 60
+STAFF_SESSION_MAX_AGE = int(os.environ.get("KLASPOORT_STAFF_SESSION_HOURS", "10")) * 3600
+TRUSTED_PROXIES = _env_list("KLASPOORT_TRUSTED_PROXIES", "")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEVELOPMENT
@@ -182,6 +204,19 @@ SAML_KEY_FILE = os.environ.get("KLASPOORT_SAML_KEY_FILE", "")
 SAML_CERT_FILE = os.environ.get("KLASPOORT_SAML_CERT_FILE", "")
 SAML_ENTITY_ID = os.environ.get("KLASPOORT_SAML_ENTITY_ID", "")
 SAML_UID_REALM = os.environ.get("KLASPOORT_SAML_UID_REALM", "")
+EMAIL_HOST = os.environ.get("KLASPOORT_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("KLASPOORT_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("KLASPOORT_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KLASPOORT_EMAIL_PASSWORD", "")
+    EMAIL_USE_SSL = _env_flag("KLASPOORT_EMAIL_SSL")
+    EMAIL_USE_TLS = _env_flag("KLASPOORT_EMAIL_TLS", default=True) and not EMAIL_USE_SSL
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "klaspoort.accounts.mail_backend.EmlFileBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("KLASPOORT_FROM_EMAIL", "klaspoort <noreply@localhost>")
 
 EDEXML_MAX_BYTES = int(os.environ.get("KLASPOORT_EDEXML_MAX_BYTES", str(50 * 1024 * 1024)))
 

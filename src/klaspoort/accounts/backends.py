@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from klaspoort.accounts.models import Account, normalise_email
@@ -22,9 +23,10 @@ class AccountBackend(BaseBackend):
         if not email or password is None:
             return None
         account = Account.objects.filter(email=normalise_email(email), kind=kind).first()
-        if account is None:
-            # Spend the same time as a real check so timing does not reveal which addresses exist.
-            Account().set_password(password)
+        if account is None or not account.has_usable_password():
+            # Spend the same time as a real check so timing does not reveal which addresses exist
+            # or which accounts are not activated yet.
+            make_password(password)
             return None
         if account.check_password(password) and account.is_active:
             return account

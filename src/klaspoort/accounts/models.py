@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -66,3 +68,42 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.email}"
+
+
+class OneTimeToken(models.Model):
+    """A link token sent by mail (activation, password reset, …), stored only as a keyed hash.
+
+    At most one live token per (account, purpose): issuing a new one replaces the old. The token is
+    tied to the address it was sent to: it stops working when the account's email changes.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tokens")
+    purpose = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(max_length=254, help_text="the address the link was sent to")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "purpose"], name="one_token_per_account_purpose")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} token for account {self.account_id}"
+
+
+class AccountSession(AbstractBaseSession):
+    """Server-side session with an index on the account, so any worker can end a person's sessions.
+
+    `account` and `school_ref` are copied from the session data on every save (see `session_store`).
+    """
+
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    school_ref = models.UUIDField(null=True, blank=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from klaspoort.accounts.session_store import SessionStore
+
+        return SessionStore

@@ -1,0 +1,155 @@
+"""Account state changes (do_* actions): activation, passwords, sessions.
+
+Staff creation and roles are in `staff.py`. Every action records an audit event.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+
+from klaspoort.accounts import tokens
+from klaspoort.accounts.errors import AccountError, PasswordRejected
+from klaspoort.accounts.login import account_subject, email_subject
+from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
+from klaspoort.accounts.models import Account, normalise_email
+from klaspoort.accounts.passwords import validate_new_password
+from klaspoort.accounts.sessions import end_sessions
+from klaspoort.audit.events import record_event
+
+RESET_INTERVAL_SECONDS = 15 * 60  # C8: one forgotten-password mail per address per 15 minutes
+
+LINK_INVALID = "Deze link werkt niet (meer): hij is al gebruikt, verlopen of vervangen door een nieuwere."
+
+
+def _check_password(password: str, email: str) -> None:
+    try:
+        validate_new_password(password, email=email)
+    except ValidationError as exc:
+        raise PasswordRejected(exc.messages) from exc
+
+
+def activation_link(account: Account) -> str:
+    """Issue a fresh activation token (the previous one stops working) and return its URL."""
+    raw = tokens.issue_token(account, tokens.ACTIVATION)
+    return absolute_url(reverse("accounts:activate", args=[raw]))
+
+
+def do_send_activation(account: Account, *, actor: str = "", name: str = "") -> None:
+    if account.is_active:
+        raise AccountError(
+            "Dit account is al geactiveerd; gebruik 'wachtwoord vergeten' voor een nieuw wachtwoord."
+        )
+    link = activation_link(account)
+    send_mails([render_mail(account.email, "activation", {"link": link, "name": name, "days": 14})])
+    record_event("account.activation_sent", actor=actor, subject=account_subject(account))
+
+
+def _set_password_with_token(raw_token: str, purpose: str, password: str) -> Account:
+    account = tokens.peek_token(raw_token, purpose)
+    if account is None:
+        raise AccountError(LINK_INVALID)
+    _check_password(password, account.email)
+    with transaction.atomic():
+        if tokens.consume_token(raw_token, purpose) is None:
+            raise AccountError(LINK_INVALID)
+        account.set_password(password)
+        account.is_active = True
+        account.save(update_fields=["password", "is_active"])
+    return account
+
+
+def do_activate(raw_token: str, password: str) -> Account:
+    """Set the first password through the activation link; the account becomes active (C2)."""
+    account = _set_password_with_token(raw_token, tokens.ACTIVATION, password)
+    tokens.revoke_tokens(account, tokens.PASSWORD_RESET)
+    record_event("account.activated", actor=account_subject(account), subject=account_subject(account))
+    return account
+
+
+def do_reset_password(raw_token: str, password: str) -> Account:
+    """New password through a forgotten-password link; every session of the account ends."""
+    account = _set_password_with_token(raw_token, tokens.PASSWORD_RESET, password)
+    ended = end_sessions([account.pk])
+    record_event(
+        "password.reset",
+        actor=account_subject(account),
+        subject=account_subject(account),
+        sessions_ended=ended,
+    )
+    return account
+
+
+def reset_rate_key(email: str) -> str:
+    digest = salted_hmac("klaspoort.password_reset", normalise_email(email), algorithm="sha256").hexdigest()
+    return f"kp:pwreset:{digest}"
+
+
+def do_request_password_reset(email: str, *, client_ip: str | None = None) -> bool:
+    """Mail a new link at once, at most once per address per 15 minutes (C8).
+
+    The caller shows the same answer whatever happens (no account enumeration). Returns whether a
+    mail was sent, for tests and logs. Accounts that were never activated get a new activation link.
+    """
+    address = normalise_email(email)
+    if not address or not cache.add(reset_rate_key(address), 1, timeout=RESET_INTERVAL_SECONDS):
+        record_event(
+            "password.reset_requested",
+            outcome="throttled",
+            subject=email_subject(address),
+            client_ip=client_ip,
+        )
+        return False
+    account = Account.objects.filter(email=address, kind=Account.Kind.STAFF).first()
+    if account is None:
+        record_event(
+            "password.reset_requested", outcome="unknown", subject=email_subject(address), client_ip=client_ip
+        )
+        return False
+    if not account.is_active:
+        do_send_activation(account, actor=email_subject(address))
+        return True
+    raw = tokens.issue_token(account, tokens.PASSWORD_RESET)
+    link = absolute_url(reverse("accounts:password_reset", args=[raw]))
+    send_mails([render_mail(account.email, "password_reset", {"link": link, "days": 14})])
+    record_event("password.reset_requested", subject=account_subject(account), client_ip=client_ip)
+    return True
+
+
+def do_change_password(
+    account: Account, *, current_password: str, new_password: str, keep_session_key: str | None = None
+) -> int:
+    """Change a password knowing the current one; ends the account's other sessions (returns how many)."""
+    if not account.check_password(current_password):
+        raise AccountError("Je huidige wachtwoord klopt niet.")
+    if new_password == current_password:
+        raise PasswordRejected(["Kies een ander wachtwoord dan je huidige."])
+    _check_password(new_password, account.email)
+    account.set_password(new_password)
+    account.save(update_fields=["password"])
+    ended = end_sessions([account.pk], except_key=keep_session_key)
+    record_event(
+        "password.changed",
+        actor=account_subject(account),
+        subject=account_subject(account),
+        sessions_ended=ended,
+    )
+    return ended
+
+
+def do_end_all_sessions(
+    account: Account, *, actor: str = "", reason: str = "sign_out_everywhere", except_key: str | None = None
+) -> int:
+    """End every session of the account on every worker ("sign out everywhere", takeover, B5)."""
+    ended = end_sessions([account.pk], except_key=except_key)
+    record_event(
+        "sessions.ended",
+        actor=actor or account_subject(account),
+        subject=account_subject(account),
+        reason=reason,
+        count=ended,
+    )
+    return ended

@@ -1,0 +1,88 @@
+"""Session engine (`SESSION_ENGINE = "klaspoort.accounts.session_store"`): Django's database
+sessions in the `AccountSession` table, which indexes each session by account and school.
+
+Two changes to Django's behaviour, both to save queries on the login path:
+- a new key is not checked for existence first (32 random characters; a clash would fail the
+  insert, and `create()` then simply picks another key);
+- `cycle_key()` (called by `login()`) does not insert a row at once: the row is written once,
+  with its new key, when the response is sent. Until then `session_key` is None;
+- outside a transaction the row is written without BEGIN/COMMIT around it (one statement).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.db import DatabaseError, IntegrityError, router, transaction
+from django.utils.crypto import get_random_string
+
+from klaspoort.accounts.models import AccountSession
+from klaspoort.accounts.principal import SESSION_KEY as PRINCIPAL_KEY
+
+
+class SessionStore(DBStore):
+    @classmethod
+    def get_model_class(cls) -> type[AccountSession]:
+        return AccountSession
+
+    def _get_new_session_key(self) -> str:
+        return get_random_string(32, VALID_KEY_CHARS)
+
+    def cycle_key(self) -> None:
+        data = self._get_session()  # type: ignore[attr-defined]
+        old_key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if old_key:
+            self.delete(old_key)
+
+    def save(self, must_create: bool = False) -> None:
+        """Like Django's, without a transaction around the single statement when none is open."""
+        using = router.db_for_write(self.model)
+        if self.session_key is None or transaction.get_connection(using).in_atomic_block:
+            super().save(must_create=must_create)
+            return
+        obj = self.create_model_instance(self._get_session(no_load=must_create))  # type: ignore[attr-defined]
+        try:
+            obj.save(force_insert=must_create, force_update=not must_create, using=using)
+        except IntegrityError as exc:
+            if must_create:
+                raise CreateError from exc
+            raise
+        except DatabaseError as exc:
+            if not must_create:
+                raise UpdateError from exc
+            raise
+
+    def delete(self, session_key: str | None = None) -> None:
+        key = session_key or self.session_key
+        if key:
+            self.model.objects.filter(session_key=key).delete()
+
+    def create_model_instance(self, data: dict[str, Any]) -> AccountSession:
+        obj = super().create_model_instance(data)
+        assert isinstance(obj, AccountSession)
+        obj.account_id = _account_id(data)
+        obj.school_ref = _school_ref(data)
+        return obj
+
+
+def _account_id(data: dict[str, Any]) -> int | None:
+    try:
+        return int(data["_auth_user_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _school_ref(data: dict[str, Any]) -> uuid.UUID | None:
+    principal = data.get(PRINCIPAL_KEY)
+    if not isinstance(principal, dict):
+        return None
+    try:
+        return uuid.UUID(str(principal.get("school")))
+    except ValueError:
+        return None

@@ -1,0 +1,50 @@
+"""The session index: find and end a person's sessions on every worker ("sign out everywhere", B5).
+
+Sessions live in the `AccountSession` table (see `session_store`), which records the account and
+the school of each session. Ending a session deletes its row; listeners of `principal_ended` are
+told for every session that had a principal, with `request=None` and the `session_key`.
+
+    end_sessions(account_ids, *, school_ref=None, except_key=None) -> int
+    sessions_of(account) -> QuerySet[AccountSession]
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from klaspoort.accounts.models import Account, AccountSession
+from klaspoort.accounts.principal import SESSION_KEY as PRINCIPAL_KEY
+from klaspoort.accounts.principal import Principal, principal_ended
+from klaspoort.accounts.session_store import SessionStore
+from klaspoort.core import clock
+
+
+def sessions_of(account: Account) -> QuerySet[AccountSession]:
+    return AccountSession.objects.filter(account=account, expire_date__gt=clock.now())
+
+
+def end_sessions(
+    account_ids: Iterable[int], *, school_ref: uuid.UUID | None = None, except_key: str | None = None
+) -> int:
+    """End every session of these accounts (only those working at `school_ref`, if given)."""
+    ids = list(account_ids)
+    if not ids:
+        return 0
+    rows = AccountSession.objects.filter(account_id__in=ids)
+    if school_ref is not None:
+        rows = rows.filter(school_ref=school_ref)
+    if except_key:
+        rows = rows.exclude(session_key=except_key)
+    ended = list(rows.values_list("session_key", "session_data"))
+    if not ended:
+        return 0
+    AccountSession.objects.filter(session_key__in=[key for key, _ in ended]).delete()
+    store = SessionStore()
+    for key, data in ended:
+        principal = Principal.from_session(store.decode(data).get(PRINCIPAL_KEY))
+        if principal is not None:
+            principal_ended.send(sender=Principal, request=None, principal=principal, session_key=key)
+    return len(ended)

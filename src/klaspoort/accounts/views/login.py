@@ -1,0 +1,94 @@
+"""Staff login (`/login/`), school picker (`/login/school/`) and the simple start page (`/start/`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from klaspoort.accounts import permissions
+from klaspoort.accounts.decorators import staff_required
+from klaspoort.accounts.forms import LoginForm
+from klaspoort.accounts.login import (
+    SESSION_NEXT,
+    LoginResult,
+    active_placements,
+    authenticate_staff,
+    begin_staff_session,
+    choose_school,
+    safe_next,
+)
+from klaspoort.accounts.models import Account
+from klaspoort.accounts.principal import current_principal
+
+MESSAGES = {
+    "invalid": gettext_lazy(
+        "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is nog niet geactiveerd."
+    ),
+    "no_school": gettext_lazy(
+        "Je account is niet (meer) aan een school gekoppeld. Neem contact op met je ICT-coördinator."
+    ),
+}
+
+
+def refusal_message(result: LoginResult) -> str:
+    return str(MESSAGES.get(result.outcome, MESSAGES["invalid"]))
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = LoginForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        result = authenticate_staff(request, form.cleaned_data["email"], form.cleaned_data["password"])
+        if result.ok:
+            return HttpResponseRedirect(begin_staff_session(request, result, next_url))
+        form.add_error(None, refusal_message(result))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url or ""})
+
+
+@never_cache
+@staff_required(need_school=False)
+@require_http_methods(["GET", "POST"])
+def choose_school_view(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, Account)
+    if request.method == "GET" and (next_url := safe_next(request, request.GET.get("next"))):
+        request.session[SESSION_NEXT] = next_url
+    error = ""
+    if request.method == "POST":
+        target = choose_school(request, request.POST.get("school", ""))
+        if target is not None:
+            return HttpResponseRedirect(target)
+        error = _("Kies een van je eigen scholen.")
+    placements = active_placements(request.user)
+    principal = current_principal(request)
+    return render(
+        request,
+        "accounts/choose_school.html",
+        {"placements": placements, "current": principal.school if principal else None, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@staff_required
+def start_view(request: HttpRequest) -> HttpResponse:
+    placement = permissions.staff_placement_for(current_principal(request))
+    if placement is None:
+        return HttpResponseRedirect("/login/school/")
+    groups = (
+        permissions.visible_groups(placement).select_related("school_year").order_by("year_group", "name")
+    )
+    others = active_placements(request.user) if isinstance(request.user, Account) else ()
+    return render(
+        request,
+        "accounts/start.html",
+        {"placement": placement, "groups": groups, "several_schools": len(others) > 1},
+    )

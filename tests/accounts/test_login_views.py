@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from klaspoort.accounts.models import Account, AccountSession
+from klaspoort.accounts.principal import SESSION_KEY, Principal
+from klaspoort.audit.models import AuditEvent
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.models import StaffPlacement
+from tests.accounts.conftest import PASSWORD, MakeStaff
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
+
+
+def _login(client: Client, email: str = "anna.jansen@school.example", password: str = PASSWORD, **extra: str):
+    return client.post("/login/", {"email": email, "password": password, **extra})
+
+
+def test_login_page_has_the_fields(client: Client) -> None:
+    response = client.get("/login/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="email"' in body
+    assert 'name="password"' in body
+    assert 'name="csrfmiddlewaretoken"' in body
+
+
+def test_login_single_school_sets_principal_and_goes_to_start(
+    client: Client, teacher: StaffPlacement
+) -> None:
+    response = _login(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/start/"
+    principal = Principal.from_session(client.session[SESSION_KEY])
+    assert principal is not None
+    assert principal.kind == "staff"
+    assert principal.person == teacher.staff.uuid
+    assert principal.school == teacher.school.instelling_ref
+    assert teacher.staff.account is not None
+    assert principal.account == teacher.staff.account.uuid
+    row = AccountSession.objects.get()
+    assert row.account_id == teacher.staff.account_id
+    assert row.school_ref == teacher.school.instelling_ref
+    assert AuditEvent.objects.filter(action="login.succeeded").count() == 1
+    start = client.get("/start/")
+    assert start.status_code == 200
+    assert "Anna Jansen" in start.content.decode()
+    assert "De Regenboog" in start.content.decode()
+
+
+def test_login_email_is_case_insensitive(client: Client, teacher: StaffPlacement) -> None:
+    assert _login(client, email="  Anna.Jansen@School.Example ").status_code == 302
+
+
+def test_wrong_password_is_refused_with_one_message(client: Client, teacher: StaffPlacement) -> None:
+    response = _login(client, password="verkeerd123")
+    assert response.status_code == 200
+    assert "horen niet bij elkaar" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    assert AccountSession.objects.filter(account__isnull=False).count() == 0
+    assert AuditEvent.objects.filter(action="login.failed").count() == 1
+
+
+def test_unknown_address_gets_the_same_message(client: Client, teacher: StaffPlacement) -> None:
+    wrong = _login(client, password="verkeerd123").content.decode()
+    unknown = _login(client, email="nobody@school.example").content.decode()
+    assert wrong.count("horen niet bij elkaar") == unknown.count("horen niet bij elkaar") == 1
+    event = AuditEvent.objects.filter(action="login.failed").first()
+    assert event is not None
+    assert event.subject.startswith("email:")
+    assert "nobody" not in event.subject
+
+
+def test_inactive_account_cannot_log_in(
+    client: Client, school: SchoolLocation, make_staff: MakeStaff
+) -> None:
+    make_staff(school, active=False)
+    assert _login(client).status_code == 200
+    assert SESSION_KEY not in client.session
+
+
+def test_parent_account_cannot_use_staff_login(client: Client, teacher: StaffPlacement) -> None:
+    Account.objects.create_user("ouder@thuis.example", PASSWORD, kind="parent", is_active=True)
+    assert _login(client, email="ouder@thuis.example").status_code == 200
+
+
+def test_staff_without_active_placement_is_told(client: Client, teacher: StaffPlacement) -> None:
+    StaffPlacement.objects.filter(pk=teacher.pk).update(active=False)
+    response = _login(client)
+    assert response.status_code == 200
+    assert "niet (meer) aan een school gekoppeld" in response.content.decode()
+    assert AccountSession.objects.filter(account__isnull=False).count() == 0
+
+
+def test_multi_school_staff_pick_a_school(
+    client: Client, teacher: StaffPlacement, other_school: SchoolLocation, make_staff: MakeStaff
+) -> None:
+    make_staff(other_school)
+    response = _login(client, next="/profile/")
+    assert response["Location"] == "/login/school/"
+    assert SESSION_KEY not in client.session
+    page = client.get("/login/school/")
+    assert "De Klimop" in page.content.decode()
+    assert "De Regenboog" in page.content.decode()
+    # a school that is not theirs is refused
+    foreign = client.post("/login/school/", {"school": "00000000-0000-4000-8000-000000000000"})
+    assert foreign.status_code == 400
+    assert SESSION_KEY not in client.session
+    chosen = client.post("/login/school/", {"school": str(other_school.instelling_ref)})
+    assert chosen["Location"] == "/profile/"
+    principal = Principal.from_session(client.session[SESSION_KEY])
+    assert principal is not None
+    assert principal.school == other_school.instelling_ref
+
+
+def test_start_needs_a_chosen_school(
+    client: Client, teacher: StaffPlacement, other_school: SchoolLocation, make_staff: MakeStaff
+) -> None:
+    make_staff(other_school)
+    _login(client)
+    response = client.get("/start/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/school/")
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/x", "http://evil.example", "javascript:alert(1)"]
+)
+def test_next_cannot_leave_the_site(client: Client, teacher: StaffPlacement, next_url: str) -> None:
+    response = _login(client, next=next_url)
+    assert response["Location"] == "/start/"
+
+
+def test_next_on_the_site_is_followed(client: Client, teacher: StaffPlacement) -> None:
+    assert _login(client, next="/profile/?tab=1")["Location"] == "/profile/?tab=1"
+
+
+def test_logout_needs_post_and_ends_everything(client: Client, teacher: StaffPlacement) -> None:
+    _login(client)
+    assert client.get("/logout/").status_code == 200
+    assert SESSION_KEY in client.session
+    response = client.post("/logout/")
+    assert response["Location"] == "/login/"
+    assert AccountSession.objects.filter(account__isnull=False).count() == 0
+    assert client.get("/start/").status_code == 302
+
+
+def test_login_rotates_the_session_key(client: Client, teacher: StaffPlacement) -> None:
+    client.get("/login/")
+    session = client.session
+    session["x"] = 1
+    session.save()
+    before = session.session_key
+    _login(client)
+    assert client.session.session_key != before
+    assert not AccountSession.objects.filter(session_key=before).exists()
+
+
+def test_login_query_count(client: Client, teacher: StaffPlacement) -> None:
+    """Account, placements, last_login, audit event, session row: five statements (savepoints aside,
+    which only exist because the test runs inside a transaction)."""
+    client.get("/login/")
+    with CaptureQueriesContext(connection) as queries:
+        assert _login(client).status_code == 302
+    statements = [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT", "INSERT"]
