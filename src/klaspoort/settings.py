@@ -25,6 +25,9 @@ Environment variables:
                               (default none: the client address is the socket peer)
     KLASPOORT_STAFF_IDLE_MINUTES  staff sessions end after this long without a request (default 60)
     KLASPOORT_STAFF_SESSION_HOURS staff sessions end this long after login (default 10)
+    KLASPOORT_LICENCE_TIMEOUT        seconds one publisher's licence answer may take (default 1.5)
+    KLASPOORT_LICENCE_CACHE_SECONDS  how long a licence answer is fresh per user (default 60)
+    KLASPOORT_LICENCE_STALE_SECONDS  how long it may still be shown when the publisher errs (default 900)
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ INSTALLED_APPS = [
     "klaspoort.registry",
     "klaspoort.roster",
     "klaspoort.accounts",
+    "klaspoort.portal",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +223,16 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("KLASPOORT_FROM_EMAIL", "klaspoort <noreply@localhost>")
 
 EDEXML_MAX_BYTES = int(os.environ.get("KLASPOORT_EDEXML_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# Portal: real-time licence look-ups (D2). Plain http to loopback publishers only in development.
+PORTAL_LICENCE_TIMEOUT = float(os.environ.get("KLASPOORT_LICENCE_TIMEOUT", "1.5"))
+PORTAL_LICENCE_CACHE_SECONDS = float(os.environ.get("KLASPOORT_LICENCE_CACHE_SECONDS", "60"))
+PORTAL_LICENCE_STALE_SECONDS = float(os.environ.get("KLASPOORT_LICENCE_STALE_SECONDS", "900"))
+PORTAL_LICENCE_MAX_BYTES = 256 * 1024
+PORTAL_LICENCE_MAX_PRODUCTS = 200
+PORTAL_BREAKER_FAILURES = 3
+PORTAL_BREAKER_OPEN_SECONDS = 30.0
+PORTAL_ALLOW_LOOPBACK_HTTP = DEVELOPMENT
 
 LOGGING = {
     "version": 1,
