@@ -28,12 +28,17 @@ Environment variables:
     KLASPOORT_LICENCE_TIMEOUT        seconds one publisher's licence answer may take (default 1.5)
     KLASPOORT_LICENCE_CACHE_SECONDS  how long a licence answer is fresh per user (default 60)
     KLASPOORT_LICENCE_STALE_SECONDS  how long it may still be shown when the publisher errs (default 900)
+    KLASPOORT_PSEUDONYM_SECRET  key of the pairwise pseudonyms partners see (never change it once live;
+                              default: development secret created once under var/)
+    KLASPOORT_FEDERATION_SECRET key for keyed hashes of client secrets and tokens and for encrypting
+                              signing keys at rest (default: development secret created once under var/)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +77,31 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _stored_secret(env_name: str, file_name: str) -> str:
+    """A secret from the environment; on a development machine one made once and kept under var/."""
+    from_env = os.environ.get(env_name)
+    if from_env:
+        return from_env
+    secret_file = VAR_DIR / file_name
+    try:
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another process may be writing it right now
+        value = secret_file.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise RuntimeError(f"{secret_file} is empty; set {env_name}")
+
+
+PSEUDONYM_SECRET = _stored_secret("KLASPOORT_PSEUDONYM_SECRET", "pseudonym_secret")
+FEDERATION_SECRET = _stored_secret("KLASPOORT_FEDERATION_SECRET", "federation_secret")
 ALLOWED_HOSTS = _env_list("KLASPOORT_ALLOWED_HOSTS", "localhost,127.0.0.1")
 BASE_URL = os.environ.get("KLASPOORT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -87,6 +117,7 @@ INSTALLED_APPS = [
     "klaspoort.roster",
     "klaspoort.accounts",
     "klaspoort.portal",
+    "klaspoort.federation",
 ]
 
 MIDDLEWARE = [

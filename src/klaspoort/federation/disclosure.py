@@ -1,0 +1,237 @@
+"""The one path by which personal data reaches a partner.
+
+Every partner-facing claim or attribute set (OIDC ID token and userinfo, SAML assertion, the
+portal's licence request) is built by `disclose()`. It
+
+1. checks that the partner and app are active and that the principal's school has ticked the
+   partner (`Consent`), raising a `DisclosureRefused` subclass otherwise;
+2. applies minimisation: identity (pairwise `sub`, role, school, groups) always, names and the
+   ECK iD only when the school ticked those categories *and* the caller asked for them;
+3. writes a `Disclosure` record (who, partner, app, fields, when, purpose);
+4. returns a plain `Released` dataclass; protocol modules only translate it into their format.
+
+Queries: consent + school (1), the person with their groups (1, or 2 for someone without
+groups), the disclosure record (1). Pass an app loaded with `select_related("partner")`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from klaspoort.accounts.principal import Principal
+from klaspoort.core.clock import now
+from klaspoort.federation.models import ECK_ID, IDENTITY, NAMES, Consent, Disclosure, PartnerApp
+from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.models import Group, Pupil, PupilMembership, StaffMembership, StaffPlacement
+
+PURPOSES = frozenset(Disclosure.Purpose.values)
+
+
+class DisclosureRefused(Exception):
+    """Nothing may be released; `reason` is a stable code, the message is for people (Dutch)."""
+
+    reason = "refused"
+
+
+class PartnerInactive(DisclosureRefused):
+    reason = "partner_inactive"
+
+
+class ConsentMissing(DisclosureRefused):
+    """The school has not switched this partner on (or has switched it off)."""
+
+    reason = "consent_missing"
+
+
+class PersonUnknown(DisclosureRefused):
+    """The principal is no longer an active pupil or staff member of that (active) school."""
+
+    reason = "person_unknown"
+
+
+@dataclass(frozen=True)
+class ReleasedSchool:
+    instelling_ref: str
+    brin: str
+    location_code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ReleasedGroup:
+    id: str  # pairwise per sector
+    name: str
+    year_group: str
+
+
+@dataclass(frozen=True)
+class Released:
+    """What one partner app may know about one person, right now. `None` means not released."""
+
+    sub: str
+    role: str  # "staff" or "pupil"
+    school: ReleasedSchool
+    groups: tuple[ReleasedGroup, ...]
+    given_name: str | None = None
+    infix: str | None = None
+    family_name: str | None = None
+    eck_id: str | None = None
+    fields: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Released:
+        values = dict(data)
+        values["school"] = ReleasedSchool(**values["school"])
+        values["groups"] = tuple(ReleasedGroup(**group) for group in values["groups"])
+        values["fields"] = tuple(values.get("fields", ()))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class _Person:
+    uuid: uuid.UUID
+    first_name: str
+    infix: str
+    surname: str
+    eck_id: str
+    groups: tuple[Group, ...]
+
+
+def disclose(
+    principal: Principal,
+    app: PartnerApp,
+    *,
+    purpose: str,
+    requested: Iterable[str] | None = None,
+) -> Released:
+    """Build and record what `app` may receive about `principal`; see the module docstring.
+
+    `requested` limits the optional categories (e.g. from OIDC scopes); None asks for everything
+    the school allowed. Identity is always part of a release.
+    """
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown disclosure purpose {purpose!r}")
+    partner = app.partner
+    if not (app.active and partner.active):
+        raise PartnerInactive("Deze software is op dit moment niet beschikbaar.")
+    consent = (
+        Consent.objects.select_related("school")
+        .filter(partner_id=partner.pk, school__instelling_ref=principal.school)
+        .first()
+    )
+    if consent is None or not consent.active or not consent.school.active:
+        raise ConsentMissing(
+            "Je school heeft deze software niet aangezet. Vraag je ICT-coördinator om dat te doen."
+        )
+    categories = consent.categories
+    if requested is not None:
+        categories = categories & (frozenset(requested) | {IDENTITY})
+    school = consent.school
+    person = _load_person(principal, school)
+    secret = settings.PSEUDONYM_SECRET
+    released_fields = ["sub", "role", "school", "groups"]
+    values: dict[str, Any] = {}
+    if NAMES in categories:
+        values.update(given_name=person.first_name, infix=person.infix, family_name=person.surname)
+        released_fields += ["given_name", "infix", "family_name"]
+    if ECK_ID in categories and person.eck_id:
+        values["eck_id"] = person.eck_id
+        released_fields.append("eck_id")
+    released = Released(
+        sub=pairwise_subject(partner.sector_id, person.uuid, secret),
+        role=principal.kind,
+        school=ReleasedSchool(
+            instelling_ref=str(school.instelling_ref),
+            brin=school.brin,
+            location_code=school.location_code,
+            name=school.name,
+        ),
+        groups=tuple(
+            ReleasedGroup(
+                id=pairwise_group_id(partner.sector_id, group.uuid, secret),
+                name=group.name,
+                year_group=group.year_group,
+            )
+            for group in person.groups
+        ),
+        fields=tuple(released_fields),
+        **values,
+    )
+    Disclosure.objects.create(
+        created_at=now(),
+        partner_id=partner.pk,
+        app_id=app.pk,
+        person=person.uuid,
+        person_kind=principal.kind,
+        school_ref=school.instelling_ref,
+        fields=list(released_fields),
+        purpose=purpose,
+    )
+    return released
+
+
+def _sorted_groups(groups: Iterable[Group]) -> tuple[Group, ...]:
+    return tuple(sorted(groups, key=lambda group: (group.kind != Group.Kind.HOME, group.name, group.pk)))
+
+
+def _load_person(principal: Principal, school: SchoolLocation) -> _Person:
+    """The principal as an active member of `school`, with their active groups (1 or 2 queries)."""
+    if principal.kind == "pupil":
+        memberships = list(
+            PupilMembership.objects.filter(
+                pupil__uuid=principal.person,
+                pupil__school_id=school.pk,
+                pupil__active=True,
+                group__active=True,
+            ).select_related("pupil", "group")
+        )
+        pupil = (
+            memberships[0].pupil
+            if memberships
+            else Pupil.objects.filter(uuid=principal.person, school_id=school.pk, active=True).first()
+        )
+        if pupil is None:
+            raise PersonUnknown("Deze leerling is niet (meer) actief op deze school.")
+        return _Person(
+            pupil.uuid,
+            pupil.first_name,
+            pupil.infix,
+            pupil.surname,
+            pupil.eck_id,
+            _sorted_groups(m.group for m in memberships),
+        )
+    staff_memberships = list(
+        StaffMembership.objects.filter(
+            placement__staff__uuid=principal.person,
+            placement__school_id=school.pk,
+            placement__active=True,
+            group__active=True,
+        ).select_related("placement__staff", "group")
+    )
+    placement = (
+        staff_memberships[0].placement
+        if staff_memberships
+        else StaffPlacement.objects.filter(staff__uuid=principal.person, school_id=school.pk, active=True)
+        .select_related("staff")
+        .first()
+    )
+    if placement is None:
+        raise PersonUnknown("Deze medewerker is niet (meer) actief op deze school.")
+    staff = placement.staff
+    return _Person(
+        staff.uuid,
+        staff.first_name,
+        staff.infix,
+        staff.surname,
+        staff.eck_id,
+        _sorted_groups(m.group for m in staff_memberships),
+    )

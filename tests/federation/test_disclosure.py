@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from klaspoort.federation.actions import do_withdraw_consent
+from klaspoort.federation.disclosure import (
+    ConsentMissing,
+    PartnerInactive,
+    PersonUnknown,
+    Released,
+    ReleasedGroup,
+    ReleasedSchool,
+    disclose,
+)
+from klaspoort.federation.models import Disclosure
+from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
+from klaspoort.roster.models import PupilMembership
+
+from .factories import make_app, make_group, make_pupil, make_school, make_teacher, principal_for, tick
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_consent_nothing_is_released_or_recorded() -> None:
+    school = make_school()
+    pupil = make_pupil(school, make_group(school))
+    app, _ = make_app()
+    with pytest.raises(ConsentMissing, match="niet aangezet"):
+        disclose(principal_for(pupil, school), app, purpose="oidc")
+    assert Disclosure.objects.count() == 0
+
+
+def test_identity_only_by_default(django_assert_num_queries) -> None:
+    school = make_school()
+    group5 = make_group(school, "Groep 5a", "5")
+    reading = make_group(school, "Leesclub", "", kind="composite")
+    pupil = make_pupil(school, reading, group5, eck_id="https://ketenid.nl/201703/" + "a" * 128)
+    app, _ = make_app()
+    tick(school, app.partner)
+    secret = settings.PSEUDONYM_SECRET
+
+    with django_assert_num_queries(3):
+        released = disclose(principal_for(pupil, school), app, purpose="oidc")
+
+    assert released == Released(
+        sub=pairwise_subject("noord.example", pupil.uuid, secret),
+        role="pupil",
+        school=ReleasedSchool(str(school.instelling_ref), "12AB", "00", "De Regenboog"),
+        groups=(
+            ReleasedGroup(pairwise_group_id("noord.example", group5.uuid, secret), "Groep 5a", "5"),
+            ReleasedGroup(pairwise_group_id("noord.example", reading.uuid, secret), "Leesclub", ""),
+        ),
+        fields=("sub", "role", "school", "groups"),
+    )
+    record = Disclosure.objects.get()
+    assert (record.partner_id, record.app_id, record.person, record.person_kind) == (
+        app.partner_id,
+        app.pk,
+        pupil.uuid,
+        "pupil",
+    )
+    assert (record.school_ref, record.fields, record.purpose) == (
+        school.instelling_ref,
+        ["sub", "role", "school", "groups"],
+        "oidc",
+    )
+
+
+def test_names_and_eck_id_only_with_consent_and_request() -> None:
+    school = make_school()
+    eck = "https://ketenid.nl/201703/" + "b" * 128
+    teacher = make_teacher(school, make_group(school), eck_id=eck)
+    app, _ = make_app()
+    tick(school, app.partner, names=True, eck_id=True)
+    principal = principal_for(teacher, school)
+
+    everything = disclose(principal, app, purpose="saml")
+    assert (everything.role, everything.given_name, everything.infix, everything.family_name) == (
+        "staff",
+        "Jan",
+        "",
+        "Jansen",
+    )
+    assert everything.eck_id == eck
+    assert everything.fields == (
+        "sub",
+        "role",
+        "school",
+        "groups",
+        "given_name",
+        "infix",
+        "family_name",
+        "eck_id",
+    )
+
+    names_only = disclose(principal, app, purpose="oidc", requested={"names"})
+    assert (names_only.given_name, names_only.eck_id) == ("Jan", None)
+    assert names_only.fields == ("sub", "role", "school", "groups", "given_name", "infix", "family_name")
+
+    tick(school, app.partner, names=False, eck_id=True)
+    eck_only = disclose(principal, app, purpose="licence")
+    assert (eck_only.given_name, eck_only.family_name, eck_only.eck_id) == (None, None, eck)
+    assert list(Disclosure.objects.order_by("id").values_list("purpose", flat=True)) == [
+        "saml",
+        "oidc",
+        "licence",
+    ]
+
+
+def test_staff_without_groups_costs_one_more_query(django_assert_num_queries) -> None:
+    school = make_school()
+    coordinator = make_teacher(school)
+    app, _ = make_app()
+    tick(school, app.partner)
+    with django_assert_num_queries(4):
+        released = disclose(principal_for(coordinator, school), app, purpose="oidc")
+    assert released.groups == ()
+
+
+def test_withdrawn_consent_refuses() -> None:
+    school = make_school()
+    pupil = make_pupil(school)
+    app, _ = make_app()
+    tick(school, app.partner)
+    do_withdraw_consent(school, app.partner)
+    with pytest.raises(ConsentMissing):
+        disclose(principal_for(pupil, school), app, purpose="oidc")
+    assert Disclosure.objects.count() == 0
+
+
+def test_consent_of_another_school_does_not_count() -> None:
+    school, other = make_school(), make_school("34CD00", "Het Anker")
+    pupil = make_pupil(school)
+    app, _ = make_app()
+    tick(other, app.partner)
+    with pytest.raises(ConsentMissing):
+        disclose(principal_for(pupil, school), app, purpose="oidc")
+
+
+def test_inactive_pupil_app_or_school_is_refused() -> None:
+    school = make_school()
+    pupil = make_pupil(school)
+    app, _ = make_app()
+    tick(school, app.partner)
+    principal = principal_for(pupil, school)
+
+    pupil.active = False
+    pupil.save()
+    with pytest.raises(PersonUnknown):
+        disclose(principal, app, purpose="oidc")
+
+    app.active = False
+    with pytest.raises(PartnerInactive):
+        disclose(principal, app, purpose="oidc")
+    app.active = True
+
+    pupil.active = True
+    pupil.save()
+    school.active = False
+    school.save()
+    with pytest.raises(ConsentMissing):
+        disclose(principal, app, purpose="oidc")
+    assert Disclosure.objects.count() == 0
+
+
+def test_subject_survives_group_moves_and_differs_per_partner() -> None:
+    school = make_school()
+    old, new = make_group(school, "Groep 4"), make_group(school, "Groep 5")
+    pupil = make_pupil(school, old)
+    app, _ = make_app()
+    tick(school, app.partner)
+    before = disclose(principal_for(pupil, school), app, purpose="oidc")
+    PupilMembership.objects.filter(pupil=pupil).update(group=new)
+    after = disclose(principal_for(pupil, school), app, purpose="oidc")
+    assert before.sub == after.sub
+    assert [g.name for g in after.groups] == ["Groep 5"]
+
+    app.partner.sector_id = "zuid.example"
+    assert disclose(principal_for(pupil, school), app, purpose="oidc").sub != before.sub
+
+
+def test_released_round_trips_through_json() -> None:
+    released = Released(
+        sub="s",
+        role="pupil",
+        school=ReleasedSchool("r", "12AB", "00", "X"),
+        groups=(ReleasedGroup("g", "Groep 5", "5"),),
+        given_name="A",
+        fields=("sub", "given_name"),
+    )
+    assert Released.from_json(released.to_json()) == released
+
+
+def test_unknown_purpose_is_a_programming_error() -> None:
+    school = make_school()
+    app, _ = make_app()
+    with pytest.raises(ValueError, match="unknown disclosure purpose"):
+        disclose(principal_for(make_pupil(school), school), app, purpose="marketing")
