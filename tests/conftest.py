@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
@@ -35,3 +36,38 @@ def xmlsec1_path() -> str:
     require_service(path is not None, "xmlsec1 not found (install Debian's 'xmlsec1' package)")
     assert path is not None
     return path
+
+
+REDIS_TEST_URL = os.environ.get("KLASPOORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis to test shared state against (KLASPOORT_TEST_REDIS_URL; CI sets it)."""
+    import redis
+
+    try:
+        available = bool(redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        available = False
+    require_service(available, f"Redis not reachable at {REDIS_TEST_URL} (set KLASPOORT_TEST_REDIS_URL)")
+    return REDIS_TEST_URL
+
+
+@pytest.fixture
+def redis_cache_config(redis_url: str) -> Iterator[dict[str, str]]:
+    """A CACHES entry on the test Redis with a key prefix of its own; its keys are removed afterwards."""
+    import uuid
+
+    import redis
+
+    prefix = f"kptest-{uuid.uuid4().hex[:12]}"
+    yield {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": prefix,
+    }
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)

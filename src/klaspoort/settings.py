@@ -181,7 +181,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's database cache with an atomic, expiry-keeping incr (throttle counters).
+            "BACKEND": "klaspoort.core.cache.DatabaseCache",
             "LOCATION": "klaspoort_cache",
             "KEY_PREFIX": os.environ.get("KLASPOORT_CACHE_PREFIX", "klaspoort"),
         }

@@ -1,0 +1,195 @@
+"""Shared-cache counters: on the database cache (embedded mode) and on Redis (production)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connections
+from django.test import override_settings
+
+from klaspoort.core.cache import DatabaseCache
+from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek_many, subject_digest
+
+# Marked statically: pytest-django sets up the test database only for tests that declare it.
+pytestmark = pytest.mark.django_db
+
+DB_CACHE = {"BACKEND": "klaspoort.core.cache.DatabaseCache", "LOCATION": "klaspoort_cache"}
+
+
+class FakeClock:
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["database", "redis"])
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a test once on the database cache and once on Redis (skipped without Redis, CI fails)."""
+    if request.param == "database":
+        config = DB_CACHE
+    else:
+        config = request.getfixturevalue("redis_cache_config")
+    with override_settings(CACHES={"default": config}):
+        yield request.param
+
+
+def subject() -> str:
+    return f"subject-{uuid.uuid4()}"
+
+
+def test_wait_grows_from_delay_after_and_is_capped() -> None:
+    rule = Rule("t", window=60, delay_after=5, base_delay=1, max_delay=60)
+    assert [rule.wait_after(count) for count in range(13)] == [
+        0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60
+    ]  # fmt: skip
+    assert rule.wait_after(10_000) == 60
+
+
+def test_rule_without_delays_never_waits() -> None:
+    assert Rule("t", window=60).wait_after(1000) == 0
+
+
+@pytest.mark.parametrize("name", ["", "Has Space", "x" * 65, "ünïcode"])
+def test_rule_names_must_be_cache_safe(name: str) -> None:
+    with pytest.raises(ValueError, match="rate limit name"):
+        Rule(name, window=60)
+
+
+def test_subject_digest_is_keyed_and_does_not_contain_the_subject() -> None:
+    digest = subject_digest("juf@school.nl")
+    assert len(digest) == 32
+    assert "juf" not in digest
+    assert digest == subject_digest("juf@school.nl")
+    assert digest != subject_digest("meester@school.nl")
+
+
+def test_hits_count_and_delays_start_at_delay_after(backend: str) -> None:
+    clock = FakeClock()
+    limiter = Limiter(Rule("t:delay", window=600, delay_after=3, base_delay=1, max_delay=4), clock=clock)
+    who = subject()
+    assert limiter.peek(who) == State(0, 0.0)
+    assert limiter.hit(who) == State(1, 0.0)
+    assert limiter.hit(who) == State(2, 0.0)
+    assert limiter.hit(who) == State(3, clock.now + 1)
+    clock.now += 10
+    assert limiter.hit(who) == State(4, clock.now + 2)
+    assert limiter.hit(who) == State(5, clock.now + 4)
+    assert limiter.hit(who) == State(6, clock.now + 4)
+    state = limiter.peek(who)
+    assert state == State(6, clock.now + 4)
+    assert state.wait(clock.now + 1) == 3
+    assert state.wait(clock.now + 5) == 0
+
+
+def test_subjects_and_rules_are_independent(backend: str) -> None:
+    first = Limiter(Rule("t:one", window=600))
+    second = Limiter(Rule("t:two", window=600))
+    a, b = subject(), subject()
+    for _ in range(3):
+        first.hit(a)
+    assert first.peek(a).count == 3
+    assert first.peek(b).count == 0
+    assert second.peek(a).count == 0
+
+
+def test_reset_forgets_count_and_wait(backend: str) -> None:
+    limiter = Limiter(Rule("t:reset", window=600, delay_after=1))
+    who = subject()
+    limiter.hit(who)
+    limiter.hit(who)
+    limiter.reset(who)
+    assert limiter.peek(who) == State(0, 0.0)
+    assert limiter.hit(who).count == 1
+
+
+def test_count_is_forgotten_after_the_window(backend: str) -> None:
+    limiter = Limiter(Rule("t:window", window=1, delay_after=1))
+    who = subject()
+    limiter.hit(who)
+    assert limiter.peek(who).count == 1
+    time.sleep(1.15)
+    assert limiter.peek(who) == State(0, 0.0)
+    assert limiter.hit(who).count == 1
+
+
+def test_distinct_counter_counts_each_member_once(backend: str) -> None:
+    accounts = DistinctCounter("t:distinct", window=600)
+    address = subject()
+    assert accounts.add(address, "a@school.nl") == 1
+    assert accounts.add(address, "a@school.nl") == 1
+    assert accounts.add(address, "b@school.nl") == 2
+    for _ in range(20):
+        accounts.add(address, "a@school.nl")
+    assert accounts.peek(address) == 2
+    assert accounts.peek(subject()) == 0
+
+
+def test_peek_many_reads_every_counter_in_one_query(
+    db: None, django_assert_num_queries: Callable[..., object]
+) -> None:
+    limiter = Limiter(Rule("t:many", window=600, delay_after=1))
+    accounts = DistinctCounter("t:many-distinct", window=600)
+    a, b, address = subject(), subject(), subject()
+    limiter.hit(a)
+    accounts.add(address, "x")
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        states = peek_many((limiter, a), (limiter, b), (accounts, address))
+    assert [state.count for state in states] == [1, 0, 1]
+    assert states[0].retry_at > 0
+
+
+def test_peek_many_refuses_counters_of_two_caches(db: None) -> None:
+    one = Limiter(Rule("t:x", window=60), cache=caches["default"])
+    other = Limiter(Rule("t:x", window=60), cache=DatabaseCache("klaspoort_cache", {}))
+    with pytest.raises(ValueError, match="one cache"):
+        peek_many((one, "a"), (other, "a"))
+    assert peek_many() == []
+
+
+def _separate_clients(backend: str, config: dict[str, str]) -> Callable[[], BaseCache]:
+    """A new cache client per call: as two web workers each have their own."""
+    if backend == "database":
+        return lambda: DatabaseCache("klaspoort_cache", {})
+    return lambda: RedisCache(config["LOCATION"], {"KEY_PREFIX": config["KEY_PREFIX"]})
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("backend_name", ["database", "redis"])
+def test_concurrent_hits_from_separate_clients_are_never_lost(
+    backend_name: str, request: pytest.FixtureRequest
+) -> None:
+    if backend_name == "database":
+        config = DB_CACHE
+    else:
+        config = request.getfixturevalue("redis_cache_config")
+    new_client = _separate_clients(backend_name, config)
+    rule = Rule("t:race", window=600)
+    who = subject()
+    workers, hits = 4, 15
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        limiter = Limiter(rule, cache=new_client())
+        try:
+            for _ in range(hits):
+                limiter.hit(who)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Limiter(rule, cache=new_client()).peek(who).count == workers * hits
