@@ -26,6 +26,10 @@ def main() -> None:
 
     demo_data.load(DEMO_SCHOOL)
     print("\nklaspoort demo: http://127.0.0.1:8000/\n", flush=True)
+    print("Staff login at http://127.0.0.1:8000/login/ (mail sent by the demo: /dev/mail/)", flush=True)
+    for label, email, password in demo_data.staff_credentials(DEMO_SCHOOL):
+        print(f"  {label:16} {email}  password: {password}", flush=True)
+    print(flush=True)
     call_command("runserver", "127.0.0.1:8000", use_reloader=False)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from klaspoort.accounts.models import Account
 from klaspoort.registry.actions import do_register_school
@@ -21,6 +22,14 @@ MakeStaff = Callable[..., StaffPlacement]
 def fast_hasher(settings: Any) -> None:
     """Cheap hashing for tests that are not about hashing (Argon2 costs ~tens of ms per call)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def empty_cache(db: None) -> Iterator[None]:
+    """The shared cache (rate limits) starts and ends empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -55,7 +64,8 @@ def _make_staff(
 
 
 @pytest.fixture
-def make_staff(db: None) -> MakeStaff:
+def make_staff(db: None, fast_hasher: None) -> MakeStaff:
+    """Staff with a placement and an account; uses the fast hasher (tests about hashing make their own)."""
     return _make_staff
 
 

@@ -48,6 +48,16 @@ def do_send_activation(account: Account, *, actor: str = "", name: str = "") -> 
     record_event("account.activation_sent", actor=actor, subject=account_subject(account))
 
 
+def do_set_password(account: Account, password: str, *, actor: str) -> None:
+    """An operator (or the demo) sets a password directly; the account becomes active."""
+    _check_password(password, account.email)
+    account.set_password(password)
+    account.is_active = True
+    account.save(update_fields=["password", "is_active"])
+    tokens.revoke_tokens(account)
+    record_event("password.set", actor=actor, subject=account_subject(account))
+
+
 def _set_password_with_token(raw_token: str, purpose: str, password: str) -> Account:
     account = tokens.peek_token(raw_token, purpose)
     if account is None:

@@ -12,6 +12,15 @@ from django.utils import timezone
 
 
 class EmlFileBackend(FileBackend):
+    """Django's file backend appends a whole connection's messages to one log file; this writes
+    one standard `.eml` file per message (opens in any mail program), named by time."""
+
+    def open(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        return None
+
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         directory = Path(self.file_path)  # type: ignore[attr-defined]
         sent = 0

@@ -72,3 +72,17 @@ def can_manage_staff(placement: StaffPlacement | None, school: SchoolLocation) -
 def schools_of(staff: StaffMember) -> QuerySet[StaffPlacement]:
     """Active placements at active schools: a multi-school teacher picks one after login."""
     return staff.placements.filter(active=True, school__active=True).select_related("school")
+
+
+def has_role(placement: StaffPlacement | None, role: str) -> bool:
+    return role in roles_of(placement)
+
+
+def can_grant_role(actor: StaffPlacement | None, target: StaffPlacement, role: str) -> bool:
+    """Coordinators give or take platform roles of staff at their own school (A5, B6)."""
+    return (
+        role in StaffRole.values
+        and actor is not None
+        and target.school_id == actor.school_id
+        and can_manage_staff(actor, target.school)
+    )
