@@ -231,34 +231,19 @@ def test_set_password_by_operator(inactive: Account) -> None:
         do_set_password(inactive, "x", actor="operator:x")
 
 
-def test_rate_limit_holds_across_workers_with_redis(settings, active: Account, mailoutbox) -> None:
-    import os
-    import uuid
-
+def test_rate_limit_holds_across_workers_with_redis(
+    settings, redis_url: str, redis_cache_config: dict[str, str], active: Account, mailoutbox
+) -> None:
     import redis
     from django.core.cache import caches
 
     from klaspoort.accounts.actions import reset_rate_key
-    from tests.conftest import require_service
 
-    url = os.environ.get("KLASPOORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
-    try:
-        reachable = bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        reachable = False
-    require_service(reachable, f"Redis not reachable at {url}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"kp-test-{uuid.uuid4().hex}",
-        }
-    }
+    settings.CACHES = {"default": redis_cache_config}
     assert do_request_password_reset("actief@school.example")
     other_worker = caches.create_connection("default")
     assert other_worker.get(reset_rate_key("actief@school.example")) == 1
     raw_key = other_worker.make_and_validate_key(reset_rate_key("actief@school.example"))
-    assert 890 < redis.Redis.from_url(url).ttl(raw_key) <= 900
+    assert 890 < redis.Redis.from_url(redis_url).ttl(raw_key) <= 900
     assert not do_request_password_reset("actief@school.example")
     assert len(mailoutbox) == 1
-    other_worker.delete(reset_rate_key("actief@school.example"))
