@@ -1,10 +1,33 @@
-"""Demo data loaded by `make demo` (idempotent)."""
+"""Demo data loaded by `make demo` (idempotent): a generated roster of about 200 pupils imported
+into the demo school the same way a school's own file would be."""
 
 from __future__ import annotations
 
+from klaspoort.registry.actions import find_school
+from klaspoort.roster.edexml.generator import generate_roster
+from klaspoort.roster.edexml.writer import write_edexml
+from klaspoort.roster.importing.actions import ImportOutcome, do_import_edexml
+from klaspoort.roster.models import ImportRun
 
-def load(school_code: str) -> None:
-    """Import a generated roster into the demo school."""
+DEMO_PUPILS = 212
+DEMO_SEED = 2026
+
+
+def load(school_code: str) -> ImportOutcome:
+    """Import the demo roster for the current school year into `school_code` (which must be
+    registered). Loading it again changes nothing."""
+    school = find_school(school_code)
+    if school is None:
+        raise LookupError(f"school {school_code} is not registered")
+    document = generate_roster(school.code, DEMO_PUPILS, seed=DEMO_SEED)
+    return do_import_edexml(
+        school,
+        write_edexml(document),
+        source=ImportRun.Source.CLI,
+        actor="demo",
+        file_name="demo-EDEX.XML",
+        allow_mass_removal=True,
+    )
 
 
 DEMO_TEACHER_PASSWORD = "Zonnebloem-42"  # noqa: S105 (printed by make demo on purpose)

@@ -170,3 +170,48 @@ class StaffMembership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["placement", "group"], name="unique_staff_membership")]
+
+
+class ImportRun(models.Model):
+    """One roster import attempt (importrun): who, when, which file, what it did or why not.
+
+    Never holds roster content beyond keys and reasons: counts, warnings, errors and the keys of staff
+    that were skipped (rule B3).
+    """
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "upload"
+        CLI = "cli", "command line"
+        AUTOMATIC = "automatic", "automatic link"
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "applied"
+        DRY_RUN = "dry-run", "dry run"
+        REJECTED = "rejected", "rejected"
+        HELD = "held", "held by the mass-removal guard"
+        FAILED = "failed", "failed (internal error)"
+
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="import_runs")
+    school_year = models.ForeignKey(
+        SchoolYear, null=True, blank=True, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    actor = models.CharField(max_length=128, blank=True, help_text="who, e.g. account:<uuid> or cli:<user>")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.PositiveBigIntegerField(default=0)
+    mass_removal_allowed = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict, blank=True)
+    skipped_staff = models.JSONField(default=list, blank=True, help_text="[{key, reason}]")
+    warnings = models.JSONField(default=list, blank=True, help_text="[{line, message}]")
+    errors = models.JSONField(default=list, blank=True, help_text="[{line, message}]")
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["school", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.school.code} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

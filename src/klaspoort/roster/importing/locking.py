@@ -1,0 +1,20 @@
+"""Two imports for one school never interleave.
+
+PostgreSQL: a row lock on the SchoolLocation (`SELECT ... FOR UPDATE`) held until the import's
+transaction ends; the second import waits, then reads the roster the first one left. SQLite: the
+settings open every transaction with BEGIN IMMEDIATE, so a writer holds the database's write lock
+from its first statement; `select_for_update` is a no-op there and the same order results.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from klaspoort.registry.models import SchoolLocation
+
+
+def lock_school(school: SchoolLocation) -> SchoolLocation:
+    """Lock `school` for the rest of the current transaction and return it fresh from the database."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_school must be called inside transaction.atomic()")
+    return SchoolLocation.objects.select_for_update().get(pk=school.pk)

@@ -1,0 +1,124 @@
+"""The plan: everything an EDEXML document would change in a school's roster. A pure function of
+the document and the current roster (`snapshot.CurrentRoster`); no database, no clock.
+
+The plan covers the file's school year: that year's groups, every pupil of the school, the staff
+placements at the school. `make_plan` first checks that the file is for this school (brin +
+dependancecode; a file with only a brincode means location 00; a Flemish file only when the school
+is registered with that instellingsnummer; a file that names the school only by schoolkey cannot be
+checked and is refused) and not for an older school year than the one already imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from klaspoort.core.codes import school_year_label
+from klaspoort.roster.edexml.document import EdexDocument, EdexSchool, Problem
+from klaspoort.roster.importing.changes import GroupOps, PupilOps, SkippedStaff, StaffOps, Tally
+from klaspoort.roster.importing.diff_groups import diff_groups
+from klaspoort.roster.importing.diff_pupils import diff_pupils
+from klaspoort.roster.importing.diff_staff import diff_staff
+from klaspoort.roster.importing.snapshot import CurrentRoster, SchoolIdentity
+
+
+@dataclass
+class Plan:
+    school_code: str
+    start_year: int
+    groups: Tally = field(default_factory=Tally)
+    pupils: Tally = field(default_factory=Tally)
+    staff: Tally = field(default_factory=Tally)
+    skipped_staff: list[SkippedStaff] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    group_ops: GroupOps = field(default_factory=GroupOps)
+    pupil_ops: PupilOps = field(default_factory=PupilOps)
+    staff_ops: StaffOps = field(default_factory=StaffOps)
+    active_pupils: int = 0  # before the import
+    active_staff: int = 0  # active teacher placements before the import
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def has_changes(self) -> bool:
+        return self.groups.touched or self.pupils.touched or self.staff.touched
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {"groups": self.groups.counts(), "pupils": self.pupils.counts(), "staff": self.staff.counts()}
+
+
+def _file_school(school: EdexSchool) -> str:
+    return f"{school.brin}{school.location_code or '00'}"
+
+
+def check_school(school: EdexSchool, target: SchoolIdentity) -> list[Problem]:
+    """Problems when the file is not about `target` (empty when it is)."""
+    if school.brin:
+        code = _file_school(school)
+        if code == target.code:
+            return []
+        return [
+            Problem(
+                0,
+                f"Dit bestand is van school {code}, niet van {target.code}. "
+                "Kies het bestand van deze school, of importeer het bij school " + code + ".",
+            )
+        ]
+    if school.instellingsnummer:
+        if target.instellingsnummer and school.instellingsnummer == target.instellingsnummer:
+            return []
+        return [
+            Problem(
+                0,
+                f"Dit is een Vlaams bestand (instellingsnummer {school.instellingsnummer}); school "
+                f"{target.code} is niet met dat instellingsnummer geregistreerd. Vraag de helpdesk om "
+                "het instellingsnummer bij de school vast te leggen.",
+            )
+        ]
+    if school.schoolkey:
+        return [
+            Problem(
+                0,
+                f"Het bestand noemt de school alleen met een schoolkey ('{school.schoolkey}'), zonder "
+                "brincode. Daarmee is niet na te gaan of het bestand van deze school is; maak in het "
+                "administratiesysteem een export met brincode en dependancecode.",
+            )
+        ]
+    return [Problem(0, "Het bestand noemt geen school (brincode ontbreekt).")]
+
+
+def _check_year(doc: EdexDocument, current: CurrentRoster) -> list[Problem]:
+    newest = current.newest_year
+    if newest is not None and newest > doc.school.start_year:
+        return [
+            Problem(
+                0,
+                f"Dit bestand is voor schooljaar {doc.school.school_year}, maar school "
+                f"{current.school.code} heeft al een rooster voor {school_year_label(newest)}. "
+                "Een ouder schooljaar wordt niet meer ingelezen.",
+            )
+        ]
+    return []
+
+
+def make_plan(doc: EdexDocument, current: CurrentRoster, *, now: dt.datetime) -> Plan:
+    """The diff between `doc` and `current` (which must be loaded for `doc`'s school year).
+    A plan with errors changes nothing."""
+    plan = Plan(school_code=current.school.code, start_year=doc.school.start_year)
+    plan.errors = check_school(doc.school, current.school) or _check_year(doc, current)
+    if plan.errors:
+        return plan
+    warnings: list[Problem] = []
+    groups = diff_groups(doc.groups, current.groups, warnings)
+    pupils = diff_pupils(doc.pupils, current.pupils, groups.key_of, warnings)
+    staff = diff_staff(doc.staff, current.members, current.placements, groups.key_of, warnings, now=now)
+    plan.groups, plan.group_ops = groups.tally, groups.ops
+    plan.pupils, plan.pupil_ops = pupils.tally, pupils.ops
+    plan.staff, plan.staff_ops, plan.skipped_staff = staff.tally, staff.ops, staff.skipped
+    plan.active_pupils = sum(1 for pupil in current.pupils if pupil.active)
+    plan.active_staff = staff.active
+    plan.warnings = warnings
+    return plan
