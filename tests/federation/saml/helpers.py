@@ -67,3 +67,35 @@ def key_and_certificate_pem() -> tuple[rsa.RSAPrivateKey, str]:
     assert isinstance(key, rsa.RSAPrivateKey)
     certificate = pem[pem.index(b"-----BEGIN CERTIFICATE-----") :].decode()
     return key, certificate
+
+
+def released(**overrides):
+    """A disclosure result as `klaspoort.federation.disclosure.disclose` returns it."""
+    from klaspoort.federation.disclosure import Released, ReleasedSchool
+
+    values = {
+        "sub": "p1",
+        "role": "pupil",
+        "school": ReleasedSchool(instelling_ref="ref", brin="12AB", location_code="01", name="De Regenboog"),
+        "groups": (),
+    }
+    values.update(overrides)
+    return Released(**values)
+
+
+def posted_form(html: str | bytes) -> tuple[str, dict[str, str]]:
+    """(action, fields) of the auto-submitting form the IdP answers with."""
+    from lxml import html as lxml_html
+
+    document = lxml_html.fromstring(html)
+    form = document.get_element_by_id("saml-post")
+    fields = {field.get("name"): field.get("value") for field in form.iterfind(".//input")}
+    return form.get("action"), fields
+
+
+def response_xml(html: str | bytes):
+    """The decoded <samlp:Response> element inside the form."""
+    from lxml import etree
+
+    _, fields = posted_form(html)
+    return etree.fromstring(base64.b64decode(fields["SAMLResponse"]))

@@ -15,10 +15,11 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from saml2.sigver import SignatureError
 
 from klaspoort.federation.saml.assertion import ResponseInput, issue_response
-from klaspoort.federation.saml.attributes import DisclosedPerson, entree_attributes
+from klaspoort.federation.saml.attributes import entree_attributes
 from klaspoort.federation.saml.idp import IdentityProvider
 from klaspoort.federation.saml.keys import _from_pem, make_self_signed_pem
 from klaspoort.federation.saml.metadata import build_metadata
+from tests.federation.saml.helpers import released
 from tests.federation.saml.pysaml2_sp import SP_ACS_URL, SP_ENTITY_ID, make_client
 
 IDP = IdentityProvider(
@@ -27,10 +28,7 @@ IDP = IdentityProvider(
     metadata_url="https://idp.example.nl/saml/metadata/",
     uid_realm="idp.example.nl",
 )
-PERSON = DisclosedPerson(
-    pseudonym="a1b2c3", kind="pupil", brin="12AB", location_code="01", school_name="De Regenboog",
-    given_name="Sem", infix="de", family_name="Vries",
-)  # fmt: skip
+PERSON = released(sub="a1b2c3", given_name="Sem", infix="de", family_name="Vries")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +48,7 @@ def response_b64(credentials, *, in_response_to: str | None = None, **overrides)
         "idp_entity_id": IDP.entity_id,
         "sp_entity_id": SP_ENTITY_ID,
         "acs_url": SP_ACS_URL,
-        "name_id": PERSON.pseudonym,
+        "name_id": PERSON.sub,
         "attributes": entree_attributes(PERSON, IDP.uid_realm),
         "issued_at": now,
         "authn_instant": now,

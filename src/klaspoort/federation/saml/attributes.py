@@ -1,15 +1,13 @@
 """Entree attribute names for what the disclosure path released.
 
 Partners already read these names from the Dutch education federation (Entree), so their code
-works unchanged. Names are sent as-is (NameFormat basic, FriendlyName the same). Only values
-present in `DisclosedPerson` are sent; what consent withheld is None there and absent here.
+works unchanged. Names are sent as-is (NameFormat basic, FriendlyName the same). The values come
+only from the disclosure path's `Released`; what consent withheld is None there and absent here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
+from klaspoort.federation.disclosure import Released
 from klaspoort.federation.saml.assertion import SamlAttribute
 
 UID = "uid"
@@ -25,35 +23,22 @@ ECK_ID = "eckId"
 AFFILIATIONS = {"staff": "employee", "pupil": "student"}
 
 
-@dataclass(frozen=True)
-class DisclosedPerson:
-    """What the disclosure function released for one person to one partner."""
-
-    pseudonym: str
-    kind: Literal["staff", "pupil"]
-    brin: str
-    location_code: str
-    school_name: str
-    given_name: str | None = None
-    infix: str | None = None
-    family_name: str | None = None
-    eck_id: str | None = None
-
-
 def uid_value(pseudonym: str, realm: str) -> str:
     return f"{pseudonym}@{realm}"
 
 
-def entree_attributes(person: DisclosedPerson, realm: str) -> tuple[SamlAttribute, ...]:
+def entree_attributes(released: Released, realm: str) -> tuple[SamlAttribute, ...]:
+    """The attributes for one release; a value the release withheld (None or empty) is left out."""
+    school = released.school
     pairs: list[tuple[str, str | None]] = [
-        (UID, uid_value(person.pseudonym, realm)),
-        (AFFILIATION, AFFILIATIONS[person.kind]),
-        (HOME_ORGANIZATION_ID, person.brin),
-        (HOME_ORGANIZATION_BRANCH_ID, f"{person.brin}{person.location_code}"),
-        (HOME_ORGANIZATION, person.school_name),
-        (GIVEN_NAME, person.given_name),
-        (SURNAME, person.family_name),
-        (INFIX, person.infix),
-        (ECK_ID, person.eck_id),
+        (UID, uid_value(released.sub, realm)),
+        (AFFILIATION, AFFILIATIONS[released.role]),
+        (HOME_ORGANIZATION_ID, school.brin),
+        (HOME_ORGANIZATION_BRANCH_ID, f"{school.brin}{school.location_code}"),
+        (HOME_ORGANIZATION, school.name),
+        (GIVEN_NAME, released.given_name),
+        (SURNAME, released.family_name),
+        (INFIX, released.infix),
+        (ECK_ID, released.eck_id),
     ]
     return tuple(SamlAttribute(name, (value,)) for name, value in pairs if value)

@@ -1,0 +1,82 @@
+"""The SAML IdP's view of the federation core: registered SPs and the disclosure path.
+
+The only module of `saml/` that touches federation models. Apps are `PartnerApp` rows with a
+`saml_entity_id`; attribute values come only from `klaspoort.federation.disclosure.disclose`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from klaspoort.accounts.principal import Principal
+from klaspoort.federation.disclosure import ConsentMissing, DisclosureRefused, Released, disclose
+from klaspoort.federation.models import Disclosure, PartnerApp
+from klaspoort.federation.saml.service_provider import ServiceProvider
+
+NotEnabled = ConsentMissing
+Refused = DisclosureRefused
+
+
+@dataclass(frozen=True)
+class SamlApp:
+    """A partner app that is a SAML service provider."""
+
+    model: PartnerApp
+    service_provider: ServiceProvider
+
+    @property
+    def partner_name(self) -> str:
+        return self.model.partner.name
+
+    @property
+    def public_id(self) -> str:
+        return self.model.slug
+
+
+def _saml_app(app: PartnerApp | None) -> SamlApp | None:
+    if app is None or not app.saml_entity_id or not app.saml_acs_urls:
+        return None
+    return SamlApp(
+        model=app,
+        service_provider=ServiceProvider(
+            entity_id=app.saml_entity_id,
+            acs_urls=tuple(str(url) for url in app.saml_acs_urls),
+            certificate_pem=app.saml_certificate or "",
+        ),
+    )
+
+
+def app_by_entity_id(entity_id: str) -> SamlApp | None:
+    if not entity_id:
+        return None
+    return _saml_app(PartnerApp.objects.select_related("partner").filter(saml_entity_id=entity_id).first())
+
+
+def app_by_public_id(app_id: str) -> SamlApp | None:
+    """By slug (e.g. "rekenwijs") or by uuid."""
+    apps = PartnerApp.objects.select_related("partner").exclude(saml_entity_id=None)
+    try:
+        return _saml_app(apps.filter(uuid=uuid.UUID(app_id)).first())
+    except ValueError:
+        return _saml_app(apps.filter(slug=app_id).first())
+
+
+def disclose_for_saml(principal: Principal, app: SamlApp) -> Released:
+    """Everything this SP may receive about the principal, recorded; raises DisclosureRefused."""
+    return disclose(principal, app.model, purpose=Disclosure.Purpose.SAML)
+
+
+def not_enabled_page(request: HttpRequest, app: SamlApp) -> HttpResponse:
+    """The school has not switched this software on: say so plainly; nothing is issued."""
+    response = render(
+        request,
+        "saml/not_enabled.html",
+        {"partner_name": app.partner_name, "app_name": app.model.name},
+        status=403,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,57 @@
+"""Pages the SAML views answer with: the auto-submitting POST form, a refusal, "not switched on"."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from klaspoort.accounts.principal import Principal
+from klaspoort.federation.saml import partners
+from klaspoort.federation.saml.actions import NotEnabled, Refused, SamlPost, do_issue_response
+from klaspoort.federation.saml.request_parser import SamlRequestError
+
+
+def post_form(request: HttpRequest, post: SamlPost) -> HttpResponse:
+    response = render(
+        request,
+        "saml/post_form.html",
+        {
+            "acs_url": post.acs_url,
+            "saml_response": post.saml_response,
+            "relay_state": post.relay_state,
+            "partner_name": post.partner_name,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    response = render(request, "saml/refused.html", {"message": message}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def refused_request(request: HttpRequest, error: SamlRequestError) -> HttpResponse:
+    return refused(request, error.message)
+
+
+def issue(
+    request: HttpRequest,
+    principal: Principal,
+    app: partners.SamlApp,
+    *,
+    acs_url: str,
+    in_response_to: str | None,
+    relay_state: str,
+) -> HttpResponse:
+    """Issue and post the response, or show the "not switched on" page and issue nothing."""
+    try:
+        post = do_issue_response(
+            principal, app, acs_url=acs_url, in_response_to=in_response_to, relay_state=relay_state
+        )
+    except NotEnabled:
+        return partners.not_enabled_page(request, app)
+    except Refused as refusal:
+        return refused(request, str(refusal), status=403)
+    return post_form(request, post)

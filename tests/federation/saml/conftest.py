@@ -1,0 +1,104 @@
+"""Roster, partner and sign-in fixtures for the SAML IdP tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
+
+from klaspoort.accounts.principal import Principal, establish_principal
+from klaspoort.federation.models import Consent, Partner, PartnerApp
+from klaspoort.federation.pseudonyms import pairwise_subject
+from klaspoort.registry.actions import do_register_school
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.models import (
+    Group,
+    Pupil,
+    PupilMembership,
+    SchoolYear,
+    StaffMember,
+    StaffMembership,
+    StaffPlacement,
+)
+from tests.federation.saml.pysaml2_sp import SP_ACS_URL, SP_ENTITY_ID
+
+SECTOR = "sector:rekenwijs"
+ECK = "https://ketenid.nl/201703/" + "b" * 128
+
+
+@dataclass
+class World:
+    school: SchoolLocation
+    pupil: Pupil
+    staff: StaffMember
+    partner: Partner
+    app: PartnerApp
+    consent: Consent
+
+    @property
+    def pupil_principal(self) -> Principal:
+        return Principal(
+            kind="pupil", person=self.pupil.uuid, school=self.school.instelling_ref, auth_time=1_800_000_000
+        )
+
+    @property
+    def staff_principal(self) -> Principal:
+        return Principal(kind="staff", person=self.staff.uuid, school=self.school.instelling_ref)
+
+    def pseudonym(self, person_uuid) -> str:
+        return pairwise_subject(SECTOR, person_uuid, settings.PSEUDONYM_SECRET)
+
+
+def make_world(*, acs_urls: list[str] | None = None, certificate: str = "", names: bool = False) -> World:
+    school = do_register_school("12AB01", name="De Regenboog")
+    year = SchoolYear.objects.create(start_year=2026)
+    group = Group.objects.create(
+        school=school, school_year=year, kind=Group.Kind.HOME, las_key="g7", name="Groep 7", year_group="7"
+    )
+    pupil = Pupil.objects.create(
+        school=school, las_key="l1", first_name="Sem", infix="de", surname="Vries", eck_id=ECK, year_group="7"
+    )
+    PupilMembership.objects.create(pupil=pupil, group=group)
+    staff = StaffMember.objects.create(
+        first_name="Anna", infix="van der", surname="Berg", email="anna@example.nl"
+    )
+    placement = StaffPlacement.objects.create(staff=staff, school=school, las_key="s1", roles=["teacher"])
+    StaffMembership.objects.create(placement=placement, group=group, las_roles=["LRK"])
+    partner = Partner.objects.create(
+        slug="uitgeverij-noord", kind=Partner.Kind.PUBLISHER, name="Uitgeverij Noord", sector_id=SECTOR
+    )
+    app = PartnerApp.objects.create(
+        partner=partner,
+        slug="rekenwijs",
+        name="Rekenwijs",
+        saml_entity_id=SP_ENTITY_ID,
+        saml_acs_urls=acs_urls or [SP_ACS_URL],
+        saml_certificate=certificate,
+    )
+    consent = Consent.objects.create(
+        school=school, partner=partner, active=True, names=names, changed_at=dt.datetime.now(dt.UTC)
+    )
+    return World(school, pupil, staff, partner, app, consent)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+def signed_in_session(principal: Principal) -> str:
+    """A stored session in which `principal` is signed in; returns the session key."""
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    establish_principal(request, principal)
+    request.session.save()
+    assert request.session.session_key
+    return request.session.session_key
+
+
+def sign_in(client, principal: Principal) -> None:
+    client.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(principal)
