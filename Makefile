@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint types pytest bench-import bench-edexml bench clean
+.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench-import: $(STAMP)
 
 bench-edexml: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/edexml_bench.py
+
+bench-saml: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/saml_bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,258 @@
+# ruff: noqa: E402  (Django must be set up before the project modules are imported)
+"""SAML IdP throughput (prints figures, never asserts): `make bench-saml`.
+
+Signed responses per second for an already signed-in person, over real HTTP against gunicorn on a
+free loopback port (SP-initiated: redirect-binding AuthnRequest in, auto-submitting POST form with
+the signed response out; and IdP-initiated), SQL queries per response, and the in-process cost of
+build + sign alone. Uses a throw-away test database: SQLite by default, PostgreSQL when
+DATABASE_URL points at one (a separate `test_…` database is created and dropped).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+from urllib.parse import quote_plus
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
+os.environ.setdefault("KLASPOORT_DEV", "1")
+
+import django
+
+django.setup()
+
+import httpx
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from klaspoort.accounts.principal import Principal, establish_principal
+from klaspoort.federation.models import Consent, Partner, PartnerApp
+from klaspoort.federation.saml.assertion import ResponseInput, issue_response
+from klaspoort.federation.saml.attributes import entree_attributes
+from klaspoort.federation.saml.keys import signing_credentials
+from klaspoort.registry.actions import do_register_school
+from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
+
+SP_ENTITY_ID = "https://bench-sp.example.nl/metadata"
+ACS_URL = "https://bench-sp.example.nl/acs"
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", str(2 * WORKERS)))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def database_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(name).resolve()}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+
+
+def make_world() -> Principal:
+    school = do_register_school("12AB01", name="De Regenboog")
+    year = SchoolYear.objects.create(start_year=2026)
+    group = Group.objects.create(
+        school=school, school_year=year, kind="home", las_key="g", name="7A", year_group="7"
+    )
+    pupil = Pupil.objects.create(
+        school=school, las_key="p", first_name="Sem", surname="Vries", year_group="7"
+    )
+    PupilMembership.objects.create(pupil=pupil, group=group)
+    partner = Partner.objects.create(slug="bench", kind="publisher", name="Bench", sector_id="bench")
+    PartnerApp.objects.create(
+        partner=partner, slug="bench-app", name="Bench", saml_entity_id=SP_ENTITY_ID, saml_acs_urls=[ACS_URL]
+    )
+    Consent.objects.create(school=school, partner=partner, names=True, changed_at=dt.datetime.now(dt.UTC))
+    return Principal(kind="pupil", person=pupil.uuid, school=school.instelling_ref)
+
+
+def session_for(principal: Principal) -> str:
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    establish_principal(request, principal)
+    request.session.save()
+    return str(request.session.session_key)
+
+
+def redirect_path(destination: str, number: int) -> str:
+    instant = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    xml = (
+        '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
+        f'ID="_bench{number:08d}" Version="2.0" IssueInstant="{instant}" Destination="{destination}" '
+        f'AssertionConsumerServiceURL="{ACS_URL}"><saml:Issuer>{SP_ENTITY_ID}</saml:Issuer></samlp:AuthnRequest>'
+    ).encode()
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    encoded = base64.b64encode(deflater.compress(xml) + deflater.flush()).decode()
+    return f"/saml/sso/?SAMLRequest={quote_plus(encoded)}&RelayState=bench"
+
+
+def load(base_url: str, cookie: str, paths: list[str]) -> tuple[int, float]:
+    """Fire the paths from CLIENT_THREADS threads; (responses with a form, seconds)."""
+    done = [0]
+    lock = threading.Lock()
+    cursor = iter(paths)
+
+    def worker() -> None:
+        with httpx.Client(base_url=base_url, cookies={settings.SESSION_COOKIE_NAME: cookie}) as http:
+            while True:
+                with lock:
+                    path = next(cursor, None)
+                if path is None:
+                    return
+                response = http.get(path)
+                if response.status_code != 200 or "SAMLResponse" not in response.text:
+                    raise RuntimeError(f"unexpected answer {response.status_code}: {response.text[:300]}")
+                with lock:
+                    done[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0], time.perf_counter() - start
+
+
+def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """User + system CPU of gunicorn's workers so far (Linux /proc; 0.0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def start_gunicorn(db_url: str, port: int) -> subprocess.Popen[bytes]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    env = dict(
+        os.environ, DATABASE_URL=db_url, KLASPOORT_BASE_URL=f"http://127.0.0.1:{port}", KLASPOORT_DEV="1"
+    )
+    process = subprocess.Popen(
+        [gunicorn, "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--log-level", "warning"],
+        env=env,
+    )
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def queries_per_response(principal: Principal, base_url: str) -> tuple[int, int]:
+    settings.BASE_URL = base_url
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_for(principal)
+    counts = []
+    for path in (redirect_path(f"{base_url}/saml/sso/", 99_999_999), "/saml/idp-initiated/bench-app/"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, response.content[:300]
+        counts.append(len(captured.captured_queries))
+    return counts[0], counts[1]
+
+
+def build_and_sign_per_second() -> float:
+    from klaspoort.federation.disclosure import Released, ReleasedSchool
+
+    released = Released(
+        sub="a" * 64,
+        role="pupil",
+        school=ReleasedSchool(instelling_ref="r", brin="12AB", location_code="01", name="De Regenboog"),
+        groups=(),
+        given_name="Sem",
+        family_name="Vries",
+    )
+    credentials = signing_credentials()
+    now = dt.datetime.now(dt.UTC)
+    rounds = 500
+    start = time.perf_counter()
+    for _ in range(rounds):
+        data = ResponseInput(
+            idp_entity_id="https://idp.example.nl/saml/metadata/",
+            sp_entity_id=SP_ENTITY_ID,
+            acs_url=ACS_URL,
+            name_id=released.sub,
+            attributes=entree_attributes(released, "idp.example.nl"),
+            issued_at=now,
+            authn_instant=now,
+            in_response_to="_r",
+        )
+        issue_response(data, credentials)
+    return rounds / (time.perf_counter() - start)
+
+
+def main() -> None:
+    setup_test_environment()
+    engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    process = None
+    try:
+        principal = make_world()
+        cookie = session_for(principal)
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        sp_queries, idp_queries = queries_per_response(principal, base_url)
+        connection.close()
+        process = start_gunicorn(database_url(name), port)
+        destination = f"{base_url}/saml/sso/"
+        load(base_url, cookie, [redirect_path(destination, n) for n in range(50)])  # warm-up
+        figures = {}
+        for label, make_path in (
+            ("SP-initiated", lambda n: redirect_path(destination, n)),
+            ("IdP-initiated", lambda n: "/saml/idp-initiated/bench-app/"),
+        ):
+            count = max(200, int(SECONDS * 150))
+            paths = [make_path(n) for n in range(100, 100 + count)]
+            cpu_before = server_cpu_seconds(process)
+            done, seconds = load(base_url, cookie, paths)
+            cpu = server_cpu_seconds(process) - cpu_before
+            figures[label] = (done / seconds, cpu / done if cpu else 0.0)
+        signing = build_and_sign_per_second()
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+        connection.creation.destroy_test_db(name, verbosity=0)
+    cores = os.cpu_count() or 1
+    print(
+        f"SAML IdP on {engine}, gunicorn {WORKERS} sync workers, {CLIENT_THREADS} client threads, {cores} cores"
+    )
+    for label, (rate, cpu) in figures.items():
+        per_core = f"{1 / cpu:6.1f} per core-second of server CPU ({cpu * 1000:.2f} ms)" if cpu else "n/a"
+        print(f"  {label:<14} {rate:7.1f} responses/s over HTTP (client on the same cores); {per_core}")
+    print(f"  SQL queries per response: SP-initiated {sp_queries}, IdP-initiated {idp_queries}")
+    print(f"  build + sign alone (in-process, one core): {signing:7.1f} responses/s")
+    sp_cpu = figures["SP-initiated"][1]
+    if sp_cpu:
+        print(f"  signing share of the server CPU per SP-initiated response: {1 / signing / sp_cpu:.0%}")
+
+
+if __name__ == "__main__":
+    main()
