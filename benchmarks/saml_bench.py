@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import zlib
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -32,7 +33,6 @@ django.setup()
 
 import httpx
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -85,7 +85,7 @@ def make_world() -> Principal:
 
 def session_for(principal: Principal) -> str:
     request = RequestFactory().get("/")
-    request.session = SessionStore()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     establish_principal(request, principal)
     request.session.save()
     return str(request.session.session_key)

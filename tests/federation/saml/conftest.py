@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from klaspoort.accounts.principal import Principal, establish_principal
-from klaspoort.federation.models import Consent, Partner, PartnerApp
+from klaspoort.federation.actions import do_grant_consent, do_register_partner, do_withdraw_consent
+from klaspoort.federation.models import Partner, PartnerApp
+from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.federation.pseudonyms import pairwise_subject
 from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
@@ -37,7 +38,12 @@ class World:
     staff: StaffMember
     partner: Partner
     app: PartnerApp
-    consent: Consent
+
+    def tick(self, *, names: bool = False, eck_id: bool = False) -> None:
+        do_grant_consent(self.school, self.partner, names=names, eck_id=eck_id, actor="test")
+
+    def untick(self) -> None:
+        do_withdraw_consent(self.school, self.partner, actor="test")
 
     @property
     def pupil_principal(self) -> Principal:
@@ -68,21 +74,19 @@ def make_world(*, acs_urls: list[str] | None = None, certificate: str = "", name
     )
     placement = StaffPlacement.objects.create(staff=staff, school=school, las_key="s1", roles=["teacher"])
     StaffMembership.objects.create(placement=placement, group=group, las_roles=["LRK"])
-    partner = Partner.objects.create(
-        slug="uitgeverij-noord", kind=Partner.Kind.PUBLISHER, name="Uitgeverij Noord", sector_id=SECTOR
-    )
-    app = PartnerApp.objects.create(
-        partner=partner,
-        slug="rekenwijs",
-        name="Rekenwijs",
-        saml_entity_id=SP_ENTITY_ID,
-        saml_acs_urls=acs_urls or [SP_ACS_URL],
-        saml_certificate=certificate,
-    )
-    consent = Consent.objects.create(
-        school=school, partner=partner, active=True, names=names, changed_at=dt.datetime.now(dt.UTC)
-    )
-    return World(school, pupil, staff, partner, app, consent)
+    saml = {"entity_id": SP_ENTITY_ID, "acs_urls": acs_urls or [SP_ACS_URL], "certificate": certificate}
+    spec = {
+        "slug": "uitgeverij-noord",
+        "name": "Uitgeverij Noord",
+        "kind": "publisher",
+        "sector_id": SECTOR,
+        "apps": [{"slug": "rekenwijs", "name": "Rekenwijs", "saml": saml}],
+    }
+    do_register_partner(parse_partner_spec(spec), actor="test")
+    app = PartnerApp.objects.select_related("partner").get(slug="rekenwijs")
+    world = World(school, pupil, staff, app.partner, app)
+    world.tick(names=names, eck_id=names)
+    return world
 
 
 @pytest.fixture
@@ -93,7 +97,7 @@ def world(db) -> World:
 def signed_in_session(principal: Principal) -> str:
     """A stored session in which `principal` is signed in; returns the session key."""
     request = RequestFactory().get("/")
-    request.session = SessionStore()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     establish_principal(request, principal)
     request.session.save()
     assert request.session.session_key

@@ -75,8 +75,7 @@ def test_not_signed_in_goes_to_login_and_back(client: Client, world: World) -> N
 @pytest.mark.parametrize("withdrawn", ["consent", "app"])
 def test_nothing_issued_when_switched_off(client: Client, world: World, withdrawn: str) -> None:
     if withdrawn == "consent":
-        world.consent.active = False
-        world.consent.save()
+        world.untick()
     else:
         world.app.active = False
         world.app.save()

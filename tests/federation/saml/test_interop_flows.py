@@ -14,6 +14,7 @@ import httpx
 import pytest
 from django.conf import settings
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.response import StatusNoPassive
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from saml2.sigver import SignatureError
 from saml2.xmldsig import SIG_RSA_SHA256
@@ -76,8 +77,6 @@ def test_sp_initiated_login_is_accepted_by_pysaml2(idp, xmlsec1_path: str) -> No
 
 def test_names_and_eck_id_with_consent(idp, xmlsec1_path: str) -> None:
     world = make_world(names=True)
-    world.consent.eck_id = True
-    world.consent.save()
     sp = make_client(xmlsec1_path, idp["metadata"])
     with browser(idp, world.pupil_principal) as http:
         request_id, answer = sp_initiated(sp, idp, http)
@@ -174,11 +173,22 @@ def test_consent_withdrawn_mid_session_stops_the_next_login(idp, xmlsec1_path: s
     sp = make_client(xmlsec1_path, idp["metadata"])
     with browser(idp, world.pupil_principal) as http:
         assert sp_initiated(sp, idp, http)[1].status_code == 200
-        world.consent.active = False
-        world.consent.save()
+        world.untick()
         refused = sp_initiated(sp, idp, http)[1]
         launched = http.get("/saml/idp-initiated/rekenwijs/")
     assert refused.status_code == launched.status_code == 403
     assert "Vraag je ICT-coördinator" in refused.text
     assert "SAMLResponse" not in refused.text + launched.text
     assert Disclosure.objects.count() == 1
+
+
+def test_passive_request_without_sign_in_is_a_no_passive_status(idp, xmlsec1_path: str) -> None:
+    make_world()
+    sp = make_client(xmlsec1_path, idp["metadata"])
+    with browser(idp) as http:
+        request_id, answer = sp_initiated(sp, idp, http, is_passive="true")
+    with pytest.raises(StatusNoPassive):
+        sp.parse_authn_request_response(
+            posted_form(answer.text)[1]["SAMLResponse"], BINDING_HTTP_POST, outstanding={request_id: "/"}
+        )
+    assert Disclosure.objects.count() == 0

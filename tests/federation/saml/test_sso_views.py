@@ -82,9 +82,7 @@ def test_signed_in_pupil_gets_a_signed_response(
 
 
 def test_names_and_eck_id_only_with_consent(client: Client, world: World) -> None:
-    world.consent.names = True
-    world.consent.eck_id = True
-    world.consent.save()
+    world.tick(names=True, eck_id=True)
     sign_in(client, world.staff_principal)
     attributes = attributes_of(response_xml(get_sso(client, request_xml()).content))
     assert attributes["eduPersonAffiliation"] == ["employee"]
@@ -166,8 +164,7 @@ def test_garbled_requests_get_a_clear_page(client: Client, world: World, query: 
 
 
 def test_withdrawn_consent_issues_nothing(client: Client, world: World) -> None:
-    world.consent.active = False
-    world.consent.save()
+    world.untick()
     sign_in(client, world.pupil_principal)
     response = get_sso(client, request_xml())
     assert response.status_code == 403
@@ -178,7 +175,9 @@ def test_withdrawn_consent_issues_nothing(client: Client, world: World) -> None:
 
 
 def test_school_without_consent_row_issues_nothing(client: Client, world: World) -> None:
-    world.consent.delete()
+    from klaspoort.federation.models import Consent
+
+    Consent.objects.all().delete()
     sign_in(client, world.pupil_principal)
     assert get_sso(client, request_xml()).status_code == 403
     assert Disclosure.objects.count() == 0
@@ -219,3 +218,46 @@ def test_second_registered_acs_is_honoured(client: Client, db) -> None:
     sign_in(client, world.pupil_principal)
     response = get_sso(client, request_xml(acs_url="https://sp.example.nl/saml/acs-2"))
     assert posted_form(response.content)[0] == "https://sp.example.nl/saml/acs-2"
+
+
+def test_real_staff_login_continues_to_the_partner(client: Client, world: World, settings) -> None:
+    from klaspoort.accounts.models import Account
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world.staff.account = Account.objects.create_user(
+        "anna@example.nl", "zonnebloem42", kind="staff", is_active=True
+    )
+    world.staff.save()
+    to_login = get_sso(client, request_xml(), relay_state="rs")
+    next_url = parse_qs(urlsplit(to_login["Location"]).query)["next"][0]
+    logged_in = client.post(
+        "/login/", {"email": "anna@example.nl", "password": "zonnebloem42", "next": next_url}
+    )
+    assert logged_in.status_code == 302
+    assert logged_in["Location"] == next_url
+    answered = client.get(next_url)
+    root = response_xml(answered.content)
+    assert root.findtext("saml:Assertion/saml:Subject/saml:NameID", namespaces=NS) == world.pseudonym(
+        world.staff.uuid
+    )
+    assert posted_form(answered.content)[1]["RelayState"] == "rs"
+
+
+def test_passive_request_without_sign_in_gets_no_passive(client: Client, world: World) -> None:
+    response = get_sso(client, request_xml(extra=' IsPassive="true"'), relay_state="rs")
+    assert response.status_code == 200
+    action, fields = posted_form(response.content)
+    assert (action, fields["RelayState"]) == (SP_ACS_URL, "rs")
+    root = response_xml(response.content)
+    assert root.get("InResponseTo") == "_req0123456789abcdef"
+    codes = [e.get("Value") for e in root.iter(f"{{{c.SAMLP}}}StatusCode")]
+    assert codes == [c.STATUS_RESPONDER, c.STATUS_NO_PASSIVE]
+    assert root.find("saml:Assertion", NS) is None
+    assert root.find("ds:Signature", NS) is not None
+    assert Disclosure.objects.count() == 0
+
+
+def test_passive_request_when_signed_in_is_answered_normally(client: Client, world: World) -> None:
+    sign_in(client, world.pupil_principal)
+    root = response_xml(get_sso(client, request_xml(extra=' IsPassive="true"')).content)
+    assert root.find("saml:Assertion", NS) is not None

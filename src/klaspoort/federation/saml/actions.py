@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from klaspoort.accounts.principal import Principal
 from klaspoort.core.clock import now as clock_now
 from klaspoort.federation.saml import partners
-from klaspoort.federation.saml.assertion import ResponseInput, encode_for_post, issue_response
+from klaspoort.federation.saml.assertion import (
+    ResponseInput,
+    encode_for_post,
+    issue_no_passive_response,
+    issue_response,
+)
 from klaspoort.federation.saml.attributes import entree_attributes
 from klaspoort.federation.saml.idp import identity_provider
 from klaspoort.federation.saml.keys import signing_credentials
@@ -59,6 +64,27 @@ def do_issue_response(
         in_response_to=in_response_to,
     )
     xml = issue_response(data, signing_credentials(), sign_whole_response=app.service_provider.sign_response)
+    return SamlPost(
+        acs_url=acs_url,
+        saml_response=encode_for_post(xml),
+        relay_state=relay_state,
+        partner_name=app.partner_name,
+    )
+
+
+def no_passive_post(
+    app: partners.SamlApp, *, acs_url: str, in_response_to: str, relay_state: str = ""
+) -> SamlPost:
+    """The answer to an IsPassive request when nobody is signed in: NoPassive, no assertion."""
+    if acs_url not in app.service_provider.acs_urls:
+        raise ValueError("ACS URL not registered for this SP")
+    xml = issue_no_passive_response(
+        idp_entity_id=identity_provider().entity_id,
+        acs_url=acs_url,
+        in_response_to=in_response_to,
+        issued_at=clock_now(),
+        credentials=signing_credentials(),
+    )
     return SamlPost(
         acs_url=acs_url,
         saml_response=encode_for_post(xml),

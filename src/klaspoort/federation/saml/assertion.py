@@ -138,21 +138,64 @@ def build_assertion(data: ResponseInput) -> etree._Element:
     return assertion
 
 
-def build_response(data: ResponseInput) -> etree._Element:
-    """The unsigned <samlp:Response> with its assertion."""
+def _response_envelope(
+    *,
+    response_id: str,
+    issued_at: dt.datetime,
+    acs_url: str,
+    in_response_to: str | None,
+    idp_entity_id: str,
+    status: tuple[str, ...],
+) -> etree._Element:
     attributes = {
-        "ID": data.response_id,
+        "ID": response_id,
         "Version": "2.0",
-        "IssueInstant": saml_time(data.issued_at),
-        "Destination": data.acs_url,
-        **_optional(InResponseTo=data.in_response_to),
+        "IssueInstant": saml_time(issued_at),
+        "Destination": acs_url,
+        **_optional(InResponseTo=in_response_to),
     }
     response = etree.Element(f"{{{c.SAMLP}}}Response", attributes, nsmap=c.NSMAP_PROTOCOL)
-    _sub(response, c.SAML, "Issuer", data.idp_entity_id)
-    status = _sub(response, c.SAMLP, "Status")
-    _sub(status, c.SAMLP, "StatusCode", Value=c.STATUS_SUCCESS)
+    _sub(response, c.SAML, "Issuer", idp_entity_id)
+    parent = _sub(response, c.SAMLP, "Status")
+    for code in status:  # top-level code, then nested second-level codes
+        parent = _sub(parent, c.SAMLP, "StatusCode", Value=code)
+    return response
+
+
+def build_response(data: ResponseInput) -> etree._Element:
+    """The unsigned <samlp:Response> with its assertion."""
+    response = _response_envelope(
+        response_id=data.response_id,
+        issued_at=data.issued_at,
+        acs_url=data.acs_url,
+        in_response_to=data.in_response_to,
+        idp_entity_id=data.idp_entity_id,
+        status=(c.STATUS_SUCCESS,),
+    )
     response.append(build_assertion(data))
     return response
+
+
+def issue_no_passive_response(
+    *,
+    idp_entity_id: str,
+    acs_url: str,
+    in_response_to: str,
+    issued_at: dt.datetime,
+    credentials: SigningCredentials,
+) -> bytes:
+    """A signed answer without assertion for IsPassive requests of people who are not signed in."""
+    response = _response_envelope(
+        response_id=new_id(),
+        issued_at=issued_at,
+        acs_url=acs_url,
+        in_response_to=in_response_to,
+        idp_entity_id=idp_entity_id,
+        status=(c.STATUS_RESPONDER, c.STATUS_NO_PASSIVE),
+    )
+    _signature_placeholder(response, 1)
+    signed = _sign(response, response.get("ID") or "", credentials)
+    return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
 def _signer() -> XMLSigner:

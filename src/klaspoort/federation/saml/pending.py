@@ -20,6 +20,7 @@ class PendingRequest:
     acs_url: str
     request_id: str
     relay_state: str = ""
+    is_passive: bool = False
 
 
 def seal(pending: PendingRequest) -> str:

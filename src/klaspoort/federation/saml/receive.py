@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from klaspoort.federation.saml import partners
 from klaspoort.federation.saml.request_parser import (
     AuthnRequest,
@@ -20,11 +22,11 @@ from klaspoort.federation.saml.request_signature import verify_redirect_signatur
 
 MAX_RELAY_STATE_CHARS = 1024
 
-UNKNOWN_SP_MESSAGE = (
+UNKNOWN_SP_MESSAGE = _(
     "Deze software is niet bij klaspoort bekend, dus er is niets verstuurd. Meld dit aan de leverancier "
     "van de software."
 )
-RELAY_STATE_MESSAGE = (
+RELAY_STATE_MESSAGE = _(
     "Het inlogverzoek van de software is te lang. Er is niets verstuurd. Meld dit aan de leverancier van "
     "de software."
 )

@@ -14,7 +14,9 @@ import datetime as dt
 import re
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from klaspoort.federation.saml.constants import (
@@ -26,6 +28,9 @@ from klaspoort.federation.saml.constants import (
 )
 from klaspoort.federation.saml.service_provider import ServiceProvider
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_ENCODED_CHARS = 64 * 1024
 MAX_XML_BYTES = 32 * 1024
 MAX_ID_CHARS = 256
@@ -34,7 +39,7 @@ CLOCK_SKEW = dt.timedelta(minutes=3)
 ACCEPTED_NAMEID_FORMATS = frozenset({NAMEID_PERSISTENT, NAMEID_UNSPECIFIED})
 _ID_PATTERN = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
-GARBLED_MESSAGE = (
+GARBLED_MESSAGE = _(
     "Het inlogverzoek van de software is onleesbaar of beschadigd. Ga terug naar de software en "
     "probeer opnieuw in te loggen."
 )
@@ -43,7 +48,7 @@ GARBLED_MESSAGE = (
 class SamlRequestError(Exception):
     """The request is refused. `code` is for logs and tests; `message` is for the user (Dutch)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: StrOrPromise) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
@@ -178,16 +183,20 @@ def choose_acs_url(request: AuthnRequest, sp: ServiceProvider) -> str:
         if request.acs_url not in sp.acs_urls:
             raise SamlRequestError(
                 "acs_url",
-                "De software vraagt het antwoord naar een adres te sturen dat niet bij deze software is "
-                "geregistreerd. Er is niets verstuurd. Meld dit aan de leverancier van de software.",
+                _(
+                    "De software vraagt het antwoord naar een adres te sturen dat niet bij deze software is "
+                    "geregistreerd. Er is niets verstuurd. Meld dit aan de leverancier van de software."
+                ),
             )
         return request.acs_url
     if request.acs_index is not None:
         if not 0 <= request.acs_index < len(sp.acs_urls):
             raise SamlRequestError(
                 "acs_index",
-                "De software vraagt een antwoordadres dat niet is geregistreerd. Er is niets verstuurd. "
-                "Meld dit aan de leverancier van de software.",
+                _(
+                    "De software vraagt een antwoordadres dat niet is geregistreerd. Er is niets verstuurd. "
+                    "Meld dit aan de leverancier van de software."
+                ),
             )
         return sp.acs_urls[request.acs_index]
     return sp.default_acs_url
@@ -202,24 +211,30 @@ def validate_authn_request(
     if request.destination and request.destination != sso_url:
         raise SamlRequestError(
             "destination",
-            "Het inlogverzoek is bedoeld voor een andere inlogdienst. Ga terug naar de software en "
-            "probeer het opnieuw.",
+            _(
+                "Het inlogverzoek is bedoeld voor een andere inlogdienst. Ga terug naar de software en "
+                "probeer het opnieuw."
+            ),
         )
     if request.protocol_binding and request.protocol_binding != BINDING_POST:
         raise SamlRequestError(
             "binding",
-            "De software vraagt een manier van antwoorden die klaspoort niet ondersteunt (alleen "
-            "HTTP-POST). Meld dit aan de leverancier van de software.",
+            _(
+                "De software vraagt een manier van antwoorden die klaspoort niet ondersteunt (alleen "
+                "HTTP-POST). Meld dit aan de leverancier van de software."
+            ),
         )
     if request.name_id_format and request.name_id_format not in ACCEPTED_NAMEID_FORMATS:
         raise SamlRequestError(
             "nameid_format",
-            "De software vraagt een soort gebruikersnummer dat klaspoort niet uitgeeft. Meld dit aan de "
-            "leverancier van de software.",
+            _(
+                "De software vraagt een soort gebruikersnummer dat klaspoort niet uitgeeft. Meld dit aan de "
+                "leverancier van de software."
+            ),
         )
     if request.issue_instant < now - MAX_AGE or request.issue_instant > now + CLOCK_SKEW:
         raise SamlRequestError(
             "stale",
-            "Het inlogverzoek is verlopen. Ga terug naar de software en probeer opnieuw in te loggen.",
+            _("Het inlogverzoek is verlopen. Ga terug naar de software en probeer opnieuw in te loggen."),
         )
     return choose_acs_url(request, sp)

@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 from signxml import SignatureConfiguration, XMLVerifier
 from signxml.algorithms import SignatureMethod
@@ -25,11 +26,11 @@ from signxml.exceptions import InvalidSignature as XmlInvalidSignature
 from klaspoort.federation.saml import constants as c
 from klaspoort.federation.saml.request_parser import SamlRequestError
 
-BAD_SIGNATURE_MESSAGE = (
+BAD_SIGNATURE_MESSAGE = _(
     "Het inlogverzoek van de software is niet correct ondertekend. Er is niets verstuurd. Meld dit aan "
     "de leverancier van de software."
 )
-UNSIGNED_MESSAGE = (
+UNSIGNED_MESSAGE = _(
     "Deze software moet haar inlogverzoeken ondertekenen, maar dit verzoek is niet ondertekend. Er is "
     "niets verstuurd. Meld dit aan de leverancier van de software."
 )

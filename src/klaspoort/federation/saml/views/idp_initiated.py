@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from klaspoort.accounts.principal import current_principal
@@ -18,8 +19,8 @@ from klaspoort.federation.saml import partners
 from klaspoort.federation.saml.receive import MAX_RELAY_STATE_CHARS, RELAY_STATE_MESSAGE
 from klaspoort.federation.saml.views.render import issue, refused
 
-UNKNOWN_APP_MESSAGE = "Deze software is niet bij klaspoort bekend, dus er is niets verstuurd."
-UNKNOWN_TARGET_MESSAGE = (
+UNKNOWN_APP_MESSAGE = _("Deze software is niet bij klaspoort bekend, dus er is niets verstuurd.")
+UNKNOWN_TARGET_MESSAGE = _(
     "Deze link wijst naar een adres dat niet bij de software is geregistreerd, dus er is niets verstuurd. "
     "Meld dit aan de leverancier van de software."
 )

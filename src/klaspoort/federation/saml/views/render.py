@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -9,6 +12,12 @@ from klaspoort.accounts.principal import Principal
 from klaspoort.federation.saml import partners
 from klaspoort.federation.saml.actions import NotEnabled, Refused, SamlPost, do_issue_response
 from klaspoort.federation.saml.request_parser import SamlRequestError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+logger = logging.getLogger("klaspoort.federation.saml")
 
 
 def post_form(request: HttpRequest, post: SamlPost) -> HttpResponse:
@@ -26,13 +35,14 @@ def post_form(request: HttpRequest, post: SamlPost) -> HttpResponse:
     return response
 
 
-def refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+def refused(request: HttpRequest, message: StrOrPromise, *, status: int = 400) -> HttpResponse:
     response = render(request, "saml/refused.html", {"message": message}, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
 
 def refused_request(request: HttpRequest, error: SamlRequestError) -> HttpResponse:
+    logger.info("SAML request refused: %s", error.code)
     return refused(request, error.message)
 
 

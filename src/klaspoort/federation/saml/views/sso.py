@@ -14,19 +14,21 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from klaspoort.accounts.principal import current_principal
 from klaspoort.core.clock import now
 from klaspoort.federation.saml import partners
+from klaspoort.federation.saml.actions import no_passive_post
 from klaspoort.federation.saml.idp import identity_provider
 from klaspoort.federation.saml.pending import PendingRequest, seal, unseal
 from klaspoort.federation.saml.receive import receive_post, receive_redirect
 from klaspoort.federation.saml.request_parser import SamlRequestError
-from klaspoort.federation.saml.views.render import issue, refused, refused_request
+from klaspoort.federation.saml.views.render import issue, post_form, refused, refused_request
 
-EXPIRED_MESSAGE = (
+EXPIRED_MESSAGE = _(
     "Het inlogverzoek is verlopen of ongeldig. Ga terug naar de software en probeer opnieuw in te loggen."
 )
 
@@ -54,14 +56,16 @@ def single_sign_on(request: HttpRequest) -> HttpResponse:
             in_response_to=received.request.id,
             relay_state=received.relay_state,
         )
-    token = seal(
-        PendingRequest(
-            sp_entity_id=received.app.service_provider.entity_id,
-            acs_url=received.acs_url,
-            request_id=received.request.id,
-            relay_state=received.relay_state,
-        )
+    pending = PendingRequest(
+        sp_entity_id=received.app.service_provider.entity_id,
+        acs_url=received.acs_url,
+        request_id=received.request.id,
+        relay_state=received.relay_state,
+        is_passive=received.request.is_passive,
     )
+    if request.method == "GET" and pending.is_passive:
+        return _no_passive(request, received.app, pending)
+    token = seal(pending)
     resume_url = f"{reverse('saml:resume')}?{urlencode({'p': token})}"
     if request.method == "POST":
         return HttpResponseRedirect(resume_url, status=303)
@@ -73,12 +77,14 @@ def resume(request: HttpRequest) -> HttpResponse:
     pending = unseal(request.GET.get("p", ""))
     if pending is None:
         return refused(request, EXPIRED_MESSAGE)
-    principal = current_principal(request)
-    if principal is None:
-        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
     app = partners.app_by_entity_id(pending.sp_entity_id)
     if app is None or pending.acs_url not in app.service_provider.acs_urls:
         return refused(request, EXPIRED_MESSAGE)
+    principal = current_principal(request)
+    if principal is None:
+        if pending.is_passive:
+            return _no_passive(request, app, pending)
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
     return issue(
         request,
         principal,
@@ -87,3 +93,11 @@ def resume(request: HttpRequest) -> HttpResponse:
         in_response_to=pending.request_id,
         relay_state=pending.relay_state,
     )
+
+
+def _no_passive(request: HttpRequest, app: partners.SamlApp, pending: PendingRequest) -> HttpResponse:
+    """IsPassive and nobody signed in: tell the SP so (NoPassive) instead of showing a login page."""
+    post = no_passive_post(
+        app, acs_url=pending.acs_url, in_response_to=pending.request_id, relay_state=pending.relay_state
+    )
+    return post_form(request, post)
