@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -72,3 +74,49 @@ def make_staff(db: None, fast_hasher: None) -> MakeStaff:
 @pytest.fixture
 def teacher(school: SchoolLocation, make_staff: MakeStaff) -> StaffPlacement:
     return make_staff(school)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright (never `playwright install`)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+class RequestLog:
+    """Every URL a page asked for, to prove no third-party host is contacted."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def hosts(self) -> set[str]:
+        return {urlsplit(url).netloc for url in self.urls if urlsplit(url).scheme in ("http", "https")}
+
+    def schemes(self) -> set[str]:
+        return {urlsplit(url).scheme for url in self.urls}
+
+
+@pytest.fixture
+def browser_page(browser: Any, live_server: Any) -> Iterator[tuple[Any, RequestLog]]:
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    log = RequestLog()
+    context.on("request", lambda request: log.urls.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page, log
+    context.close()

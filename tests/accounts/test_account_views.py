@@ -201,3 +201,11 @@ def test_activation_token_stays_valid_on_get(client: Client, new_teacher: StaffP
     client.get(path)
     client.get(path)
     assert tokens.peek_token(path.split("/")[2], tokens.ACTIVATION) == account
+
+
+def test_field_errors_are_announced_and_linked(client: Client) -> None:
+    body = client.post("/password/forgot/", {"email": "geen adres"}).content.decode()
+    assert 'aria-invalid="true"' in body
+    assert 'aria-describedby="id_email_error"' in body
+    assert 'id="id_email_error"' in body
+    assert '<label for="id_email">' in body

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klaspoort.accounts.views import activation, devmail, login, logout, profile, takeover
+from klaspoort.accounts.views import activation, devmail, login, logout, profile, school_staff, takeover
 
 app_name = "accounts"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("password/reset/<str:token>/", activation.reset_view, name="password_reset"),
     path("profile/", profile.profile_view, name="profile"),
     path("profile/sign-out-everywhere/", profile.sign_out_everywhere_view, name="sign_out_everywhere"),
+    path("school/staff/", school_staff.school_staff_view, name="school_staff"),
     path("dev/mail/", devmail.mail_list_view, name="dev_mail"),
     path("dev/mail/<str:name>", devmail.mail_detail_view, name="dev_mail_detail"),
 ]

@@ -90,5 +90,10 @@ def start_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/start.html",
-        {"placement": placement, "groups": groups, "several_schools": len(others) > 1},
+        {
+            "placement": placement,
+            "groups": groups,
+            "several_schools": len(others) > 1,
+            "manages_staff": permissions.can_manage_staff(placement, placement.school),
+        },
     )

@@ -20,6 +20,11 @@ from klaspoort.accounts.login import active_placements, end_staff_session
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.passwords import help_texts
 from klaspoort.accounts.sessions import sessions_of
+from klaspoort.roster.models import StaffRole
+
+
+def role_labels(roles: list[str]) -> list[str]:
+    return [str(StaffRole(role).label) for role in roles if role in StaffRole.values]
 
 
 def _account(request: HttpRequest) -> Account:
@@ -58,7 +63,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         {
             "account": account,
             "staff": placements[0].staff if placements else None,
-            "placements": placements,
+            "placements": [(p, role_labels(p.roles)) for p in placements],
             "form": form,
             "rules": help_texts(),
             "session_count": sessions_of(account).count(),
