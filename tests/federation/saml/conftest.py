@@ -48,7 +48,7 @@ class World:
     @property
     def pupil_principal(self) -> Principal:
         return Principal(
-            kind="pupil", person=self.pupil.uuid, school=self.school.instelling_ref, auth_time=1_800_000_000
+            kind="pupil", person=self.pupil.uuid, school=self.school.instelling_ref, auth_time=1_700_000_000
         )
 
     @property

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
+from klaspoort.accounts.principal import Principal
 from klaspoort.federation.models import Disclosure
 from klaspoort.federation.saml import constants as c
 from tests.federation.saml.conftest import World, make_world, sign_in
@@ -261,3 +262,15 @@ def test_passive_request_when_signed_in_is_answered_normally(client: Client, wor
     sign_in(client, world.pupil_principal)
     root = response_xml(get_sso(client, request_xml(extra=' IsPassive="true"')).content)
     assert root.find("saml:Assertion", NS) is not None
+
+
+def test_force_authn_asks_for_a_new_sign_in(client: Client, world: World) -> None:
+    sign_in(client, world.pupil_principal)  # signed in long ago (2023)
+    response = get_sso(client, request_xml(extra=' ForceAuthn="true"'))
+    assert response.status_code == 302
+    resume = parse_qs(urlsplit(response["Location"]).query)["next"][0]
+    assert urlsplit(client.get(resume)["Location"]).path == "/login/"  # the old sign-in still does not count
+    assert Disclosure.objects.count() == 0
+    fresh = Principal(kind="pupil", person=world.pupil.uuid, school=world.school.instelling_ref)
+    sign_in(client, fresh)  # auth_time = now
+    assert posted_form(client.get(resume).content)[0] == SP_ACS_URL

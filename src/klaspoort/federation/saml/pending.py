@@ -21,6 +21,12 @@ class PendingRequest:
     request_id: str
     relay_state: str = ""
     is_passive: bool = False
+    force_authn: bool = False
+    received_at: int = 0  # unix time the request arrived; ForceAuthn needs a sign-in after it
+
+    def accepts(self, auth_time: int) -> bool:
+        """Whether a sign-in at `auth_time` satisfies this request (ForceAuthn: only a newer one)."""
+        return not self.force_authn or auth_time >= self.received_at
 
 
 def seal(pending: PendingRequest) -> str:

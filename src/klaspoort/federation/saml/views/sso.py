@@ -1,7 +1,9 @@
 """/saml/sso/ — SP-initiated single sign-on (HTTP-Redirect or HTTP-POST request, HTTP-POST response).
 
-A signed-in person gets the auto-submitting form at once. Otherwise the validated request is sealed
-into a short-lived token and the person signs in first, then lands on /saml/sso/resume/. A POSTed
+A signed-in person gets the auto-submitting form at once. Otherwise (or when the SP asks for
+ForceAuthn) the validated request is sealed into a short-lived token and the person signs in
+first, then lands on /saml/sso/resume/. IsPassive without a usable sign-in is answered with a
+NoPassive status instead of a login page. A POSTed
 request always goes through that token: the session cookie (SameSite=Lax) does not come along on a
 cross-site POST, so it is answered after a same-site GET.
 """
@@ -46,23 +48,25 @@ def single_sign_on(request: HttpRequest) -> HttpResponse:
             )
     except SamlRequestError as error:
         return refused_request(request, error)
-    principal = current_principal(request) if request.method == "GET" else None
-    if principal is not None:
-        return issue(
-            request,
-            principal,
-            received.app,
-            acs_url=received.acs_url,
-            in_response_to=received.request.id,
-            relay_state=received.relay_state,
-        )
     pending = PendingRequest(
         sp_entity_id=received.app.service_provider.entity_id,
         acs_url=received.acs_url,
         request_id=received.request.id,
         relay_state=received.relay_state,
         is_passive=received.request.is_passive,
+        force_authn=received.request.force_authn,
+        received_at=int(now().timestamp()),
     )
+    principal = current_principal(request) if request.method == "GET" else None
+    if principal is not None and pending.accepts(principal.auth_time):
+        return issue(
+            request,
+            principal,
+            received.app,
+            acs_url=pending.acs_url,
+            in_response_to=pending.request_id,
+            relay_state=pending.relay_state,
+        )
     if request.method == "GET" and pending.is_passive:
         return _no_passive(request, received.app, pending)
     token = seal(pending)
@@ -81,7 +85,7 @@ def resume(request: HttpRequest) -> HttpResponse:
     if app is None or pending.acs_url not in app.service_provider.acs_urls:
         return refused(request, EXPIRED_MESSAGE)
     principal = current_principal(request)
-    if principal is None:
+    if principal is None or not pending.accepts(principal.auth_time):
         if pending.is_passive:
             return _no_passive(request, app, pending)
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
