@@ -10,7 +10,7 @@ from django.db.models import Q
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
 from klaspoort.federation.keyed_hash import keyed_digest, new_secret
-from klaspoort.federation.models import Consent, ConsentChange, Partner, PartnerApp
+from klaspoort.federation.models import Consent, ConsentChange, OidcGrant, Partner, PartnerApp
 from klaspoort.federation.partner_spec import AppSpec, PartnerSpec, PartnerSpecError
 from klaspoort.registry.models import SchoolLocation
 
@@ -84,6 +84,7 @@ def _apply_app_spec(app: PartnerApp, spec: AppSpec) -> None:
     app.backchannel_logout_uri = oidc.backchannel_logout_uri if oidc else ""
     app.jwks = oidc.jwks if oidc else None
     app.jwks_uri = oidc.jwks_uri if oidc else ""
+    app.id_token_signed_response_alg = oidc.id_token_signed_response_alg if oidc else "ES256"
     saml = spec.saml
     app.saml_entity_id = saml.entity_id if saml else None
     app.saml_acs_urls = list(saml.acs_urls) if saml else []
@@ -212,4 +213,7 @@ def do_withdraw_consent(school: SchoolLocation, partner: Partner, *, actor: str 
     consent.active, consent.names, consent.eck_id, consent.changed_at = False, False, False, now()
     consent.save()
     change = _record_change(consent, ConsentChange.Action.WITHDRAW, actor)
+    OidcGrant.objects.filter(
+        app__partner=partner, school_ref=school.instelling_ref, revoked_at__isnull=True
+    ).update(revoked_at=consent.changed_at, revoke_reason="consent_withdrawn")
     return change

@@ -102,6 +102,9 @@ class PartnerApp(models.Model):
     backchannel_logout_uri = models.URLField(max_length=500, blank=True)
     jwks = models.JSONField(null=True, blank=True, help_text="public keys for private_key_jwt")
     jwks_uri = models.URLField(max_length=500, blank=True)
+    id_token_signed_response_alg = models.CharField(
+        max_length=8, default="ES256", help_text="ES256 (default) or RS256"
+    )
 
     # SAML 2.0 service provider
     saml_entity_id = models.CharField(max_length=500, unique=True, null=True, blank=True)
@@ -202,3 +205,21 @@ class Disclosure(AppendOnly):
             models.Index(fields=["person", "created_at"]),
             models.Index(fields=["school_ref", "created_at"]),
         ]
+
+
+# The OpenID Connect provider's tables belong to this app as well.
+from klaspoort.federation.oidc.models import OidcGrant, SigningKey  # noqa: E402
+
+__all__ = [
+    "CATEGORIES",
+    "ECK_ID",
+    "IDENTITY",
+    "NAMES",
+    "Consent",
+    "ConsentChange",
+    "Disclosure",
+    "OidcGrant",
+    "Partner",
+    "PartnerApp",
+    "SigningKey",
+]

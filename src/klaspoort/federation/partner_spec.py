@@ -20,6 +20,7 @@ PARTNER_KINDS = ("publisher", "network_provider")
 CLIENT_TYPES = ("confidential", "public")
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 KNOWN_SCOPES = ("openid", "profile", "eck_id", "offline_access")
+SIGNING_ALGS = ("ES256", "RS256")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._~-]{1,128}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -45,6 +46,7 @@ class OidcSpec:
     backchannel_logout_uri: str = ""
     jwks: dict[str, Any] | None = None
     jwks_uri: str = ""
+    id_token_signed_response_alg: str = "ES256"  # noqa: S105 (an algorithm name)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,11 @@ def _parse_oidc(reader: _Reader, data: object, where: str, slug: str) -> OidcSpe
     jwks_uri = reader.url(oidc, "jwks_uri", where)
     if jwks is not None:
         _check_jwks(reader, jwks, f"{where}.jwks")
+    alg = reader.text(oidc, "id_token_signed_response_alg", where) or "ES256"
+    if alg not in SIGNING_ALGS:
+        reader.problem(
+            f"{where}.id_token_signed_response_alg", f"moet een van {', '.join(SIGNING_ALGS)} zijn"
+        )
     if method == "private_key_jwt" and not (jwks or jwks_uri):
         reader.problem(where, "private_key_jwt vraagt om 'jwks' of 'jwks_uri'")
     return OidcSpec(
@@ -268,6 +275,7 @@ def _parse_oidc(reader: _Reader, data: object, where: str, slug: str) -> OidcSpe
         backchannel_logout_uri=reader.url(oidc, "backchannel_logout_uri", where),
         jwks=jwks if isinstance(jwks, dict) else None,
         jwks_uri=jwks_uri,
+        id_token_signed_response_alg=alg,
     )
 
 

@@ -1,0 +1,108 @@
+"""`/oidc/authorize/`: the authorization code flow (PKCE S256, state, nonce, prompt, max_age).
+
+Who is signed in comes from the session's Principal. Without one (or when `prompt=login` or
+`max_age` asks for a fresh login) the browser goes to the login page and comes back here. A
+request that cannot be trusted (unknown client, redirect URI not registered) gets an error page
+and is never redirected. When the school has not switched the partner on, the user sees a clear
+page and nothing is issued.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError, InvalidScopeError, scope_to_list
+from authlib.oidc.core.errors import LoginRequiredError
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from klaspoort.accounts.principal import Principal, current_principal
+from klaspoort.federation.disclosure import ConsentMissing, DisclosureRefused, disclose
+from klaspoort.federation.oidc.claims import AuthorizedUser, op_session_of, requested_categories, sid_for
+from klaspoort.federation.oidc.server import server
+
+
+def error_page(request: HttpRequest, error: OAuth2Error) -> HttpResponse:
+    """Errors we may send back to a verified redirect URI go there; others get a page."""
+    if getattr(error, "redirect_uri", None):
+        response: HttpResponse = server.handle_error_response(server.create_oauth2_request(request), error)
+        return response
+    return render(
+        request,
+        "federation/oidc/error.html",
+        {"error": error.error, "description": error.description or ""},
+        status=400,
+    )
+
+
+def _login_redirect(request: HttpRequest, params: dict[str, str]) -> HttpResponse:
+    """To the login page, and back here afterwards (without `prompt=login`, or it would loop)."""
+    prompts = [p for p in params.get("prompt", "").split() if p != "login"]
+    back = {k: v for k, v in params.items() if k != "prompt"}
+    if prompts:
+        back["prompt"] = " ".join(prompts)
+    next_url = f"{request.path}?{urlencode(back)}"
+    return HttpResponseRedirect(f"{settings.LOGIN_URL}?{urlencode({'next': next_url})}")
+
+
+def _needs_login(principal: Principal | None, prompts: set[str], max_age: int | None) -> bool:
+    if principal is None or "login" in prompts:
+        return True
+    return max_age is not None and int(time.time()) - principal.auth_time > max_age
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def authorize_view(request: HttpRequest) -> HttpResponse:
+    principal = current_principal(request)
+    try:
+        grant = server.get_consent_grant(request, end_user=principal)
+    except OAuth2Error as error:
+        return error_page(request, error)
+    redirect_uri = grant.redirect_uri
+    state = grant.request.payload.state
+    params: dict[str, str] = dict(grant.request.payload.data)
+    prompts = set(params.get("prompt", "").split())
+    try:
+        if "openid" not in (scope_to_list(grant.request.scope) or []):
+            raise InvalidScopeError("This provider needs the 'openid' scope.", redirect_uri=redirect_uri)
+        try:
+            max_age = int(params["max_age"]) if params.get("max_age") else None
+        except ValueError:
+            raise InvalidRequestError("Invalid 'max_age'.", redirect_uri=redirect_uri) from None
+        if _needs_login(principal, prompts, max_age):
+            if "none" in prompts:
+                raise LoginRequiredError(redirect_uri=redirect_uri)
+            return _login_redirect(request, params)
+        assert principal is not None
+        app = grant.client.app
+        try:
+            released = disclose(
+                principal,
+                app,
+                purpose="oidc",
+                requested=requested_categories(scope_to_list(grant.request.scope)),
+            )
+        except DisclosureRefused as refused:
+            if "none" in prompts:
+                raise AccessDeniedError(str(refused), redirect_uri=redirect_uri) from refused
+            template = "not_enabled" if isinstance(refused, ConsentMissing) else "refused"
+            return render(
+                request,
+                f"federation/oidc/{template}.html",
+                {"app": app, "partner": app.partner, "message": str(refused)},
+                status=403,
+            )
+        op_session = op_session_of(principal)
+        user = AuthorizedUser(principal, released, op_session, sid_for(op_session, grant.client.client_id))
+        status, body, headers = grant.create_authorization_response(redirect_uri, user)
+    except OAuth2Error as error:
+        error.state = state
+        return error_page(request, error)
+    response: HttpResponse = server.handle_response(status, body, headers)
+    return response

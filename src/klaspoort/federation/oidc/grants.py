@@ -1,0 +1,313 @@
+"""Authlib grants, extensions and token records over `OidcGrant`.
+
+Codes and tokens are `<handle>.<secret>`; see `models.OidcGrant`. Single use is enforced by a
+conditional UPDATE (compare-and-set), so two concurrent redemptions cannot both succeed; a
+second redemption of a code, or a rotated refresh token presented again, revokes the grant and
+with it every token it produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import httpx
+from authlib.oauth2.rfc6749 import InvalidGrantError, InvalidRequestError, grants, scope_to_list
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core.grants import OpenIDCode
+from django.core.cache import cache
+from joserfc.jwk import KeySet
+
+from klaspoort.accounts.principal import Principal
+from klaspoort.core.clock import now
+from klaspoort.federation.disclosure import DisclosureRefused, Released, disclose
+from klaspoort.federation.keyed_hash import digest_matches, keyed_digest, new_secret
+from klaspoort.federation.oidc import config, keys
+from klaspoort.federation.oidc.claims import AuthorizedUser, oidc_claims, requested_categories
+from klaspoort.federation.oidc.client import OidcClient
+from klaspoort.federation.oidc.models import OidcGrant
+
+CODE = "oidc-code"
+ACCESS = "oidc-access-token"
+REFRESH = "oidc-refresh-token"
+CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+
+
+def split_token(value: str | None) -> str | None:
+    """The grant handle of `<handle>.<secret>`, or None for anything else."""
+    if not value or len(value) > 200:
+        return None
+    handle, _, secret = value.partition(".")
+    if not handle or not secret or len(handle) > 32:
+        return None
+    return handle
+
+
+def revoke_grant(grant: OidcGrant, reason: str) -> None:
+    OidcGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
+        revoked_at=now(), revoke_reason=reason
+    )
+
+
+def _user_of(grant: OidcGrant, released: Released | None = None) -> AuthorizedUser:
+    principal = Principal.from_session(grant.principal)
+    assert principal is not None
+    return AuthorizedUser(
+        principal=principal,
+        released=released or Released.from_json(grant.released),
+        op_session=grant.op_session,
+        sid=grant.sid,
+        handle=grant.handle,
+    )
+
+
+class _Record:
+    """A view of an `OidcGrant` in one role (code, access token, refresh token) for Authlib."""
+
+    def __init__(self, grant: OidcGrant) -> None:
+        self.grant = grant
+
+    def check_client(self, client: OidcClient) -> bool:
+        return bool(self.grant.app_id == client.app.pk)
+
+    def get_scope(self) -> str:
+        return self.grant.scope
+
+    def get_user(self) -> AuthorizedUser:
+        return _user_of(self.grant)
+
+    def is_revoked(self) -> bool:
+        return self.grant.revoked_at is not None
+
+
+class CodeRecord(_Record):
+    @property
+    def code_challenge(self) -> str:
+        return self.grant.code_challenge
+
+    @property
+    def code_challenge_method(self) -> str | None:
+        return self.grant.code_challenge_method or None
+
+    def get_redirect_uri(self) -> str:
+        return self.grant.redirect_uri
+
+    def get_nonce(self) -> str | None:
+        return self.grant.nonce or None
+
+    def get_auth_time(self) -> int | None:
+        return int(self.grant.principal.get("auth_time") or 0) or None
+
+    def get_acr(self) -> None:
+        return None
+
+    def get_amr(self) -> None:
+        return None
+
+
+class AccessTokenRecord(_Record):
+    kind = "access_token"
+
+    def is_expired(self) -> bool:
+        expires = self.grant.access_expires_at
+        return expires is None or expires <= now()
+
+    def get_expires_in(self) -> int:
+        expires = self.grant.access_expires_at
+        return max(0, int((expires - now()).total_seconds())) if expires else 0
+
+
+class RefreshTokenRecord(_Record):
+    kind = "refresh_token"
+
+    def is_expired(self) -> bool:
+        expires = self.grant.refresh_expires_at
+        return expires is None or expires <= now()
+
+
+def _token_values(token: dict[str, Any]) -> dict[str, Any]:
+    moment = now()
+    values: dict[str, Any] = {
+        "access_hash": keyed_digest(token["access_token"], ACCESS),
+        "access_expires_at": moment + dt.timedelta(seconds=int(token["expires_in"])),
+    }
+    if token.get("refresh_token"):
+        values["refresh_hash"] = keyed_digest(token["refresh_token"], REFRESH)
+        values["refresh_expires_at"] = moment + dt.timedelta(seconds=config.REFRESH_TOKEN_LIFETIME)
+    return values
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    def generate_authorization_code(self) -> str:
+        return f"{new_secret(12)}.{new_secret(32)}"
+
+    def save_authorization_code(self, code: str, request: Any) -> None:
+        user: AuthorizedUser = request.user
+        principal = user.principal
+        data = request.payload.data
+        moment = now()
+        OidcGrant.objects.create(
+            handle=split_token(code) or "",
+            app=request.client.app,
+            person=principal.person,
+            school_ref=principal.school,
+            principal=principal.to_session(),
+            op_session=user.op_session,
+            sid=user.sid,
+            released=user.released.to_json(),
+            scope=request.scope,
+            redirect_uri=request.payload.redirect_uri,
+            nonce=data.get("nonce") or "",
+            code_challenge=data.get("code_challenge") or "",
+            code_challenge_method=data.get("code_challenge_method") or "",
+            created_at=moment,
+            code_hash=keyed_digest(code, CODE),
+            code_expires_at=moment + dt.timedelta(seconds=config.CODE_LIFETIME),
+        )
+
+    def query_authorization_code(self, code: str, client: OidcClient) -> CodeRecord | None:
+        handle = split_token(code)
+        grant = OidcGrant.objects.filter(handle=handle, app_id=client.app.pk).first() if handle else None
+        if grant is None or not digest_matches(code, grant.code_hash, CODE):
+            return None
+        if grant.code_used_at is not None:
+            revoke_grant(grant, "code_reuse")
+            return None
+        if grant.revoked_at is not None or grant.code_expires_at <= now():
+            return None
+        return CodeRecord(grant)
+
+    def delete_authorization_code(self, authorization_code: CodeRecord) -> None:
+        """Nothing to do: `save_token` marked the code used in the same statement."""
+
+    def authenticate_user(self, authorization_code: CodeRecord) -> AuthorizedUser:
+        return _user_of(authorization_code.grant)
+
+    def save_token(self, token: dict[str, Any]) -> None:
+        grant = self.request.authorization_code.grant
+        updated = OidcGrant.objects.filter(
+            pk=grant.pk, code_used_at__isnull=True, revoked_at__isnull=True
+        ).update(code_used_at=now(), **_token_values(token))
+        if not updated:
+            revoke_grant(grant, "code_reuse")
+            raise InvalidGrantError("Invalid 'code' in request.")
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token: str) -> RefreshTokenRecord | None:
+        handle = split_token(refresh_token)
+        grant = OidcGrant.objects.filter(handle=handle).first() if handle else None
+        if grant is None:
+            return None
+        if not digest_matches(refresh_token, grant.refresh_hash, REFRESH):
+            # A rotated refresh token used again (or a forged one for a real grant): someone
+            # else holds a copy. End the whole grant; the honest client signs in again.
+            if grant.refresh_hash:
+                revoke_grant(grant, "refresh_reuse")
+            return None
+        record = RefreshTokenRecord(grant)
+        if record.is_revoked() or record.is_expired():
+            return None
+        return record
+
+    def authenticate_user(self, refresh_token: RefreshTokenRecord) -> AuthorizedUser:
+        """Ask the disclosure path again: consent, the person and their groups may have changed."""
+        grant = refresh_token.grant
+        user = _user_of(grant)
+        try:
+            released = disclose(
+                user.principal,
+                self.request.client.app,
+                purpose="oidc",
+                requested=requested_categories(scope_to_list(grant.scope)),
+            )
+        except DisclosureRefused as exc:
+            revoke_grant(grant, exc.reason)
+            raise InvalidGrantError("The grant is no longer valid.") from exc
+        return _user_of(grant, released)
+
+    def save_token(self, token: dict[str, Any]) -> None:
+        grant = self.request.refresh_token.grant
+        updated = OidcGrant.objects.filter(
+            pk=grant.pk, refresh_hash=grant.refresh_hash, revoked_at__isnull=True
+        ).update(released=self.request.user.released.to_json(), **_token_values(token))
+        if not updated:
+            revoke_grant(grant, "refresh_reuse")
+            raise InvalidGrantError()
+
+    def revoke_old_credential(self, refresh_token: RefreshTokenRecord) -> None:
+        """Nothing to do: `save_token` replaced the refresh token's hash (rotation)."""
+
+
+class S256CodeChallenge(CodeChallenge):
+    """PKCE with S256 only; required for public clients."""
+
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        challenge = data.get("code_challenge")
+        if not challenge and grant.request.client.app.is_public:
+            raise InvalidRequestError("Public clients must use PKCE: send 'code_challenge' with method S256.")
+        if challenge and data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("Only 'code_challenge_method=S256' is supported.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
+class KlaspoortOpenIDCode(OpenIDCode):
+    def exists_nonce(self, nonce: str, request: Any) -> bool:
+        # The relying party checks the nonce against the one it stored; codes are single use, so
+        # one authorization request yields at most one ID token. No lookup needed here.
+        return False
+
+    def resolve_client_private_key(self, client: OidcClient) -> keys.SigningKeyObject:
+        return keys.signing_key(client.id_token_signed_response_alg)
+
+    def get_encode_header(self, client: OidcClient) -> dict[str, str]:
+        alg = client.id_token_signed_response_alg
+        return {"alg": alg, "kid": str(keys.signing_key(alg).kid), "typ": "JWT"}
+
+    def get_client_claims(self, client: OidcClient) -> dict[str, Any]:
+        issued = int(time.time())
+        return {
+            "iss": config.issuer(),
+            "aud": client.client_id,
+            "iat": issued,
+            "exp": issued + config.ID_TOKEN_LIFETIME,
+        }
+
+    def generate_user_info(self, user: AuthorizedUser, scope: str) -> dict[str, Any]:
+        return {**oidc_claims(user.released), "sid": user.sid}
+
+
+class PrivateKeyJWT(JWTBearerClientAssertion):
+    """`private_key_jwt` client authentication (RFC 7523) with the app's registered public keys."""
+
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def get_audiences(self) -> list[str]:
+        return [config.endpoint("/oidc/token/"), config.issuer()]
+
+    def validate_jti(self, claims: dict[str, Any], jti: str) -> bool:
+        return bool(cache.add(f"oidc-jti:{claims['sub']}:{jti}", 1, timeout=3600))
+
+    def resolve_client_public_key(self, client: OidcClient) -> KeySet:
+        app = client.app
+        if app.jwks:
+            return KeySet.import_key_set(app.jwks)
+        cache_key = f"oidc-client-jwks:{app.pk}:{app.jwks_uri}"
+        jwks = cache.get(cache_key)
+        if jwks is None:
+            response = httpx.get(app.jwks_uri, timeout=config.BACKCHANNEL_TIMEOUT, follow_redirects=False)
+            response.raise_for_status()
+            jwks = response.json()
+            cache.set(cache_key, jwks, timeout=300)
+        return KeySet.import_key_set(jwks)

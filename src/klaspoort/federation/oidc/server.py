@@ -1,0 +1,159 @@
+"""The one Authlib authorization server of klaspoort, wired to our grants and storage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from authlib.integrations.django_oauth2 import AuthorizationServer as DjangoAuthorizationServer
+from authlib.integrations.django_oauth2 import BearerTokenValidator, ResourceProtector
+from authlib.integrations.django_oauth2.requests import DjangoOAuth2Payload
+from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc6750 import BearerTokenGenerator
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oidc.rpinitiated import EndSessionEndpoint
+from django.http import HttpRequest
+
+from klaspoort.federation.keyed_hash import digest_matches, new_secret
+from klaspoort.federation.models import PartnerApp
+from klaspoort.federation.oidc import config, keys
+from klaspoort.federation.oidc.claims import AuthorizedUser
+from klaspoort.federation.oidc.client import OidcClient
+from klaspoort.federation.oidc.grants import (
+    ACCESS,
+    CLIENT_AUTH_METHODS,
+    REFRESH,
+    AccessTokenRecord,
+    AuthorizationCodeGrant,
+    KlaspoortOpenIDCode,
+    PrivateKeyJWT,
+    RefreshTokenGrant,
+    RefreshTokenRecord,
+    S256CodeChallenge,
+    revoke_grant,
+    split_token,
+)
+from klaspoort.federation.oidc.models import OidcGrant
+
+
+def _new_token(client: OidcClient, grant_type: str, user: AuthorizedUser, scope: str) -> str:
+    return f"{user.handle}.{new_secret(32)}"
+
+
+def find_access_token(token_string: str) -> AccessTokenRecord | None:
+    handle = split_token(token_string)
+    grant = OidcGrant.objects.filter(handle=handle).first() if handle else None
+    if grant is None or not digest_matches(token_string, grant.access_hash, ACCESS):
+        return None
+    return AccessTokenRecord(grant)
+
+
+def find_refresh_token(token_string: str) -> RefreshTokenRecord | None:
+    handle = split_token(token_string)
+    grant = OidcGrant.objects.filter(handle=handle).first() if handle else None
+    if grant is None or not digest_matches(token_string, grant.refresh_hash, REFRESH):
+        return None
+    return RefreshTokenRecord(grant)
+
+
+class PublicOAuth2Request(OAuth2Request):
+    """Authlib's view of a Django request, with the URI as the public sees it (issuer + path).
+
+    Behind a TLS-terminating proxy Django may think it serves http; the configured issuer is the
+    truth, and Authlib refuses plain http except on loopback hosts.
+    """
+
+    def __init__(self, request: HttpRequest) -> None:
+        super().__init__(method=request.method or "GET", uri=config.issuer() + request.get_full_path())
+        self.headers = request.headers
+        self.payload = DjangoOAuth2Payload(request)
+        self._request = request
+
+    @property
+    def args(self) -> Any:
+        return self._request.GET
+
+    @property
+    def form(self) -> Any:
+        return self._request.POST
+
+
+class KlaspoortAuthorizationServer(DjangoAuthorizationServer):
+    def __init__(self) -> None:
+        super().__init__(PartnerApp, OidcGrant)
+        self.scopes_supported = list(config.SCOPES_SUPPORTED)
+        self.register_token_generator(
+            "default",
+            BearerTokenGenerator(
+                access_token_generator=_new_token,
+                refresh_token_generator=_new_token,
+                expires_generator=config.ACCESS_TOKEN_LIFETIME,
+            ),
+        )
+        self.register_client_auth_method("private_key_jwt", PrivateKeyJWT())
+        self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True), KlaspoortOpenIDCode()])
+        self.register_grant(RefreshTokenGrant)
+        self.register_endpoint(Revocation)
+        self.register_endpoint(EndSession)
+
+    def query_client(self, client_id: str) -> OidcClient | None:
+        app = (
+            PartnerApp.objects.select_related("partner")
+            .filter(client_id=client_id, active=True, partner__active=True)
+            .first()
+        )
+        return OidcClient(app) if app is not None else None
+
+    def create_oauth2_request(self, request: Any) -> OAuth2Request:
+        if isinstance(request, OAuth2Request):
+            return request
+        return PublicOAuth2Request(request)
+
+    def save_token(self, token: dict[str, Any], request: Any) -> None:
+        raise NotImplementedError("grants store their own tokens")
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """No Django signals for every client authentication."""
+
+
+class Revocation(RevocationEndpoint):
+    CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Any:
+        if token_type_hint == "access_token":  # noqa: S105 (a token type, not a secret)
+            return find_access_token(token_string)
+        return find_refresh_token(token_string) or find_access_token(token_string)
+
+    def revoke_token(self, token: AccessTokenRecord | RefreshTokenRecord, request: Any) -> None:
+        """A refresh token ends the whole grant; an access token only itself (RFC 7009 §2.1)."""
+        if isinstance(token, RefreshTokenRecord):
+            revoke_grant(token.grant, "revoked_by_client")
+        else:
+            OidcGrant.objects.filter(pk=token.grant.pk, access_hash=token.grant.access_hash).update(
+                access_hash="", access_expires_at=None
+            )
+
+
+class EndSession(EndSessionEndpoint):
+    """RP-initiated logout; the view ends the session itself (see logout.py)."""
+
+    def get_server_jwks(self) -> dict[str, Any]:
+        return keys.public_jwks()
+
+    def end_session(self, end_session_request: Any) -> None:
+        request = end_session_request.request._request
+        from klaspoort.federation.oidc.logout import end_user_session
+
+        end_user_session(request)
+
+
+class AccessTokenValidator(BearerTokenValidator):
+    def __init__(self) -> None:
+        super().__init__(OidcGrant)
+
+    def authenticate_token(self, token_string: str) -> AccessTokenRecord | None:
+        return find_access_token(token_string)
+
+
+server = KlaspoortAuthorizationServer()
+require_oauth = ResourceProtector()
+require_oauth.register_token_validator(AccessTokenValidator())

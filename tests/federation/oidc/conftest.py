@@ -1,0 +1,100 @@
+"""An app, a school that ticked it, a teacher and a pupil, and a browser (test client) signed in."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.test import Client
+
+from klaspoort.accounts.principal import SESSION_KEY, Principal
+from klaspoort.federation.models import PartnerApp
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.models import Group, Pupil, StaffMember
+from tests.federation.factories import (
+    REDIRECT_URI,
+    make_app,
+    make_group,
+    make_pupil,
+    make_school,
+    make_teacher,
+    principal_for,
+    tick,
+)
+
+
+@dataclass
+class World:
+    school: SchoolLocation
+    group: Group
+    pupil: Pupil
+    teacher: StaffMember
+    app: PartnerApp
+    secret: str
+
+
+@pytest.fixture
+def world(db: None, settings: Any) -> World:
+    settings.BASE_URL = "http://localhost"
+    school = make_school()
+    group = make_group(school)
+    pupil = make_pupil(school, group, eck_id="https://ketenid.nl/201703/" + "c" * 128)
+    teacher = make_teacher(school, group)
+    app, secret = make_app()
+    tick(school, app.partner)
+    return World(school, group, pupil, teacher, app, secret)
+
+
+def sign_in(client: Client, principal: Principal) -> None:
+    """What a login flow leaves in the session (pupil login, staff login after the school pick)."""
+    session = client.session
+    session[SESSION_KEY] = principal.to_session()
+    session.save()
+
+
+@pytest.fixture
+def pupil_client(world: World) -> Client:
+    client = Client()
+    sign_in(client, principal_for(world.pupil, world.school))
+    return client
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def authorize_params(**overrides: str) -> dict[str, str]:
+    params = {
+        "response_type": "code",
+        "client_id": "rekenwijs",
+        "redirect_uri": REDIRECT_URI,
+        "scope": "openid",
+        "state": "st-123",
+        "nonce": "n-456",
+    }
+    params.update(overrides)
+    return {k: v for k, v in params.items() if v != ""}
+
+
+def authorize_url(**overrides: str) -> str:
+    return "/oidc/authorize/?" + urlencode(authorize_params(**overrides))
+
+
+def query_of(location: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def get_code(client: Client, **overrides: str) -> str:
+    response = client.get(authorize_url(**overrides))
+    assert response.status_code == 302, response.content
+    assert response["Location"].startswith(REDIRECT_URI + "?")
+    query = query_of(response["Location"])
+    assert query["state"] == overrides.get("state", "st-123")
+    return query["code"]
