@@ -98,3 +98,13 @@ def get_code(client: Client, **overrides: str) -> str:
     query = query_of(response["Location"])
     assert query["state"] == overrides.get("state", "st-123")
     return query["code"]
+
+
+def basic_auth(client_id: str, secret: str) -> dict[str, str]:
+    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {raw}"}
+
+
+def exchange(code: str, secret: str, **extra: str) -> Any:
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, **extra}
+    return Client().post("/oidc/token/", data, **basic_auth("rekenwijs", secret))

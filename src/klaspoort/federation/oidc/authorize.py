@@ -26,6 +26,13 @@ from klaspoort.federation.disclosure import ConsentMissing, DisclosureRefused, d
 from klaspoort.federation.oidc.claims import AuthorizedUser, op_session_of, requested_categories, sid_for
 from klaspoort.federation.oidc.server import server
 
+# Error descriptions in redirects must be ASCII; the reason codes come from disclosure.py.
+REFUSAL_DESCRIPTIONS = {
+    "consent_missing": "The school has not switched this application on.",
+    "person_unknown": "The user is not active at this school.",
+    "partner_inactive": "This application is not available.",
+}
+
 
 def error_page(request: HttpRequest, error: OAuth2Error) -> HttpResponse:
     """Errors we may send back to a verified redirect URI go there; others get a page."""
@@ -90,7 +97,8 @@ def authorize_view(request: HttpRequest) -> HttpResponse:
             )
         except DisclosureRefused as refused:
             if "none" in prompts:
-                raise AccessDeniedError(str(refused), redirect_uri=redirect_uri) from refused
+                description = REFUSAL_DESCRIPTIONS.get(refused.reason, "Nothing may be released.")
+                raise AccessDeniedError(description, redirect_uri=redirect_uri) from refused
             template = "not_enabled" if isinstance(refused, ConsentMissing) else "refused"
             return render(
                 request,
