@@ -120,4 +120,4 @@ class StaffOps:
     memberships_create: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     memberships_update: list[RowUpdate] = field(default_factory=list)
     added_uuids: list[uuid.UUID] = field(default_factory=list)  # existing members placed (again)
-    access_removed_uuids: list[uuid.UUID] = field(default_factory=list)  # placements deactivated
+    access_removed_uuids: list[uuid.UUID] = field(default_factory=list)  # lost teacher role and groups

@@ -218,8 +218,7 @@ class _Planner:
                 )
             )
             ops.memberships_delete.extend(membership_id for membership_id, _, _ in placement.memberships)
-            if not roles:
-                ops.access_removed_uuids.append(member.uuid)
+            ops.access_removed_uuids.append(member.uuid)
             tally.removed.append(Item(placement.key or "", _label(member)))
 
 

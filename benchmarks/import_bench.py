@@ -1,0 +1,177 @@
+"""Roster import figures (prints, never asserts): `make bench-import`.
+
+Scenarios, each timed end to end through `do_import_edexml` (read + plan + apply + record) with its
+SQL query count: first import of a 1,000-pupil school, unchanged re-import, re-import with 10 % of
+the pupils moved, and 4,000 vs 1,000 pupils (scaling ratios). Runs on SQLite (a fresh file) and on
+PostgreSQL (a fresh database, dropped afterwards) when one is reachable:
+
+    python benchmarks/import_bench.py                         # SQLite, plus PostgreSQL if reachable
+    python benchmarks/import_bench.py --database-url postgres://user:pw@host:5432/any_db
+    python benchmarks/import_bench.py --database-url sqlite
+
+Account creation and activation mails (receivers of the roster signals) are not part of the figures.
+Targets on 2 cores: first import ≤ 1 s, unchanged re-import ≤ 0.3 s, linear time, constant queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+DEFAULT_POSTGRES = "postgres://klaspoort:klaspoort@127.0.0.1:5432/postgres"
+RUNS = 5
+
+
+def postgres_reachable(url: str) -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=2):
+            return True
+    except Exception:
+        return False
+
+
+def measure(action: Callable[[], Any]) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        start = time.perf_counter()
+        action()
+        elapsed = time.perf_counter() - start
+    return elapsed, len(context.captured_queries)
+
+
+def best_of(samples: list[tuple[float, int]]) -> tuple[float, int]:
+    """The fastest run (the machine is shared: slower runs measure the neighbours) and the highest
+    query count."""
+    return min(s[0] for s in samples), max(s[1] for s in samples)
+
+
+def run_scenarios() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from klaspoort.accounts import receivers
+    from klaspoort.registry.actions import do_register_school
+    from klaspoort.roster import signals
+    from klaspoort.roster.edexml.generator import generate_roster, move_pupils
+    from klaspoort.roster.edexml.reader import read_edexml
+    from klaspoort.roster.edexml.writer import write_edexml
+    from klaspoort.roster.importing.actions import do_import_edexml
+    from klaspoort.roster.models import SchoolYear
+
+    signals.staff_added.disconnect(receivers.on_staff_added, dispatch_uid="accounts.staff_added")
+    signals.staff_access_removed.disconnect(
+        receivers.on_staff_access_removed, dispatch_uid="accounts.staff_access_removed"
+    )
+    call_command("migrate", verbosity=0, interactive=False)
+    SchoolYear.objects.get_or_create(start_year=2026)
+    counter = iter(range(10, 100))
+
+    def fresh_school() -> Any:
+        code = f"{next(counter)}BM00"
+        return do_register_school(code, name=f"Benchmark {code}")
+
+    def run(school: Any, data: bytes) -> None:
+        outcome = do_import_edexml(school, data, source="cli", actor="bench", allow_mass_removal=True)
+        if outcome.status != "applied":
+            raise SystemExit(f"import not applied: {outcome.status} {outcome.errors}")
+
+    figures: dict[str, tuple[float, int]] = {}
+    for pupils in (1000, 4000):
+        firsts, unchanged, moved = [], [], []
+        for _ in range(RUNS):
+            school = fresh_school()
+            doc = generate_roster(school.code, pupils, seed=7, year="2026-2027")
+            data = write_edexml(doc)
+            firsts.append(measure(lambda school=school, data=data: run(school, data)))
+        unchanged = [measure(lambda school=school, data=data: run(school, data)) for _ in range(RUNS)]
+        shifted = write_edexml(move_pupils(doc, 0.1, seed=3))
+        for index in range(RUNS):  # alternate: every run moves 10 % of the pupils
+            target = shifted if index % 2 == 0 else data
+            moved.append(measure(lambda school=school, target=target: run(school, target)))
+        read = min(measure(lambda data=data: read_edexml(data))[0] for _ in range(RUNS))
+        figures[f"first {pupils}"] = best_of(firsts)
+        figures[f"unchanged {pupils}"] = best_of(unchanged)
+        figures[f"moved {pupils}"] = best_of(moved)
+        figures[f"read {pupils}"] = (read, 0)
+        moves = sum(
+            a.group_key != b.group_key for a, b in zip(doc.pupils, move_pupils(doc, 0.1, seed=3).pupils)
+        )
+        print(f"  {pupils} pupils ({len(data) / 1024:,.0f} kB, {len(doc.staff)} staff, {moves} moved):")
+        for name in ("first", "unchanged", "moved"):
+            elapsed, queries = figures[f"{name} {pupils}"]
+            print(f"    {name:<10} {elapsed * 1000:8.1f} ms  {queries:3d} queries")
+        print(f"    (of which reading the XML: {read * 1000:.1f} ms)")
+    for name in ("first", "unchanged", "moved"):
+        small, large = figures[f"{name} 1000"], figures[f"{name} 4000"]
+        print(
+            f"  {name:<10} 4000 vs 1000 pupils: time ratio {large[0] / small[0]:.2f} (linear = 4.0), "
+            f"queries {small[1]} vs {large[1]}"
+        )
+    print(f"  database: {connection.vendor}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", help="'sqlite' or a postgres:// URL (default: both when reachable)")
+    parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: run in this process against this URL
+    args = parser.parse_args()
+    if args.run:
+        os.environ["DATABASE_URL"] = args.run
+        os.environ["KLASPOORT_LOG_LEVEL"] = "WARNING"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
+        run_scenarios()
+        return
+    targets = []
+    if args.database_url in (None, "sqlite"):
+        targets.append("sqlite")
+    if args.database_url not in (None, "sqlite"):
+        targets.append(args.database_url)
+    elif args.database_url is None:
+        if postgres_reachable(DEFAULT_POSTGRES):
+            targets.append(DEFAULT_POSTGRES)
+        else:
+            print(f"PostgreSQL not reachable at {DEFAULT_POSTGRES}; SQLite only.")
+    for target in targets:
+        with tempfile.TemporaryDirectory() as tmp:
+            if target == "sqlite":
+                url = f"sqlite:///{tmp}/bench.sqlite3"
+                print("SQLite (file, WAL):", flush=True)
+                subprocess.run([sys.executable, __file__, "--run", url], check=True)
+            else:
+                print("PostgreSQL:", flush=True)
+                run_postgres(target)
+
+
+def run_postgres(server_url: str) -> None:
+    """Create a throw-away database on the server, run the scenarios in it, drop it."""
+    import psycopg
+
+    name = f"kp_import_bench_{os.getpid()}"
+    base = server_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = server_url.rsplit("/", 1)[0] + f"/{name}"
+        subprocess.run([sys.executable, __file__, "--run", url], check=True)
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()
