@@ -106,9 +106,8 @@ def run_scenarios() -> None:
         figures[f"unchanged {pupils}"] = best_of(unchanged)
         figures[f"moved {pupils}"] = best_of(moved)
         figures[f"read {pupils}"] = (read, 0)
-        moves = sum(
-            a.group_key != b.group_key for a, b in zip(doc.pupils, move_pupils(doc, 0.1, seed=3).pupils)
-        )
+        after = move_pupils(doc, 0.1, seed=3).pupils
+        moves = sum(a.group_key != b.group_key for a, b in zip(doc.pupils, after, strict=True))
         print(f"  {pupils} pupils ({len(data) / 1024:,.0f} kB, {len(doc.staff)} staff, {moves} moved):")
         for name in ("first", "unchanged", "moved"):
             elapsed, queries = figures[f"{name} {pupils}"]

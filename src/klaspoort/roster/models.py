@@ -61,7 +61,7 @@ class Group(models.Model):
     las_key = models.CharField(max_length=256)
     name = models.CharField(max_length=64)
     year_group = models.CharField(max_length=2, blank=True, help_text="home groups only")
-    description = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=256, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -73,5 +73,5 @@ def test_second_import_waits_and_sees_the_first(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.django_db(transaction=True)
 def test_lock_needs_a_transaction() -> None:
     school = do_register_school("12AB00", name="De Regenboog")
-    with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
         lock_school(school)

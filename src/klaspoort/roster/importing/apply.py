@@ -122,8 +122,10 @@ def _staff(plan: Plan, school: SchoolLocation, group_ids: dict[str, int]) -> lis
             ),
             ignore_conflicts=True,
         )
+    if ops.placements_update or ops.placements_release:
+        released = [row.id for row in ops.placements_update] + ops.placements_release
+        StaffPlacement.objects.filter(id__in=released).update(las_key=None)
     if ops.placements_update:
-        StaffPlacement.objects.filter(id__in=[row.id for row in ops.placements_update]).update(las_key=None)
         _bulk_update(StaffPlacement, ops.placements_update, PLACEMENT_FIELDS)
     added: list[uuid.UUID] = []
     placement_ids = dict(ops.placement_ids)

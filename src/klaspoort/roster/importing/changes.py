@@ -116,6 +116,7 @@ class StaffOps:
     placements_create: list[NewPlacement] = field(default_factory=list)
     placements_update: list[RowUpdate] = field(default_factory=list)
     placement_ids: dict[str, int] = field(default_factory=dict)  # staff file key -> existing placement id
+    placements_release: list[int] = field(default_factory=list)  # not imported, holding a needed key
     memberships_delete: list[int] = field(default_factory=list)
     memberships_create: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     memberships_update: list[RowUpdate] = field(default_factory=list)

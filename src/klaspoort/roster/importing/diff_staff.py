@@ -29,6 +29,7 @@ from klaspoort.roster.importing.changes import (
 from klaspoort.roster.importing.snapshot import CurrentPlacement, CurrentStaffMember
 
 TEACHER = "teacher"
+EMAIL_MAX = 254  # StaffMember.email
 MEMBER_FIELDS = ("email", "first_name", "infix", "surname", "eck_id")
 PLACEMENT_FIELDS = ("las_key", "las_roles", "roles", "active", "deactivated_at")
 
@@ -46,6 +47,8 @@ def normalise_email(value: str) -> str:
 
 
 def _valid_email(value: str) -> bool:
+    if len(value) > EMAIL_MAX:
+        return False
     try:
         validate_email(value)
     except ValidationError:
@@ -198,10 +201,14 @@ class _Planner:
                 outcome = "groups"
         return outcome
 
-    def removals(self) -> None:
+    def removals(self, claimed: set[str]) -> None:
         ops, tally = self.diff.ops, self.diff.tally
         for placement in self.placements:
-            if placement.id in self.kept or not (placement.active and TEACHER in placement.roles):
+            if placement.id in self.kept:
+                continue
+            if not (placement.active and TEACHER in placement.roles):
+                if placement.key in claimed:  # e.g. teacher role taken away by hand; key now someone else's
+                    ops.placements_release.append(placement.id)
                 continue
             member = self.members_by_id[placement.staff_id]
             roles = [role for role in placement.roles if role != TEACHER]
@@ -238,7 +245,7 @@ def diff_staff(
     emails = {normalise_email(member.email) for member in accepted}
     for member in accepted:
         planner.plan(member, normalise_email(member.email), emails)
-    planner.removals()
+    planner.removals({member.key for member in accepted})
     if skipped:
         warnings.append(
             Problem(0, f"{len(skipped)} medewerker(s) niet geïmporteerd; zie de overgeslagen medewerkers.")

@@ -135,7 +135,7 @@ def _staff(school: SchoolLocation, year: int) -> tuple[EdexStaff, ...]:
             groups=tuple(links[placement_id]),
         )
         for placement_id, key, las_roles, roles, email, first_name, infix, surname, eck_id in rows
-        if TEACHER in roles and links.get(placement_id)
+        if key and TEACHER in roles and links.get(placement_id)
     )
 
 
