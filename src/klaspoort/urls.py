@@ -8,5 +8,6 @@ urlpatterns = [
     path("oidc/", include("klaspoort.federation.oidc.urls")),
     path(".well-known/openid-configuration", discovery_view, name="openid-configuration"),
     path("", include("klaspoort.accounts.urls")),
+    path("", include("klaspoort.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

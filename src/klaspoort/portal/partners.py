@@ -1,0 +1,47 @@
+"""Which partner apps the portal asks for licences: active apps of active partners that the
+principal's school has ticked (D1), and that registered a licence endpoint. One query."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from klaspoort.federation.models import PartnerApp
+
+
+def _licensed(school_ref: uuid.UUID) -> QuerySet[PartnerApp]:
+    return (
+        PartnerApp.objects.filter(
+            active=True,
+            partner__active=True,
+            partner__consents__school__instelling_ref=school_ref,
+            partner__consents__school__active=True,
+            partner__consents__active=True,
+        )
+        .exclude(licence_endpoint_url="")
+        .select_related("partner")
+        .order_by("partner__name", "name")
+    )
+
+
+def licensed_apps(school_ref: uuid.UUID) -> list[PartnerApp]:
+    return list(_licensed(school_ref))
+
+
+def licensed_app(school_ref: uuid.UUID, slug: str) -> PartnerApp | None:
+    return _licensed(school_ref).filter(slug=slug).first()
+
+
+def ticked_saml_apps(school_ref: uuid.UUID) -> list[PartnerApp]:
+    """Ticked SAML apps, with or without a licence endpoint (deep links name their ACS URL)."""
+    return list(
+        PartnerApp.objects.filter(
+            active=True,
+            partner__active=True,
+            partner__consents__school__instelling_ref=school_ref,
+            partner__consents__school__active=True,
+            partner__consents__active=True,
+            saml_entity_id__isnull=False,
+        ).select_related("partner")
+    )

@@ -1,0 +1,67 @@
+"""The licence request: a short-lived JWT the platform signs for one publisher app (our protocol,
+docs/partners/licences.md).
+
+Its personal claims come only from `federation.disclosure.disclose` (purpose "licence", identity
+only: pairwise `sub`, role, school, pairwise groups), which checks consent and writes the disclosure
+record. The token is signed with the platform's OpenID Connect signing key (ES256), so publishers
+verify it with our JWKS; header `typ` "licence-request+jwt" keeps it from being mistaken for an ID
+token and the other way round.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from klaspoort.accounts.principal import Principal
+from klaspoort.federation.disclosure import Released, disclose
+from klaspoort.federation.models import PartnerApp
+from klaspoort.portal.signing import platform_issuer, sign_jwt
+
+TOKEN_TYPE = "licence-request+jwt"
+LIFETIME_SECONDS = 60
+PURPOSE = "licence"
+
+
+def audience_of(app: PartnerApp) -> str:
+    """Who the token is for: the app's OIDC client id, else its SAML entity id, else its slug."""
+    return app.client_id or app.saml_entity_id or app.slug
+
+
+def licence_claims(
+    released: Released, *, issuer: str, audience: str, context: str, issued_at: int, jti: str
+) -> dict[str, Any]:
+    """The JWT claims (pure). Names and the ECK iD are never part of a licence request."""
+    return {
+        "iss": issuer,
+        "aud": audience,
+        "sub": released.sub,
+        "iat": issued_at,
+        "exp": issued_at + LIFETIME_SECONDS,
+        "jti": jti,
+        "purpose": PURPOSE,
+        "role": released.role,
+        "context": context,
+        "school": {
+            "instelling_ref": released.school.instelling_ref,
+            "brin": released.school.brin,
+            "location_code": released.school.location_code,
+            "name": released.school.name,
+        },
+        "groups": [{"id": g.id, "name": g.name, "year_group": g.year_group} for g in released.groups],
+    }
+
+
+def licence_request_token(principal: Principal, app: PartnerApp) -> str:
+    """Disclose (checks consent, records it) and sign. Raises `DisclosureRefused` when not allowed."""
+    released = disclose(principal, app, purpose=PURPOSE, requested=())
+    claims = licence_claims(
+        released,
+        issuer=platform_issuer(),
+        audience=audience_of(app),
+        context=principal.context,
+        issued_at=int(time.time()),
+        jti=secrets.token_urlsafe(16),
+    )
+    return sign_jwt(claims, typ=TOKEN_TYPE)
