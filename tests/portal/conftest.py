@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 
 from tests.conftest import require_service
+from tests.portal.world import World, make_world
 
 REDIS_URL = os.environ.get("KLASPOORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 
@@ -41,3 +43,24 @@ def shared_cache(request: pytest.FixtureRequest) -> Iterator[BaseCache]:
     yield cache
     for pool in cache._cache._pools.values():
         pool.disconnect()
+
+
+@pytest.fixture
+def portal_settings(settings: Any) -> Any:
+    """Short timeouts, loopback publishers allowed, a private in-memory cache per test."""
+    settings.PORTAL_LICENCE_TIMEOUT = 0.5
+    settings.PORTAL_ALLOW_LOOPBACK_HTTP = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"portal-{uuid.uuid4()}",
+        }
+    }
+    return settings
+
+
+@pytest.fixture
+def world(db: None, portal_settings: Any) -> Iterator[World]:
+    built = make_world()
+    yield built
+    built.stop()

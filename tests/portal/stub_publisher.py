@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
 
 @dataclass
 class Behaviour:
@@ -46,6 +51,16 @@ class StubPublisher:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
+            def do_GET(self) -> None:
+                """Icons: a tiny PNG at /icon.png, an HTML page anywhere else."""
+                is_icon = self.path.startswith("/icon")
+                body = PNG if is_icon else b"<html>not an image</html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png" if is_icon else "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
@@ -77,9 +92,13 @@ class StubPublisher:
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05})
 
     @property
-    def url(self) -> str:
+    def base(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}/licences"
+        return f"http://{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/licences"
 
     def start(self) -> StubPublisher:
         self.thread.start()

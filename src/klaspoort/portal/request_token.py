@@ -19,7 +19,7 @@ from klaspoort.federation.disclosure import Released, disclose
 from klaspoort.federation.models import PartnerApp
 from klaspoort.portal.signing import platform_issuer, sign_jwt
 
-TOKEN_TYPE = "licence-request+jwt"
+TOKEN_TYPE = "licence-request+jwt"  # noqa: S105 (a JWT "typ", not a secret)
 LIFETIME_SECONDS = 60
 PURPOSE = "licence"
 
