@@ -17,7 +17,7 @@ def test_demo_staff_can_log_in_and_rerun_is_harmless(settings) -> None:
     assert demo_data.staff_credentials("99DM00") == rows
     for _, email, password in rows:
         client = Client()
-        assert client.post("/login/", {"email": email, "password": password})["Location"] == "/start/"
+        assert client.post("/login/", {"email": email, "password": password})["Location"] == "/portal/"
 
 
 def test_demo_without_school() -> None:

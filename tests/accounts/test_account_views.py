@@ -50,7 +50,7 @@ def test_activation_page_flow(client: Client, new_teacher: StaffPlacement) -> No
     assert again.status_code == 404
     assert "Deze link werkt niet (meer)" in again.content.decode()
     login = client.post("/login/", {"email": "nieuw@school.example", "password": "zonnebloem42"})
-    assert login["Location"] == "/start/"
+    assert login["Location"] == "/portal/"
 
 
 @pytest.mark.parametrize("token", ["nope", "2b8925c9-b888-4b3f-b30c-6861717c8c10"])

@@ -33,7 +33,7 @@ def test_login_single_school_sets_principal_and_goes_to_start(
 ) -> None:
     response = _login(client)
     assert response.status_code == 302
-    assert response["Location"] == "/start/"
+    assert response["Location"] == "/portal/"
     principal = Principal.from_session(client.session[SESSION_KEY])
     assert principal is not None
     assert principal.kind == "staff"
@@ -131,7 +131,7 @@ def test_start_needs_a_chosen_school(
 )
 def test_next_cannot_leave_the_site(client: Client, teacher: StaffPlacement, next_url: str) -> None:
     response = _login(client, next=next_url)
-    assert response["Location"] == "/start/"
+    assert response["Location"] == "/portal/"
 
 
 def test_next_on_the_site_is_followed(client: Client, teacher: StaffPlacement) -> None:
