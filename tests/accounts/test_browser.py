@@ -55,13 +55,15 @@ def test_activation_login_school_picker_logout(
 
     page.wait_for_url("**/login/school/")
     page.get_by_role("button", name="De Klimop").click()
-    page.wait_for_url("**/start/")
+    page.wait_for_url("**/portal/")  # the landing page after every login
+    page.goto("/start/")
     assert page.locator("h1").inner_text() == "Welkom, Anna Jansen"
     assert "De Klimop" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Andere school kiezen").click()
     page.get_by_role("button", name="De Regenboog").click()
-    page.wait_for_url("**/start/")
+    page.wait_for_url("**/portal/")
+    page.goto("/start/")
     assert "De Regenboog" in page.locator("main").inner_text()
 
     page.get_by_role("button", name="Uitloggen").click()
@@ -100,7 +102,7 @@ def test_no_page_requests_another_host(
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/login/school/")
     page.get_by_role("button", name="De Regenboog").click()
-    page.wait_for_url("**/start/")
+    page.wait_for_url("**/portal/")
     page.goto("/profile/")
     page.get_by_role("button", name="English").click()
     page.wait_for_url("**/profile/")
@@ -109,7 +111,7 @@ def test_no_page_requests_another_host(
     page.wait_for_url("**/profile/")
     assert page.locator("html").get_attribute("lang") == "nl"
     visited = {urlsplit(url).path for url in log.urls}
-    assert {"/login/", "/login/school/", "/start/", "/profile/", "/password/forgot/", "/dev/mail/"} <= visited
+    assert {"/login/", "/login/school/", "/portal/", "/profile/", "/password/forgot/", "/dev/mail/"} <= visited
     assert "/static/klaspoort/accounts.css" in visited
     assert log.hosts() == {urlsplit(live_server.url).netloc}
     assert log.schemes() == {"http"}
