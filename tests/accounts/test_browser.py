@@ -111,7 +111,14 @@ def test_no_page_requests_another_host(
     page.wait_for_url("**/profile/")
     assert page.locator("html").get_attribute("lang") == "nl"
     visited = {urlsplit(url).path for url in log.urls}
-    assert {"/login/", "/login/school/", "/portal/", "/profile/", "/password/forgot/", "/dev/mail/"} <= visited
+    assert {
+        "/login/",
+        "/login/school/",
+        "/portal/",
+        "/profile/",
+        "/password/forgot/",
+        "/dev/mail/",
+    } <= visited
     assert "/static/klaspoort/accounts.css" in visited
     assert log.hosts() == {urlsplit(live_server.url).netloc}
     assert log.schemes() == {"http"}
