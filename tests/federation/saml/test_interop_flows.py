@@ -13,11 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
+from lxml import html as lxml_html
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.response import StatusNoPassive
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from saml2.sigver import SignatureError
-from saml2.xmldsig import SIG_RSA_SHA256
+from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA256
 
 from klaspoort.federation.models import Disclosure
 from klaspoort.federation.saml.keys import make_self_signed_pem
@@ -192,3 +193,44 @@ def test_passive_request_without_sign_in_is_a_no_passive_status(idp, xmlsec1_pat
             posted_form(answer.text)[1]["SAMLResponse"], BINDING_HTTP_POST, outstanding={request_id: "/"}
         )
     assert Disclosure.objects.count() == 0
+
+
+def test_signed_post_binding_request_from_pysaml2(idp, xmlsec1_path: str, tmp_path: Path) -> None:
+    pem = make_self_signed_pem("pysaml2 SP")
+    split = pem.index(b"-----BEGIN CERTIFICATE-----")
+    (tmp_path / "sp.key").write_bytes(pem[:split])
+    (tmp_path / "sp.crt").write_bytes(pem[split:])
+    world = make_world(certificate=pem[split:].decode())
+    sp = make_client(
+        xmlsec1_path, idp["metadata"], key_file=str(tmp_path / "sp.key"), cert_file=str(tmp_path / "sp.crt")
+    )
+
+    def post_request(digest: str) -> tuple[str, dict[str, str]]:
+        request_id, info = sp.prepare_for_authenticate(
+            entityid=idp["entity_id"],
+            relay_state="post",
+            binding=BINDING_HTTP_POST,
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+            digest_alg=digest,
+        )
+        form = lxml_html.fromstring(info["data"]).forms[0]
+        return request_id, {field.name: field.value for field in form.inputs if field.name}
+
+    request_id, fields = post_request(DIGEST_SHA256)
+    _, sha1_fields = post_request(DIGEST_SHA1)  # pysaml2's default digest; SHA-1 is refused
+    with browser(idp, world.pupil_principal) as http:
+        tampered = dict(fields, SAMLRequest=base64.b64encode(
+            base64.b64decode(fields["SAMLRequest"]).replace(b"sp.example.nl/saml/acs", b"sp.example.nl/saml/acX")
+        ).decode())  # fmt: skip
+        assert http.post("/saml/sso/", data=tampered).status_code == 400
+        assert http.post("/saml/sso/", data=sha1_fields).status_code == 400
+        posted = http.post("/saml/sso/", data=fields)
+        assert posted.status_code == 303
+        answer = http.get(posted.headers["Location"])
+    parsed = sp.parse_authn_request_response(
+        posted_form(answer.text)[1]["SAMLResponse"], BINDING_HTTP_POST, outstanding={request_id: "/"}
+    )
+    assert parsed.in_response_to == request_id
+    assert parsed.name_id.text == world.pseudonym(world.pupil.uuid)
+    assert Disclosure.objects.count() == 1
