@@ -162,3 +162,28 @@ def test_query_count_does_not_depend_on_roster_size(scenario: str, run_import: I
             doc = shift_groups(doc, every=10)
         counts.append(_queries(lambda doc=doc, target=target: run_import(doc, target)))
     assert counts[0] == counts[1]
+
+
+def test_internal_error_changes_nothing_and_is_recorded(
+    run_import: Importer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klaspoort.roster.importing import actions
+
+    run_import(roster())
+    before = roster_state()
+
+    def broken(plan: Any, school: Any, *, now: Any) -> Any:
+        Pupil.objects.all().delete()  # half-way writes must roll back
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(actions, "apply_plan", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(roster(pupils=PUPILS[:3]))
+
+    assert roster_state() == before
+    run = ImportRun.objects.order_by("id").last()
+    assert run is not None
+    assert (run.status, run.errors) == (
+        "failed",
+        [{"line": 0, "message": "De import is mislukt door een interne fout; er is niets veranderd."}],
+    )

@@ -161,7 +161,8 @@ def test_new_key_same_eck_id_is_the_same_pupil(run_import: Importer) -> None:
 
 def test_unstable_keys_are_matched_by_eck_id_or_name(run_import: Importer) -> None:
     unstable = tuple(replace(p, key=f"#{p.key}") for p in PUPILS)
-    run_import(roster(pupils=unstable))
+    first = run_import(roster(pupils=unstable))
+    assert not any("zijn er" in str(w) for w in first.warnings)  # nothing to recognise yet
     uuids = dict(Pupil.objects.values_list("first_name", "uuid"))
     shuffled = tuple(replace(p, key=f"#x{index}") for index, p in enumerate(reversed(unstable)))
 

@@ -142,7 +142,8 @@ def diff_pupils(
         else:
             diff.tally.unchanged += 1
     _removals(diff, matcher, {pupil.key for pupil in present})
-    _warnings(matcher, len([p for p in present if p.unstable_key]), warnings)
+    if current:  # on a first import there is nothing to recognise
+        _warnings(matcher, len([p for p in present if p.unstable_key]), warnings)
     return diff
 
 
