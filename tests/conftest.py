@@ -71,3 +71,14 @@ def redis_cache_config(redis_url: str) -> Iterator[dict[str, str]]:
     keys = list(client.scan_iter(match=f"{prefix}:*"))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request: pytest.FixtureRequest) -> str:
+    """Runs a test on the database cache (embedded mode; the test needs `db`) and again on Redis
+    (production), as the default cache. Without Redis the second run skips; under CI it fails."""
+    if request.param == "redis":
+        config = request.getfixturevalue("redis_cache_config")
+        # Through pytest-django's `settings`, so overrides a test makes there are undone in order.
+        request.getfixturevalue("settings").CACHES = {"default": config}
+    return str(request.param)

@@ -25,6 +25,11 @@ Environment variables:
                               (default none: the client address is the socket peer)
     KLASPOORT_STAFF_IDLE_MINUTES  staff sessions end after this long without a request (default 60)
     KLASPOORT_STAFF_SESSION_HOURS staff sessions end this long after login (default 10)
+    KLASPOORT_CHALLENGE_HMAC_KEY  signs the login proof-of-work challenges (development: kept under var/)
+    KLASPOORT_CHALLENGE_MAX_NUMBER  work of one challenge: the browser tries up to this many hashes
+                              (default 100000, about a second)
+    KLASPOORT_TWOFACTOR_KEY   encrypts two-factor (TOTP) secrets and keys recovery-code hashes
+                              (development: kept under var/)
     KLASPOORT_LICENCE_TIMEOUT        seconds one publisher's licence answer may take (default 1.5)
     KLASPOORT_LICENCE_CACHE_SECONDS  how long a licence answer is fresh per user (default 60)
     KLASPOORT_LICENCE_STALE_SECONDS  how long it may still be shown when the publisher errs (default 900)
@@ -102,6 +107,9 @@ def _stored_secret(env_name: str, file_name: str) -> str:
 
 PSEUDONYM_SECRET = _stored_secret("KLASPOORT_PSEUDONYM_SECRET", "pseudonym_secret")
 FEDERATION_SECRET = _stored_secret("KLASPOORT_FEDERATION_SECRET", "federation_secret")
+CHALLENGE_HMAC_KEY = _stored_secret("KLASPOORT_CHALLENGE_HMAC_KEY", "challenge_hmac_key")
+CHALLENGE_MAX_NUMBER = int(os.environ.get("KLASPOORT_CHALLENGE_MAX_NUMBER", "100000"))
+TWOFACTOR_KEY = _stored_secret("KLASPOORT_TWOFACTOR_KEY", "twofactor_key")
 ALLOWED_HOSTS = _env_list("KLASPOORT_ALLOWED_HOSTS", "localhost,127.0.0.1")
 BASE_URL = os.environ.get("KLASPOORT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -201,8 +209,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "klaspoort.accounts.passwords.EmailNameValidator"},
 ]
 
+# Argon2id 19 MiB / 2 passes / 1 lane first; other Argon2 parameters and PBKDF2 hashes are upgraded
+# to it at the next successful login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "klaspoort.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections
-from django.test import override_settings
 
 from klaspoort.core.cache import DatabaseCache
 from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek_many, subject_digest
@@ -28,17 +27,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(params=["database", "redis"])
-def backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Runs a test once on the database cache and once on Redis (skipped without Redis, CI fails)."""
-    if request.param == "database":
-        config = DB_CACHE
-    else:
-        config = request.getfixturevalue("redis_cache_config")
-    with override_settings(CACHES={"default": config}):
-        yield request.param
 
 
 def subject() -> str:
@@ -71,7 +59,7 @@ def test_subject_digest_is_keyed_and_does_not_contain_the_subject() -> None:
     assert digest != subject_digest("meester@school.nl")
 
 
-def test_hits_count_and_delays_start_at_delay_after(backend: str) -> None:
+def test_hits_count_and_delays_start_at_delay_after(shared_cache: str) -> None:
     clock = FakeClock()
     limiter = Limiter(Rule("t:delay", window=600, delay_after=3, base_delay=1, max_delay=4), clock=clock)
     who = subject()
@@ -89,7 +77,7 @@ def test_hits_count_and_delays_start_at_delay_after(backend: str) -> None:
     assert state.wait(clock.now + 5) == 0
 
 
-def test_subjects_and_rules_are_independent(backend: str) -> None:
+def test_subjects_and_rules_are_independent(shared_cache: str) -> None:
     first = Limiter(Rule("t:one", window=600))
     second = Limiter(Rule("t:two", window=600))
     a, b = subject(), subject()
@@ -100,7 +88,7 @@ def test_subjects_and_rules_are_independent(backend: str) -> None:
     assert second.peek(a).count == 0
 
 
-def test_reset_forgets_count_and_wait(backend: str) -> None:
+def test_reset_forgets_count_and_wait(shared_cache: str) -> None:
     limiter = Limiter(Rule("t:reset", window=600, delay_after=1))
     who = subject()
     limiter.hit(who)
@@ -110,7 +98,7 @@ def test_reset_forgets_count_and_wait(backend: str) -> None:
     assert limiter.hit(who).count == 1
 
 
-def test_count_is_forgotten_after_the_window(backend: str) -> None:
+def test_count_is_forgotten_after_the_window(shared_cache: str) -> None:
     limiter = Limiter(Rule("t:window", window=1, delay_after=1))
     who = subject()
     limiter.hit(who)
@@ -120,7 +108,7 @@ def test_count_is_forgotten_after_the_window(backend: str) -> None:
     assert limiter.hit(who).count == 1
 
 
-def test_distinct_counter_counts_each_member_once(backend: str) -> None:
+def test_distinct_counter_counts_each_member_once(shared_cache: str) -> None:
     accounts = DistinctCounter("t:distinct", window=600)
     address = subject()
     assert accounts.add(address, "a@school.nl") == 1

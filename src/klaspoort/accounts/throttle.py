@@ -1,0 +1,292 @@
+"""Brute-force policy for staff login (C3): slow down and challenge, never lock out.
+
+Three counters of failed password tries, all in the shared cache (`core/ratelimit.py`):
+
+- per (account, client address): from the 5th failure on, the next try waits 1, 2, 4 … s, at
+  most 60 s. Only the person at that address is slowed down.
+- per account, from anywhere: from the 10th failure on, every try needs a solved proof-of-work
+  challenge (`challenge.py`). The owner can always get in: solve it (the browser does) and give the
+  right password.
+- per client address, the number of *different* accounts that failed from it: from 20 on, every try
+  from that address needs the challenge. This only catches spraying across many accounts; one
+  person's failures never touch colleagues behind the same school address (their own account is
+  a different subject everywhere).
+
+IPv6 addresses count per /64 (one household or school network). Before the password is checked,
+`check_login` decides: wait, challenge needed / not solved, or go. A refused try checks no password
+and counts nothing against it. After the check, `record_login` counts a failure or clears this
+client's failures. Every decision is logged to `klaspoort.accounts.throttle`; refusals and the
+moment a challenge becomes required are audit events.
+
+The second step (two-factor code) is throttled per account by `check_code` / `record_code`.
+
+Thresholds can be changed with settings.LOGIN_THROTTLE (a dict with LoginPolicy's field names).
+Known limit: tries that arrive in parallel before the first failure is recorded are not slowed
+(at most one per web worker at a time; the account-wide challenge still follows).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from klaspoort.accounts import challenge
+from klaspoort.accounts.login import email_subject
+from klaspoort.accounts.models import normalise_email
+from klaspoort.audit.events import record_event
+from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek_many
+
+logger = logging.getLogger("klaspoort.accounts.throttle")
+
+Decision = Literal["allow", "wait", "challenge"]
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    client_delay_after: int = 5
+    client_base_delay: float = 1.0
+    client_max_delay: float = 60.0
+    client_window: int = 15 * 60
+    account_challenge_after: int = 10
+    account_window: int = 60 * 60
+    address_spray_accounts: int = 20
+    address_window: int = 60 * 60
+    code_delay_after: int = 3
+    code_base_delay: float = 2.0
+    code_max_delay: float = 120.0
+    code_window: int = 15 * 60
+
+
+def policy() -> LoginPolicy:
+    return replace(LoginPolicy(), **getattr(settings, "LOGIN_THROTTLE", {}))
+
+
+def network_of(client_ip: str) -> str:
+    """The address a client is counted by: IPv4 as is, IPv6 by its /64."""
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return client_ip or "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+@dataclass(frozen=True)
+class _Counters:
+    per_client: Limiter
+    per_account: Limiter
+    per_address: DistinctCounter
+
+    @classmethod
+    def for_policy(cls, rules: LoginPolicy) -> _Counters:
+        return cls(
+            per_client=Limiter(
+                Rule(
+                    "login:account-client",
+                    window=rules.client_window,
+                    delay_after=rules.client_delay_after,
+                    base_delay=rules.client_base_delay,
+                    max_delay=rules.client_max_delay,
+                )
+            ),
+            per_account=Limiter(Rule("login:account", window=rules.account_window)),
+            per_address=DistinctCounter("login:address-accounts", window=rules.address_window),
+        )
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The throttle's answer for one login try, before any password is checked."""
+
+    email: str
+    network: str
+    decision: Decision
+    wait_seconds: int = 0
+    challenge_outcome: challenge.Outcome | None = None  # set when a challenge was required
+    client_failures: int = 0
+    client_ip: str = field(default="", compare=False)
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "allow"
+
+    @property
+    def message(self) -> str:
+        if self.decision == "wait":
+            return ngettext(
+                "Te veel mislukte pogingen. Wacht %(seconds)d seconde en probeer het dan opnieuw.",
+                "Te veel mislukte pogingen. Wacht %(seconds)d seconden en probeer het dan opnieuw.",
+                self.wait_seconds,
+            ) % {"seconds": self.wait_seconds}
+        if self.challenge_outcome in ("expired", "used"):
+            return _("De veiligheidscontrole is verlopen. Wacht tot je browser een nieuwe heeft gedaan.")
+        if self.challenge_outcome in ("malformed", "invalid"):
+            return _("De veiligheidscontrole klopt niet. Wacht tot je browser een nieuwe heeft gedaan.")
+        if self.decision == "challenge":
+            return _(
+                "Voor de veiligheid doet je browser eerst een korte controle. Wacht tot die klaar is "
+                "en log dan opnieuw in."
+            )
+        return ""
+
+
+def _subjects(email: str, network: str) -> tuple[str, str]:
+    return f"{email}|{network}", email
+
+
+def _challenge_required(rules: LoginPolicy, account: State, address: State) -> bool:
+    return account.count >= rules.account_challenge_after or address.count >= rules.address_spray_accounts
+
+
+def _log(gate: Gate, reason: str) -> None:
+    logger.info(
+        "login %s subject=%s network=%s client_failures=%d wait=%d challenge=%s",
+        reason,
+        email_subject(gate.email),
+        gate.network,
+        gate.client_failures,
+        gate.wait_seconds,
+        gate.challenge_outcome or "-",
+    )
+
+
+def _refuse(gate: Gate) -> Gate:
+    _log(gate, "refused")
+    record_event(
+        "login.throttled",
+        outcome="denied",
+        subject=email_subject(gate.email),
+        client_ip=gate.client_ip or None,
+        reason=gate.decision,
+        wait_seconds=gate.wait_seconds,
+        challenge=gate.challenge_outcome or "",
+    )
+    return gate
+
+
+def check_login(email: str, client_ip: str, *, solution: str | None, now: float | None = None) -> Gate:
+    """May this try go ahead? One cache read; a required challenge answer is verified (and used up)."""
+    rules = policy()
+    counters = _Counters.for_policy(rules)
+    email = normalise_email(email)
+    network = network_of(client_ip)
+    per_client_subject, account_subject = _subjects(email, network)
+    client, account, address = peek_many(
+        (counters.per_client, per_client_subject),
+        (counters.per_account, account_subject),
+        (counters.per_address, network),
+    )
+    gate = Gate(
+        email=email, network=network, decision="allow", client_failures=client.count, client_ip=client_ip
+    )
+    wait = client.wait(time.time() if now is None else now)
+    if wait > 0:
+        return _refuse(replace(gate, decision="wait", wait_seconds=math.ceil(wait)))
+    if _challenge_required(rules, account, address):
+        outcome = challenge.verify_solution(solution).outcome
+        gate = replace(gate, challenge_outcome=outcome)
+        if outcome != "ok":
+            return _refuse(replace(gate, decision="challenge"))
+    _log(gate, "allowed")
+    return gate
+
+
+def record_login(gate: Gate, *, password_ok: bool) -> bool:
+    """Count the result of an allowed try. Returns whether the next try needs the challenge."""
+    rules = policy()
+    counters = _Counters.for_policy(rules)
+    per_client_subject, account_subject = _subjects(gate.email, gate.network)
+    if password_ok:
+        if gate.client_failures:
+            counters.per_client.reset(per_client_subject)
+        logger.info("login passed subject=%s network=%s", email_subject(gate.email), gate.network)
+        return False
+    client = counters.per_client.hit(per_client_subject)
+    account = counters.per_account.hit(account_subject)
+    accounts_from_address = counters.per_address.add(gate.network, gate.email)
+    logger.info(
+        "login failure counted subject=%s network=%s client_failures=%d account_failures=%d "
+        "address_accounts=%d next_wait=%.0f",
+        email_subject(gate.email),
+        gate.network,
+        client.count,
+        account.count,
+        accounts_from_address,
+        client.wait(time.time()),
+    )
+    for counter, reached, threshold in (
+        ("account", account.count, rules.account_challenge_after),
+        ("address", accounts_from_address, rules.address_spray_accounts),
+    ):
+        if reached == threshold:
+            record_event(
+                "login.challenge_required",
+                outcome="warned",
+                subject=email_subject(gate.email) if counter == "account" else f"network:{gate.network}",
+                client_ip=gate.client_ip or None,
+                counter=counter,
+                failures=reached,
+            )
+    return _challenge_required(rules, account, State(accounts_from_address))
+
+
+def challenge_needed(email: str | None, client_ip: str) -> bool:
+    """Whether the login form should carry a challenge for this (possibly unknown) account."""
+    rules = policy()
+    counters = _Counters.for_policy(rules)
+    network = network_of(client_ip)
+    if not email:
+        return counters.per_address.peek(network) >= rules.address_spray_accounts
+    account, address = peek_many(
+        (counters.per_account, normalise_email(email)), (counters.per_address, network)
+    )
+    return _challenge_required(rules, account, address)
+
+
+# --- second step: the two-factor code, throttled per account (whoever knows the password) ---
+
+
+def _code_limiter(rules: LoginPolicy) -> Limiter:
+    return Limiter(
+        Rule(
+            "login:code",
+            window=rules.code_window,
+            delay_after=rules.code_delay_after,
+            base_delay=rules.code_base_delay,
+            max_delay=rules.code_max_delay,
+        )
+    )
+
+
+def check_code(account: uuid.UUID, *, now: float | None = None) -> int:
+    """Seconds to wait before the next code may be tried (0: go ahead)."""
+    state = _code_limiter(policy()).peek(str(account))
+    wait = math.ceil(state.wait(time.time() if now is None else now))
+    logger.info(
+        "code %s account=%s failures=%d wait=%d", "refused" if wait else "allowed", account, state.count, wait
+    )
+    if wait:
+        record_event(
+            "login.code_throttled", outcome="denied", subject=f"account:{account}", wait_seconds=wait
+        )
+    return wait
+
+
+def record_code(account: uuid.UUID, *, ok: bool) -> None:
+    limiter = _code_limiter(policy())
+    if ok:
+        limiter.reset(str(account))
+        logger.info("code passed account=%s", account)
+        return
+    state = limiter.hit(str(account))
+    logger.info("code failure counted account=%s failures=%d", account, state.count)
