@@ -74,7 +74,7 @@ def redis_cache_config(redis_url: str) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(params=["database", "redis"])
-def shared_cache(request: pytest.FixtureRequest) -> str:
+def cache_backend(request: pytest.FixtureRequest) -> str:
     """Runs a test on the database cache (embedded mode; the test needs `db`) and again on Redis
     (production), as the default cache. Without Redis the second run skips; under CI it fails."""
     if request.param == "redis":

@@ -245,6 +245,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 SAML_KEY_FILE = os.environ.get("KLASPOORT_SAML_KEY_FILE", "")
 SAML_CERT_FILE = os.environ.get("KLASPOORT_SAML_CERT_FILE", "")

@@ -1,4 +1,6 @@
-from django.urls import include, path
+from django.conf import settings
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import include, path, re_path
 
 from klaspoort.federation.oidc.discovery import discovery_view
 
@@ -11,3 +13,8 @@ urlpatterns = [
     path("", include("klaspoort.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+if settings.DEVELOPMENT:
+    # Embedded mode (`make demo`, tests): Django serves the static files itself. In production a
+    # reverse proxy serves STATIC_ROOT (`klaspoort collectstatic`).
+    urlpatterns += [re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True})]

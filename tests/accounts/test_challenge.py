@@ -49,7 +49,7 @@ def test_default_work_comes_from_settings(settings: Any) -> None:
     assert new_challenge()["maxNumber"] == 1234
 
 
-def test_solved_challenge_passes_once(shared_cache: str) -> None:
+def test_solved_challenge_passes_once(cache_backend: str) -> None:
     answer = solve(new_challenge(max_number=1000))
     assert verify_solution(answer) == Verification("ok")
     assert verify_solution(answer) == Verification("used")

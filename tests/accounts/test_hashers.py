@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import argon2
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher, get_hasher, make_password
 from django.test import Client
 
+from klaspoort import settings as project_settings
 from klaspoort.accounts.hashers import Argon2idHasher
 from klaspoort.accounts.models import Account
 from klaspoort.roster.models import StaffPlacement
 from tests.accounts.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project_hashers(settings: Any, teacher: StaffPlacement) -> None:
+    """The project's hashers (the staff fixtures switch to a fast one)."""
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
 
 
 def test_default_hasher_is_argon2id_19_mib_2_passes_1_lane() -> None:
@@ -42,8 +51,9 @@ def _login(client: Client, password: str) -> int:
     [PBKDF2PasswordHasher(), Argon2PasswordHasher()],  # Django's Argon2: 100 MiB, 8 lanes
     ids=["pbkdf2", "argon2-other-parameters"],
 )
+@pytest.mark.usefixtures("project_hashers")
 def test_older_hash_is_upgraded_on_successful_login(
-    client: Client, teacher: StaffPlacement, old_hasher: PBKDF2PasswordHasher | Argon2PasswordHasher
+    client: Client, old_hasher: PBKDF2PasswordHasher | Argon2PasswordHasher
 ) -> None:
     account = Account.objects.get(email="anna.jansen@school.example")
     old = old_hasher.encode(PASSWORD, old_hasher.salt())

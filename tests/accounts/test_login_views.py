@@ -160,10 +160,10 @@ def test_login_rotates_the_session_key(client: Client, teacher: StaffPlacement) 
 
 
 def test_login_query_count(client: Client, teacher: StaffPlacement) -> None:
-    """Account, placements, last_login, audit event, session row: five statements (savepoints aside,
-    which only exist because the test runs inside a transaction)."""
+    """Throttle counters (one cache read), account, placements, last_login, audit event, session row:
+    six statements (savepoints aside, which only exist because the test runs inside a transaction)."""
     client.get("/login/")
     with CaptureQueriesContext(connection) as queries:
         assert _login(client).status_code == 302
     statements = [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT", "INSERT"]
+    assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE", "INSERT", "INSERT"]

@@ -59,7 +59,7 @@ def test_fresh_account_is_allowed_with_one_cache_read(django_assert_num_queries:
     assert gate.message == ""
 
 
-def test_delays_start_after_five_failures_and_grow(shared_cache: str) -> None:
+def test_delays_start_after_five_failures_and_grow(cache_backend: str) -> None:
     fail(A, SCHOOL_NAT, 4)
     assert check_login(A, SCHOOL_NAT, solution=None).allowed
     for failures, wait in [(5, 1), (6, 2), (7, 4), (8, 8)]:
@@ -69,7 +69,7 @@ def test_delays_start_after_five_failures_and_grow(shared_cache: str) -> None:
         assert check_login(A, SCHOOL_NAT, solution=None, now=later(wait)).allowed
 
 
-def test_delay_is_capped(settings: Any, shared_cache: str) -> None:
+def test_delay_is_capped(settings: Any, cache_backend: str) -> None:
     settings.LOGIN_THROTTLE = {"client_max_delay": 3, "account_challenge_after": 1000}
     fail(A, SCHOOL_NAT, 30)
     assert check_login(A, SCHOOL_NAT, solution=None).wait_seconds == 3
@@ -95,13 +95,13 @@ def test_refused_try_counts_nothing_and_is_audited() -> None:
     assert not AuditEvent.objects.filter(action="login.failed").exists()
 
 
-def test_delays_are_per_client_not_per_account(shared_cache: str) -> None:
+def test_delays_are_per_client_not_per_account(cache_backend: str) -> None:
     fail(A, "10.0.0.1", 8)
     assert check_login(A, "10.0.0.1", solution=None).decision == "wait"
     assert check_login(A, "10.0.0.2", solution=None).allowed
 
 
-def test_success_clears_this_clients_failures(shared_cache: str) -> None:
+def test_success_clears_this_clients_failures(cache_backend: str) -> None:
     fail(A, SCHOOL_NAT, 4)
     gate = check_login(A, SCHOOL_NAT, solution=None)
     assert gate.client_failures == 4
@@ -111,7 +111,7 @@ def test_success_clears_this_clients_failures(shared_cache: str) -> None:
     assert check_login(A, SCHOOL_NAT, solution=None).allowed
 
 
-def test_shared_school_address_one_persons_failures_do_not_touch_a_colleague(shared_cache: str) -> None:
+def test_shared_school_address_one_persons_failures_do_not_touch_a_colleague(cache_backend: str) -> None:
     """50 failures on account A from 10.0.0.1 do not affect account B from 10.0.0.1 at all."""
     fail(A, SCHOOL_NAT, 50)
     assert check_login(A, SCHOOL_NAT, solution=None).decision == "wait"
@@ -126,7 +126,7 @@ def test_shared_school_address_one_persons_failures_do_not_touch_a_colleague(sha
     assert challenge_needed(None, SCHOOL_NAT) is False
 
 
-def test_many_failures_on_one_account_from_anywhere_require_the_challenge(shared_cache: str) -> None:
+def test_many_failures_on_one_account_from_anywhere_require_the_challenge(cache_backend: str) -> None:
     for n in range(9):
         assert fail(A, f"192.0.2.{n}") is False
     assert challenge_needed(A, "198.51.100.7") is False
@@ -159,7 +159,7 @@ def test_challenge_required_is_audited_once() -> None:
     ]
 
 
-def test_spraying_many_accounts_from_one_address_requires_the_challenge_there(shared_cache: str) -> None:
+def test_spraying_many_accounts_from_one_address_requires_the_challenge_there(cache_backend: str) -> None:
     sprayer = "203.0.113.66"
     for n in range(19):
         fail(f"user{n}@school.example", sprayer)
@@ -200,7 +200,7 @@ def test_every_decision_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     assert A not in "\n".join(messages)
 
 
-def test_code_step_is_throttled_per_account(shared_cache: str) -> None:
+def test_code_step_is_throttled_per_account(cache_backend: str) -> None:
     account = uuid.uuid4()
     assert throttle.check_code(account) == 0
     for _ in range(2):
@@ -235,7 +235,7 @@ def _database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_state_holds_across_worker_processes(shared_cache: str) -> None:
+def test_state_holds_across_worker_processes(cache_backend: str) -> None:
     """Failures counted by another process (another gunicorn worker) slow down this one."""
     email = f"{uuid.uuid4().hex}@school.example"
     env = {
@@ -245,7 +245,7 @@ def test_state_holds_across_worker_processes(shared_cache: str) -> None:
         "DATABASE_URL": _database_url(),
         "REDIS_URL": "",
     }
-    if shared_cache == "redis":
+    if cache_backend == "redis":
         cache = settings.CACHES["default"]
         env.update(REDIS_URL=cache["LOCATION"], KLASPOORT_CACHE_PREFIX=cache["KEY_PREFIX"])
     subprocess.run(

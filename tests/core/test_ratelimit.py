@@ -59,7 +59,7 @@ def test_subject_digest_is_keyed_and_does_not_contain_the_subject() -> None:
     assert digest != subject_digest("meester@school.nl")
 
 
-def test_hits_count_and_delays_start_at_delay_after(shared_cache: str) -> None:
+def test_hits_count_and_delays_start_at_delay_after(cache_backend: str) -> None:
     clock = FakeClock()
     limiter = Limiter(Rule("t:delay", window=600, delay_after=3, base_delay=1, max_delay=4), clock=clock)
     who = subject()
@@ -77,7 +77,7 @@ def test_hits_count_and_delays_start_at_delay_after(shared_cache: str) -> None:
     assert state.wait(clock.now + 5) == 0
 
 
-def test_subjects_and_rules_are_independent(shared_cache: str) -> None:
+def test_subjects_and_rules_are_independent(cache_backend: str) -> None:
     first = Limiter(Rule("t:one", window=600))
     second = Limiter(Rule("t:two", window=600))
     a, b = subject(), subject()
@@ -88,7 +88,7 @@ def test_subjects_and_rules_are_independent(shared_cache: str) -> None:
     assert second.peek(a).count == 0
 
 
-def test_reset_forgets_count_and_wait(shared_cache: str) -> None:
+def test_reset_forgets_count_and_wait(cache_backend: str) -> None:
     limiter = Limiter(Rule("t:reset", window=600, delay_after=1))
     who = subject()
     limiter.hit(who)
@@ -98,7 +98,7 @@ def test_reset_forgets_count_and_wait(shared_cache: str) -> None:
     assert limiter.hit(who).count == 1
 
 
-def test_count_is_forgotten_after_the_window(shared_cache: str) -> None:
+def test_count_is_forgotten_after_the_window(cache_backend: str) -> None:
     limiter = Limiter(Rule("t:window", window=1, delay_after=1))
     who = subject()
     limiter.hit(who)
@@ -108,7 +108,7 @@ def test_count_is_forgotten_after_the_window(shared_cache: str) -> None:
     assert limiter.hit(who).count == 1
 
 
-def test_distinct_counter_counts_each_member_once(shared_cache: str) -> None:
+def test_distinct_counter_counts_each_member_once(cache_backend: str) -> None:
     accounts = DistinctCounter("t:distinct", window=600)
     address = subject()
     assert accounts.add(address, "a@school.nl") == 1

@@ -33,14 +33,15 @@ import math
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from klaspoort.accounts import challenge
-from klaspoort.accounts.login import email_subject
+from klaspoort.accounts import challenge, client_address
+from klaspoort.accounts.login import LoginResult, authenticate_staff, email_subject
 from klaspoort.accounts.models import normalise_email
 from klaspoort.audit.events import record_event
 from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek_many
@@ -112,8 +113,9 @@ class Gate:
     network: str
     decision: Decision
     wait_seconds: int = 0
-    challenge_outcome: challenge.Outcome | None = None  # set when a challenge was required
+    challenge_outcome: challenge.Outcome | None = None  # set when a challenge was checked
     client_failures: int = 0
+    challenge_required: bool = False
     client_ip: str = field(default="", compare=False)
 
     @property
@@ -189,10 +191,12 @@ def check_login(email: str, client_ip: str, *, solution: str | None, now: float 
     gate = Gate(
         email=email, network=network, decision="allow", client_failures=client.count, client_ip=client_ip
     )
+    required = _challenge_required(rules, account, address)
+    gate = replace(gate, challenge_required=required)
     wait = client.wait(time.time() if now is None else now)
     if wait > 0:
         return _refuse(replace(gate, decision="wait", wait_seconds=math.ceil(wait)))
-    if _challenge_required(rules, account, address):
+    if required:
         outcome = challenge.verify_solution(solution).outcome
         gate = replace(gate, challenge_outcome=outcome)
         if outcome != "ok":
@@ -251,6 +255,38 @@ def challenge_needed(email: str | None, client_ip: str) -> bool:
         (counters.per_account, normalise_email(email)), (counters.per_address, network)
     )
     return _challenge_required(rules, account, address)
+
+
+@dataclass(frozen=True)
+class GuardedLogin:
+    """A staff login try behind the throttle.
+
+    result    LoginResult of `authenticate_staff`; None when the try was refused before any check
+    message   why it was refused (wait / challenge), "" otherwise
+    challenge a fresh challenge for the form when the next try needs one, else None
+    """
+
+    result: LoginResult | None
+    message: str = ""
+    challenge: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None and self.result.ok
+
+
+def guarded_authenticate(
+    request: HttpRequest, email: str, password: str, solution: str | None
+) -> GuardedLogin:
+    """`authenticate_staff` behind the throttle: the password is only checked when the gate allows."""
+    gate = check_login(email, client_address.client_ip(request), solution=solution)
+    if not gate.allowed:
+        return GuardedLogin(
+            None, gate.message, challenge.new_challenge() if gate.challenge_required else None
+        )
+    result = authenticate_staff(request, email, password)
+    needs_challenge = record_login(gate, password_ok=result.outcome != "invalid")
+    return GuardedLogin(result, challenge=challenge.new_challenge() if needs_challenge else None)
 
 
 # --- second step: the two-factor code, throttled per account (whoever knows the password) ---

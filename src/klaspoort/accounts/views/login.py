@@ -12,19 +12,20 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from klaspoort.accounts import permissions
+from klaspoort.accounts.challenge import FIELD as CHALLENGE_FIELD
 from klaspoort.accounts.decorators import staff_required
 from klaspoort.accounts.forms import LoginForm
 from klaspoort.accounts.login import (
     SESSION_NEXT,
     LoginResult,
     active_placements,
-    authenticate_staff,
     begin_staff_session,
     choose_school,
     safe_next,
 )
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import current_principal
+from klaspoort.accounts.throttle import guarded_authenticate
 
 MESSAGES = {
     "invalid": gettext_lazy(
@@ -36,8 +37,8 @@ MESSAGES = {
 }
 
 
-def refusal_message(result: LoginResult) -> str:
-    return str(MESSAGES.get(result.outcome, MESSAGES["invalid"]))
+def refusal_message(result: LoginResult | None) -> str:
+    return str(MESSAGES.get(result.outcome if result else "invalid", MESSAGES["invalid"]))
 
 
 @sensitive_post_parameters("password")
@@ -47,12 +48,20 @@ def refusal_message(result: LoginResult) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = LoginForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    challenge = None
     if request.method == "POST" and form.is_valid():
-        result = authenticate_staff(request, form.cleaned_data["email"], form.cleaned_data["password"])
-        if result.ok:
-            return HttpResponseRedirect(begin_staff_session(request, result, next_url))
-        form.add_error(None, refusal_message(result))
-    return render(request, "accounts/login.html", {"form": form, "next": next_url or ""})
+        attempt = guarded_authenticate(
+            request,
+            form.cleaned_data["email"],
+            form.cleaned_data["password"],
+            solution=request.POST.get(CHALLENGE_FIELD),
+        )
+        if attempt.ok and attempt.result is not None:
+            return HttpResponseRedirect(begin_staff_session(request, attempt.result, next_url))
+        form.add_error(None, attempt.message or refusal_message(attempt.result))
+        challenge = attempt.challenge
+    context = {"form": form, "next": next_url or "", "challenge": challenge}
+    return render(request, "accounts/login.html", context)
 
 
 @never_cache
