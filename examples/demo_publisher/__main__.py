@@ -8,7 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -51,6 +54,18 @@ def registration(publisher: DemoPublisher, base_url: str) -> dict[str, object]:
     }
 
 
+def _exit_with_parent() -> None:
+    """Stop this process when the process that started it (e.g. `make demo`) is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="demo_publisher", description=__doc__)
     parser.add_argument("--mode", choices=sorted(PUBLISHERS), required=True)
@@ -62,6 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         "--client-secret", default="", help="OIDC: use a confidential client with this secret"
     )
     parser.add_argument("--print-registration", action="store_true")
+    parser.add_argument("--exit-with-parent", action="store_true", help="stop when the starting process ends")
     args = parser.parse_args(argv)
     publisher = PUBLISHERS[args.mode]
     base_url = f"http://{args.host}:{args.port}"
@@ -71,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s demo-%(name)s %(levelname)s %(message)s")
     from server import DemoPublisherApp, serve
 
+    if args.exit_with_parent:
+        _exit_with_parent()
     app = DemoPublisherApp(publisher, base_url, Platform(args.platform, args.jwks_url), args.client_secret)
     print(f"demo publisher {publisher.name} ({args.mode}) on {base_url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

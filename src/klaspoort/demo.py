@@ -29,8 +29,19 @@ def main() -> None:
     print("Staff login at http://127.0.0.1:8000/login/ (mail sent by the demo: /dev/mail/)", flush=True)
     for label, email, password in demo_data.staff_credentials(DEMO_SCHOOL):
         print(f"  {label:16} {email}  password: {password}", flush=True)
+    from django.conf import settings
+
+    from klaspoort.portal.demo_publishers import start_demo_publishers
+
+    school = find_school(DEMO_SCHOOL)
+    assert school is not None
+    publishers = start_demo_publishers(school, settings.BASE_URL)
+    if publishers:
+        print("Demo publishers (registered, switched on for the demo school; tiles at /portal/):", flush=True)
+    for publisher in publishers:
+        print(f"  {publisher.mode:5} {publisher.name}  {publisher.url}", flush=True)
     print(flush=True)
-    call_command("runserver", "127.0.0.1:8000", use_reloader=False)
+    call_command("runserver", "127.0.0.1:8000", use_reloader=False, insecure_serving=True)
 
 
 if __name__ == "__main__":

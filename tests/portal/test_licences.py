@@ -11,11 +11,11 @@ from joserfc.jwk import KeySet
 
 from klaspoort.federation.actions import do_withdraw_consent
 from klaspoort.federation.models import Disclosure
+from klaspoort.federation.oidc.keys import public_jwks
 from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
 from klaspoort.portal.config import portal_config
 from klaspoort.portal.licences import licence_answers
 from klaspoort.portal.partners import licensed_apps
-from klaspoort.portal.signing import public_jwks
 from tests.portal.stub_publisher import Behaviour
 from tests.portal.world import World
 

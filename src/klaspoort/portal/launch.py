@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from django.urls import reverse
+
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.disclosure import DisclosureRefused, disclose
 from klaspoort.federation.models import Disclosure, PartnerApp
@@ -131,7 +133,7 @@ def _go(principal: Principal, app: PartnerApp, product: Product) -> Go | Refusal
 
 def _saml_url(app: PartnerApp, acs_url: str) -> str:
     """The SAML IdP's entry point for an unsolicited response (it re-checks consent itself)."""
-    return f"/saml/idp-initiated/{app.slug}/?" + urlencode({"target": acs_url})
+    return reverse("saml:idp_initiated", args=[app.slug]) + "?" + urlencode({"target": acs_url})
 
 
 def with_query(url: str, params: dict[str, str]) -> str:
