@@ -68,7 +68,6 @@ def partner_spec_data(slug: str = "uitgeverij-noord", **oidc: Any) -> dict[str, 
         "client_id": "rekenwijs",
         "redirect_uris": [REDIRECT_URI],
         "scopes": ["openid", "profile", "eck_id"],
-        "backchannel_logout_uri": "https://rekenwijs.example/oidc/backchannel",
     }
     oidc_part.update(oidc)
     return {

@@ -17,7 +17,7 @@ from .factories import REDIRECT_URI, partner_spec_data
 
 
 def test_a_full_registration_is_read() -> None:
-    data = partner_spec_data()
+    data = partner_spec_data(backchannel_logout_uri="https://rekenwijs.example/oidc/backchannel")
     data["apps"][0]["saml"] = {
         "entity_id": "https://rekenwijs.example/saml",
         "acs_urls": ["https://rekenwijs.example/acs"],
