@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench clean
+.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-edexml: $(STAMP)
 
 bench-saml: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/saml_bench.py
+
+bench-sso: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/sso_bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -123,10 +123,13 @@ def disclose(
     partner = app.partner
     if not (app.active and partner.active):
         raise PartnerInactive("Deze software is op dit moment niet beschikbaar.")
-    consent = (
-        Consent.objects.select_related("school")
-        .filter(partner_id=partner.pk, school__instelling_ref=principal.school)
-        .first()
+    consent = next(
+        iter(
+            Consent.objects.select_related("school").filter(
+                partner_id=partner.pk, school__instelling_ref=principal.school
+            )[:1]
+        ),
+        None,
     )
     if consent is None or not consent.active or not consent.school.active:
         raise ConsentMissing(

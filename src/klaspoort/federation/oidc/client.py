@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,35 @@ from klaspoort.federation.keyed_hash import digest_matches
 from klaspoort.federation.models import PartnerApp
 
 GRANT_TYPES = ("authorization_code", "refresh_token")
+# Client configuration is read on every authorize and token request; each worker keeps it this
+# long. A change saved in this process is seen at once (see `forget_clients`); other workers see it
+# within this many seconds. Consent is never cached: withdrawal acts at once everywhere.
+CLIENT_CACHE_SECONDS = 10.0
+_clients: dict[str, tuple[float, PartnerApp | None]] = {}
+_clients_lock = threading.Lock()
+
+
+def find_app_by_client_id(client_id: str) -> PartnerApp | None:
+    """The active app with this OIDC client_id (partner loaded), through a short per-worker cache."""
+    moment = time.monotonic()
+    hit = _clients.get(client_id)
+    if hit is not None and hit[0] > moment:
+        return hit[1]
+    query = PartnerApp.objects.select_related("partner").filter(
+        client_id=client_id, active=True, partner__active=True
+    )
+    app = next(iter(query[:1]), None)
+    with _clients_lock:
+        if len(_clients) > 10_000:
+            _clients.clear()
+        _clients[client_id] = (moment + CLIENT_CACHE_SECONDS, app)
+    return app
+
+
+def forget_clients(**kwargs: Any) -> None:
+    """Receiver of post_save/post_delete of PartnerApp and Partner."""
+    with _clients_lock:
+        _clients.clear()
 
 
 @dataclass(frozen=True)

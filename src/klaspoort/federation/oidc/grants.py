@@ -45,6 +45,14 @@ def split_token(value: str | None) -> str | None:
     return handle
 
 
+def grant_for(token: str | None, **filters: Any) -> OidcGrant | None:
+    """The grant a code or token names (by its handle), or None. One indexed query, no ordering."""
+    handle = split_token(token)
+    if handle is None:
+        return None
+    return next(iter(OidcGrant.objects.filter(handle=handle, **filters)[:1]), None)
+
+
 def revoke_grant(grant: OidcGrant, reason: str) -> None:
     OidcGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
         revoked_at=now(), revoke_reason=reason
@@ -170,8 +178,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         )
 
     def query_authorization_code(self, code: str, client: OidcClient) -> CodeRecord | None:
-        handle = split_token(code)
-        grant = OidcGrant.objects.filter(handle=handle, app_id=client.app.pk).first() if handle else None
+        grant = grant_for(code, app_id=client.app.pk)
         if grant is None or not digest_matches(code, grant.code_hash, CODE):
             return None
         if grant.code_used_at is not None:
@@ -202,8 +209,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshTokenRecord | None:
-        handle = split_token(refresh_token)
-        grant = OidcGrant.objects.filter(handle=handle).first() if handle else None
+        grant = grant_for(refresh_token)
         if grant is None:
             return None
         if not digest_matches(refresh_token, grant.refresh_hash, REFRESH):

@@ -17,7 +17,7 @@ from klaspoort.federation.keyed_hash import digest_matches, new_secret
 from klaspoort.federation.models import PartnerApp
 from klaspoort.federation.oidc import config, keys
 from klaspoort.federation.oidc.claims import AuthorizedUser
-from klaspoort.federation.oidc.client import OidcClient
+from klaspoort.federation.oidc.client import OidcClient, find_app_by_client_id
 from klaspoort.federation.oidc.grants import (
     ACCESS,
     CLIENT_AUTH_METHODS,
@@ -29,8 +29,8 @@ from klaspoort.federation.oidc.grants import (
     RefreshTokenGrant,
     RefreshTokenRecord,
     S256CodeChallenge,
+    grant_for,
     revoke_grant,
-    split_token,
 )
 from klaspoort.federation.oidc.models import OidcGrant
 
@@ -40,16 +40,14 @@ def _new_token(client: OidcClient, grant_type: str, user: AuthorizedUser, scope:
 
 
 def find_access_token(token_string: str) -> AccessTokenRecord | None:
-    handle = split_token(token_string)
-    grant = OidcGrant.objects.filter(handle=handle).first() if handle else None
+    grant = grant_for(token_string)
     if grant is None or not digest_matches(token_string, grant.access_hash, ACCESS):
         return None
     return AccessTokenRecord(grant)
 
 
 def find_refresh_token(token_string: str) -> RefreshTokenRecord | None:
-    handle = split_token(token_string)
-    grant = OidcGrant.objects.filter(handle=handle).first() if handle else None
+    grant = grant_for(token_string)
     if grant is None or not digest_matches(token_string, grant.refresh_hash, REFRESH):
         return None
     return RefreshTokenRecord(grant)
@@ -96,11 +94,7 @@ class KlaspoortAuthorizationServer(DjangoAuthorizationServer):
         self.register_endpoint(EndSession)
 
     def query_client(self, client_id: str) -> OidcClient | None:
-        app = (
-            PartnerApp.objects.select_related("partner")
-            .filter(client_id=client_id, active=True, partner__active=True)
-            .first()
-        )
+        app = find_app_by_client_id(client_id)
         return OidcClient(app) if app is not None else None
 
     def create_oauth2_request(self, request: Any) -> OAuth2Request:
