@@ -18,6 +18,7 @@ import secrets
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -121,29 +122,25 @@ def one_flow(http: httpx.Client, secret: str, number: int) -> None:
 
 
 def load(base_url: str, cookie: str, secret: str, flows: int) -> tuple[int, float]:
-    done = [0]
-    lock = threading.Lock()
-    numbers = iter(range(flows))
+    """Run `flows` complete flows from CLIENT_THREADS threads, one HTTP client per thread."""
+    local = threading.local()
+    clients: list[httpx.Client] = []
 
-    def worker() -> None:
-        cookies = {settings.SESSION_COOKIE_NAME: cookie}
-        with httpx.Client(base_url=base_url, cookies=cookies, follow_redirects=False) as http:
-            while True:
-                with lock:
-                    number = next(numbers, None)
-                if number is None:
-                    return
-                one_flow(http, secret, number)
-                with lock:
-                    done[0] += 1
+    def flow(number: int) -> None:
+        if not hasattr(local, "http"):
+            local.http = httpx.Client(
+                base_url=base_url, cookies={settings.SESSION_COOKIE_NAME: cookie}, follow_redirects=False
+            )
+            clients.append(local.http)
+        one_flow(local.http, secret, number)
 
-    threads = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
     start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done[0], time.perf_counter() - start
+    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
+        list(pool.map(flow, range(flows)))
+    seconds = time.perf_counter() - start
+    for client in clients:
+        client.close()
+    return flows, seconds
 
 
 def queries_per_flow(principal: Principal, secret: str, base_url: str) -> dict[str, int]:
