@@ -43,17 +43,25 @@ def _command(mode: str, port: int, platform_url: str, *extra: str) -> list[str]:
     ]
 
 
+def demo_registration(mode: str, port: int, platform_url: str) -> dict[str, object]:
+    """The partner registration JSON the demo publisher prints for itself."""
+    command = _command(mode, port, platform_url, "--print-registration")
+    output = subprocess.run(command, check=True, capture_output=True, timeout=60).stdout
+    data = json.loads(output)
+    assert isinstance(data, dict)
+    return data
+
+
+def register_and_tick(registration: dict[str, object], school: SchoolLocation) -> str:
+    """Register (or update) a partner from its registration JSON and tick it for `school`."""
+    result = do_register_partner(parse_partner_spec(registration), actor="demo")
+    do_grant_consent(school, result.partner, actor="demo")
+    return result.partner.name
+
+
 def register_demo_publisher(mode: str, port: int, school: SchoolLocation, platform_url: str) -> str:
     """Register (or update) one demo publisher and tick it for `school`; returns its name."""
-    output = subprocess.run(
-        _command(mode, port, platform_url, "--print-registration"),
-        check=True,
-        capture_output=True,
-        timeout=60,
-    ).stdout
-    registration = do_register_partner(parse_partner_spec(json.loads(output)), actor="demo")
-    do_grant_consent(school, registration.partner, actor="demo")
-    return registration.partner.name
+    return register_and_tick(demo_registration(mode, port, platform_url), school)
 
 
 def start_demo_publishers(school: SchoolLocation, platform_url: str) -> list[DemoPublisherProcess]:

@@ -1,0 +1,137 @@
+"""End-to-end fixtures: Chromium, the live platform, and the two demo publishers as real processes.
+
+The demo publishers (examples/demo_publisher) run once per module on free loopback ports and talk to
+the live server over HTTP like real publishers: they verify licence requests and ID tokens against
+the platform's JWKS and SAML responses against its metadata (with xmlsec1).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.conf import settings
+
+from klaspoort.accounts.principal import SESSION_KEY, Principal
+from klaspoort.portal.demo_publishers import DEMO_PUBLISHER_DIR, demo_registration, register_and_tick
+from klaspoort.registry.models import SchoolLocation
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@dataclass(frozen=True)
+class DemoPublisher:
+    mode: str
+    port: int
+    process: subprocess.Popen[bytes]
+    registration: dict[str, object]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def demo_publishers(live_server: Any, xmlsec1_path: str) -> Iterator[dict[str, DemoPublisher]]:
+    """Both demo publishers, started for the live server (SAML needs Debian's xmlsec1)."""
+    started: dict[str, DemoPublisher] = {}
+    logs: list[Any] = []
+    log_dir = Path(settings.VAR_DIR) / "e2e"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        for mode in ("oidc", "saml"):
+            port = free_port()
+            command = [sys.executable, str(DEMO_PUBLISHER_DIR), "--mode", mode, "--port", str(port)]
+            log = (log_dir / f"demo-publisher-{mode}-{os.getpid()}.log").open("wb")
+            logs.append(log)
+            process = subprocess.Popen([*command, "--platform", live_server.url], stdout=log, stderr=log)
+            registration = demo_registration(mode, port, live_server.url)
+            started[mode] = DemoPublisher(mode, port, process, registration)
+        for publisher in started.values():
+            _wait_until_up(publisher)
+        yield started
+    finally:
+        for publisher in started.values():
+            publisher.process.terminate()
+            publisher.process.wait(10)
+        for log in logs:
+            log.close()
+
+
+def _wait_until_up(publisher: DemoPublisher) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if publisher.process.poll() is not None:
+            pytest.fail(f"demo publisher {publisher.mode} stopped with code {publisher.process.returncode}")
+        try:
+            if httpx.get(f"{publisher.url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    pytest.fail(f"demo publisher {publisher.mode} did not start")
+
+
+@pytest.fixture
+def platform(live_server: Any, settings: Any) -> Any:
+    """The live server as issuer, loopback publishers allowed, a private cache per test."""
+    settings.BASE_URL = live_server.url
+    settings.PORTAL_ALLOW_LOOPBACK_HTTP = True
+    settings.PORTAL_LICENCE_TIMEOUT = 2.0
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"e2e-{uuid.uuid4()}",
+        }
+    }
+    return live_server
+
+
+def register_both(publishers: dict[str, DemoPublisher], school: SchoolLocation) -> None:
+    for publisher in publishers.values():
+        register_and_tick(publisher.registration, school)
+
+
+def session_cookie(principal: Principal, platform_url: str) -> dict[str, Any]:
+    """A signed-in session for `principal`, as a cookie for the browser (for flows whose login page
+    is not what the test is about)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = principal.to_session()
+    store.create()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": platform_url}
