@@ -37,10 +37,14 @@ Environment variables:
                               default: development secret created once under var/)
     KLASPOORT_FEDERATION_SECRET key for keyed hashes of client secrets and tokens and for encrypting
                               signing keys at rest (default: development secret created once under var/)
+    KLASPOORT_PUPIL_CODE_KEY  Fernet key(s) encrypting pupil PINs/picture passwords, comma-separated,
+                              newest first (default: development key created once under var/)
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import secrets
 import time
@@ -110,6 +114,19 @@ FEDERATION_SECRET = _stored_secret("KLASPOORT_FEDERATION_SECRET", "federation_se
 CHALLENGE_HMAC_KEY = _stored_secret("KLASPOORT_CHALLENGE_HMAC_KEY", "challenge_hmac_key")
 CHALLENGE_MAX_NUMBER = int(os.environ.get("KLASPOORT_CHALLENGE_MAX_NUMBER", "100000"))
 TWOFACTOR_KEY = _stored_secret("KLASPOORT_TWOFACTOR_KEY", "twofactor_key")
+
+
+def _pupil_code_keys() -> list[str]:
+    """Pupil codes are encrypted, not hashed (teachers must see them): docs/security/pupil-codes.md."""
+    keys = [key.strip() for key in os.environ.get("KLASPOORT_PUPIL_CODE_KEY", "").split(",") if key.strip()]
+    if keys:
+        return keys
+    seed = _stored_secret("KLASPOORT_PUPIL_CODE_KEY", "pupil_code_secret")  # development: from var/
+    return [base64.urlsafe_b64encode(hashlib.sha256(seed.encode()).digest()).decode()]
+
+
+PUPIL_CODE_KEYS = _pupil_code_keys()
+
 ALLOWED_HOSTS = _env_list("KLASPOORT_ALLOWED_HOSTS", "localhost,127.0.0.1")
 BASE_URL = os.environ.get("KLASPOORT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -126,6 +143,9 @@ INSTALLED_APPS = [
     "klaspoort.accounts",
     "klaspoort.portal",
     "klaspoort.federation",
+    "klaspoort.accounts.pupils",
+    "klaspoort.classroom",
+    "klaspoort.schooladmin",
 ]
 
 MIDDLEWARE = [

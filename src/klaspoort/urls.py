@@ -11,6 +11,9 @@ urlpatterns = [
     path(".well-known/openid-configuration", discovery_view, name="openid-configuration"),
     path("", include("klaspoort.accounts.urls")),
     path("", include("klaspoort.portal.urls")),
+    path("", include("klaspoort.accounts.pupils.urls")),
+    path("", include("klaspoort.classroom.urls")),
+    path("", include("klaspoort.schooladmin.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

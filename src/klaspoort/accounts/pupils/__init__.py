@@ -1,0 +1,1 @@
+"""Pupil login at school: picture, PIN or picture password, the school shortcut, pupil throttling."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PupilAccountsConfig(AppConfig):
+    name = "klaspoort.accounts.pupils"
+    label = "pupil_accounts"
+    verbose_name = "Pupil accounts"
+
+    def ready(self) -> None:
+        from klaspoort.accounts.pupils import checks  # noqa: F401  (registers system checks)

@@ -1,0 +1,70 @@
+"""Queries of the teacher screens. Permission rules themselves live in accounts.permissions."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from klaspoort.accounts.permissions import visible_groups
+from klaspoort.accounts.pupils.actions import do_ensure_credentials, ensure_credential
+from klaspoort.accounts.pupils.queries import has_credential, members_of, parse_ref
+from klaspoort.classroom.access import StaffAccess
+from klaspoort.core.clock import current_school_year_start
+from klaspoort.roster.models import Group, PupilMembership, StaffMembership
+
+
+def current_visible_groups(access: StaffAccess) -> QuerySet[Group]:
+    return visible_groups(access.placement).filter(school_year__start_year=current_school_year_start())
+
+
+def group_list(access: StaffAccess) -> list[Group]:
+    return list(
+        current_visible_groups(access)
+        .annotate(pupil_count=Count("pupil_memberships", filter=Q(pupil_memberships__pupil__active=True)))
+        .order_by("kind", "year_group", "name")
+    )
+
+
+def visible_group(access: StaffAccess, group_uuid: str) -> Group | None:
+    """The group if this staff member may see it (own group, or any for school-wide roles)."""
+    parsed = parse_ref(group_uuid)
+    if parsed is None:
+        return None
+    return current_visible_groups(access).filter(uuid=parsed).select_related("school", "school_year").first()
+
+
+def teachers_of(group: Group) -> list[StaffMembership]:
+    return list(
+        StaffMembership.objects.filter(group=group, placement__active=True)
+        .select_related("placement__staff")
+        .order_by("placement__staff__surname", "placement__staff__first_name")
+    )
+
+
+def group_members(group: Group) -> list[PupilMembership]:
+    """Active members with credentials (created on first need, pictures unique in home groups)."""
+    members = members_of(group)
+    if group.kind == Group.Kind.HOME and do_ensure_credentials(group, members):
+        members = members_of(group)
+    elif group.kind != Group.Kind.HOME and any(has_credential(m.pupil) is None for m in members):
+        # Composite group: credentials come from each pupil's home group.
+        for membership in members:
+            if has_credential(membership.pupil) is None:
+                ensure_credential(membership.pupil)
+        members = members_of(group)
+    return members
+
+
+def pupil_in_visible_group(access: StaffAccess, group_uuid: str, pupil_uuid: str) -> PupilMembership | None:
+    """The membership of an active pupil in a group the staff member may see (None otherwise)."""
+    group = visible_group(access, group_uuid)
+    pupil_ref = parse_ref(pupil_uuid)
+    if group is None or pupil_ref is None:
+        return None
+    membership = (
+        PupilMembership.objects.filter(group=group, pupil__uuid=pupil_ref, pupil__active=True)
+        .select_related("pupil__pupil_credential", "pupil__school")
+        .first()
+    )
+    if membership is not None:
+        membership.group = group
+    return membership

@@ -1,0 +1,132 @@
+"""Per-pupil actions in the group overview: reveal code, new code, code kind, picture.
+
+Every view checks that the pupil is an active member of a group the staff member may see;
+otherwise 403 and nothing changes.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from klaspoort.accounts.pupils.actions import (
+    CredentialError,
+    do_new_code,
+    do_set_picture,
+    ensure_credential,
+    reveal_code,
+)
+from klaspoort.accounts.pupils.allocation import free_pictures
+from klaspoort.accounts.pupils.codes import CodeKind
+from klaspoort.accounts.pupils.models import PupilCredential
+from klaspoort.accounts.pupils.queries import has_credential, home_group_of
+from klaspoort.classroom.access import StaffAccess, denied, staff_view
+from klaspoort.classroom.lookups import pupil_in_visible_group
+from klaspoort.classroom.views import staff_nav
+from klaspoort.roster.models import Group, PupilMembership
+
+NOT_YOURS = "Deze leerling zit niet in een groep van u, of bestaat niet (meer)."
+
+
+def _seat(access: StaffAccess, group: str, pupil: str) -> tuple[PupilMembership, PupilCredential] | None:
+    membership = pupil_in_visible_group(access, group, pupil)
+    if membership is None:
+        return None
+    credential = has_credential(membership.pupil) or ensure_credential(membership.pupil)
+    if credential is None:
+        return None
+    return membership, credential
+
+
+def _back(membership: PupilMembership) -> HttpResponse:
+    overview = reverse("classroom:group", args=[membership.group.uuid])
+    return redirect(f"{overview}#pupil-{membership.pupil.uuid}")
+
+
+@never_cache
+@require_POST
+@staff_view
+def reveal(request: HttpRequest, access: StaffAccess, group: str, pupil: str) -> HttpResponse:
+    seat = _seat(access, group, pupil)
+    if seat is None:
+        return denied(request, NOT_YOURS)
+    membership, credential = seat
+    school_ref = access.placement.school.instelling_ref
+    kind, code = reveal_code(credential, actor=access.actor, school_ref=school_ref)
+    context = {
+        **staff_nav(access),
+        "pupil": membership.pupil,
+        "group": membership.group,
+        "kind": kind.value,
+        "digits": code if kind == CodeKind.PIN else "",
+        "pictures": code.split(",") if kind == CodeKind.PICTURES else [],
+    }
+    fragment = request.headers.get("X-Klaspoort-Fetch") == "1"
+    template = "classroom/code_fragment.html" if fragment else "classroom/code_page.html"
+    return render(request, template, context)
+
+
+@require_POST
+@staff_view
+def new_code(request: HttpRequest, access: StaffAccess, group: str, pupil: str) -> HttpResponse:
+    seat = _seat(access, group, pupil)
+    if seat is None:
+        return denied(request, NOT_YOURS)
+    membership, credential = seat
+    requested = request.POST.get("kind", "")
+    if requested and requested not in {kind.value for kind in CodeKind}:
+        messages.error(request, "Kies pincode of wachtwoordplaatjes.")
+        return _back(membership)
+    kind = CodeKind(requested) if requested else None
+    do_new_code(credential, actor=access.actor, school_ref=access.placement.school.instelling_ref, kind=kind)
+    label = "pincode" if credential.kind == CodeKind.PIN else "wachtwoordplaatjes"
+    messages.success(request, f"{membership.pupil.first_name} heeft nieuwe {label}.")
+    return _back(membership)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_view
+def change_picture(request: HttpRequest, access: StaffAccess, group: str, pupil: str) -> HttpResponse:
+    seat = _seat(access, group, pupil)
+    if seat is None:
+        return denied(request, NOT_YOURS)
+    membership, credential = seat
+    # Pictures are unique within the home group, also when the teacher works from a composite group.
+    home = membership.group
+    if home.kind != Group.Kind.HOME:
+        home = home_group_of(membership.pupil) or home
+    error = ""
+    if request.method == "POST":
+        try:
+            do_set_picture(
+                credential,
+                request.POST.get("picture", "")[:40],
+                group=home,
+                actor=access.actor,
+                school_ref=access.placement.school.instelling_ref,
+            )
+        except CredentialError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"{membership.pupil.first_name} heeft een ander plaatje.")
+            return _back(membership)
+    taken = set(
+        PupilCredential.objects.filter(pupil__memberships__group=home, pupil__active=True).values_list(
+            "picture", flat=True
+        )
+    )
+    context = {
+        **staff_nav(access),
+        "pupil": membership.pupil,
+        "group": membership.group,
+        "credential": credential,
+        "choices": free_pictures(taken),
+        "error": error,
+        "unique_in_group": home.kind == Group.Kind.HOME,
+    }
+    return render(request, "classroom/picture_picker.html", context, status=400 if error else 200)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from klaspoort.classroom import pupil_views, views
+
+app_name = "classroom"
+
+urlpatterns = [
+    path("klas/", views.groups, name="groups"),
+    path("klas/<str:group>/", views.group_detail, name="group"),
+    path("klas/<str:group>/leerlingen/<str:pupil>/code", pupil_views.reveal, name="reveal"),
+    path("klas/<str:group>/leerlingen/<str:pupil>/nieuwe-code", pupil_views.new_code, name="new_code"),
+    path("klas/<str:group>/leerlingen/<str:pupil>/plaatje", pupil_views.change_picture, name="picture"),
+]

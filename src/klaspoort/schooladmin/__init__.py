@@ -1,0 +1,1 @@
+"""ICT-coordinator settings of a school: the school network (C11) and who may use the pupil shortcut."""

@@ -1,0 +1,167 @@
+"""State changes of a school's network settings (do_* actions); each one is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+
+from klaspoort.audit.events import record_event
+from klaspoort.core.clock import now
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.schooladmin.models import AgentToken, FixedRange, SchoolNetwork
+from klaspoort.schooladmin.network import NetworkError, parse_range, single_address_network
+
+TOKEN_PREFIX = "kpa_"  # noqa: S105 (a prefix, not a secret)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def network_of(school: SchoolLocation) -> SchoolNetwork:
+    network, _created = SchoolNetwork.objects.get_or_create(school=school)
+    return network
+
+
+def _effective(school: SchoolLocation, mode: str) -> list[str]:
+    if mode == SchoolNetwork.Mode.FIXED:
+        return list(FixedRange.objects.filter(school=school).values_list("cidr", flat=True))
+    addresses = AgentToken.objects.filter(
+        school=school, revoked_at__isnull=True, last_address__isnull=False
+    ).values_list("last_address", flat=True)
+    return sorted({single_address_network(address) for address in addresses if address})
+
+
+def _refresh(network: SchoolNetwork) -> SchoolNetwork:
+    network.effective_networks = _effective(network.school, network.mode)
+    network.save(update_fields=["effective_networks", "updated_at"])
+    return network
+
+
+def _check_not_locked_out(network: SchoolNetwork) -> None:
+    if network.restrict_pupil_shortcut and not network.effective_networks:
+        raise NetworkError(
+            "Dan is er geen schoolnetwerk meer bekend, terwijl de leerlingenlink alleen op het "
+            "schoolnetwerk mag werken. Zet die beperking eerst uit."
+        )
+
+
+@transaction.atomic
+def do_set_network_mode(school: SchoolLocation, mode: str, *, actor: str) -> SchoolNetwork:
+    if mode not in SchoolNetwork.Mode.values:
+        raise NetworkError("Kies 'vaste adressen' of 'dynamisch adres'.")
+    network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
+    previous = network.mode
+    network.mode = mode
+    network.effective_networks = _effective(school, mode)
+    _check_not_locked_out(network)
+    network.save(update_fields=["mode", "effective_networks", "updated_at"])
+    record_event(
+        "school.network_mode", actor=actor, subject=f"school:{school.code}", school_ref=school.instelling_ref,
+        previous=previous, mode=mode,
+    )  # fmt: skip
+    return network
+
+
+@transaction.atomic
+def do_set_shortcut_restriction(school: SchoolLocation, restrict: bool, *, actor: str) -> SchoolNetwork:
+    network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
+    if restrict and not network.effective_networks:
+        raise NetworkError(
+            "Registreer eerst het adres van het schoolnetwerk (of laat de IP-agent het melden); "
+            "anders kan geen enkele leerling meer inloggen met de schoollink."
+        )
+    network.restrict_pupil_shortcut = restrict
+    network.save(update_fields=["restrict_pupil_shortcut", "updated_at"])
+    record_event(
+        "school.shortcut_restriction", actor=actor, subject=f"school:{school.code}",
+        school_ref=school.instelling_ref, restrict=restrict,
+    )  # fmt: skip
+    return network
+
+
+@transaction.atomic
+def do_add_fixed_range(school: SchoolLocation, text: str, *, label: str = "", actor: str) -> FixedRange:
+    cidr = str(parse_range(text))
+    if FixedRange.objects.filter(school=school, cidr=cidr).exists():
+        raise NetworkError(f"{cidr} is al geregistreerd.")
+    fixed = FixedRange.objects.create(school=school, cidr=cidr, label=label.strip()[:100])
+    _refresh(SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk))
+    record_event(
+        "school.network_range_added", actor=actor, subject=f"school:{school.code}",
+        school_ref=school.instelling_ref, cidr=cidr,
+    )  # fmt: skip
+    return fixed
+
+
+@transaction.atomic
+def do_remove_fixed_range(school: SchoolLocation, range_id: int, *, actor: str) -> None:
+    fixed = FixedRange.objects.filter(school=school, pk=range_id).first()
+    if fixed is None:
+        raise NetworkError("Dat adres is niet (meer) geregistreerd.")
+    network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
+    fixed.delete()
+    _refresh(network)
+    _check_not_locked_out(network)
+    record_event(
+        "school.network_range_removed", actor=actor, subject=f"school:{school.code}",
+        school_ref=school.instelling_ref, cidr=fixed.cidr,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def do_issue_agent_token(school: SchoolLocation, *, label: str = "", actor: str) -> tuple[AgentToken, str]:
+    """A new agent token; the plain token is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    agent = AgentToken.objects.create(school=school, label=label.strip()[:100], token_hash=hash_token(token))
+    network_of(school)
+    record_event(
+        "school.agent_token_issued", actor=actor, subject=f"school:{school.code}",
+        school_ref=school.instelling_ref, token_id=agent.pk,
+    )  # fmt: skip
+    return agent, token
+
+
+@transaction.atomic
+def do_revoke_agent_token(school: SchoolLocation, token_id: int, *, actor: str) -> AgentToken:
+    agent = AgentToken.objects.select_for_update().filter(school=school, pk=token_id).first()
+    if agent is None or agent.revoked_at is not None:
+        raise NetworkError("Die sleutel bestaat niet of is al ingetrokken.")
+    agent.revoked_at = now()
+    agent.save(update_fields=["revoked_at"])
+    _refresh(SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk))
+    record_event(
+        "school.agent_token_revoked", actor=actor, subject=f"school:{school.code}",
+        school_ref=school.instelling_ref, token_id=agent.pk,
+    )  # fmt: skip
+    return agent
+
+
+class UnknownAgentToken(PermissionError):
+    """No active agent token matches."""
+
+
+@transaction.atomic
+def do_record_agent_report(token: str, address: str) -> AgentToken:
+    """The IP agent reported in: remember the socket address it came from."""
+    agent = (
+        AgentToken.objects.select_for_update()
+        .select_related("school")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True, school__active=True)
+        .first()
+    )
+    if agent is None:
+        raise UnknownAgentToken("unknown or revoked agent token")
+    changed = agent.last_address != address
+    agent.last_address = address
+    agent.last_report_at = now()
+    agent.save(update_fields=["last_address", "last_report_at"])
+    if changed:
+        _refresh(SchoolNetwork.objects.select_for_update().get(pk=network_of(agent.school).pk))
+        record_event(
+            "school.agent_address_changed", actor=f"agent:{agent.pk}", subject=f"school:{agent.school.code}",
+            school_ref=agent.school.instelling_ref, client_ip=address, token_id=agent.pk,
+        )  # fmt: skip
+    return agent

@@ -1,0 +1,83 @@
+"""Addresses and ranges (pure functions over the `ipaddress` module) and the shortcut rule."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+
+from django.http import HttpRequest
+
+from klaspoort.schooladmin.models import SchoolNetwork
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class NetworkError(ValueError):
+    """An address or range a user typed is not valid; the message says why (Dutch)."""
+
+
+def client_address(request: HttpRequest) -> str:
+    """The socket address of the request (REMOTE_ADDR).
+
+    Behind a reverse proxy the proxy must pass the client's address as REMOTE_ADDR (e.g. nginx
+    with the uwsgi/proxy protocol or gunicorn behind a trusted proxy); forwarding headers are not
+    trusted here because anyone can send them.
+    """
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def parse_range(text: str) -> IPNetwork:
+    """`203.0.113.7`, `203.0.113.0/24` or `2001:db8::/48` -> network. Host bits are not allowed."""
+    value = text.strip()
+    if not value:
+        raise NetworkError("Vul een IP-adres of reeks in, bijvoorbeeld 203.0.113.7 of 203.0.113.0/24.")
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise NetworkError(
+                f"'{value}' is geen geldig IP-adres of reeks. Voorbeelden: 203.0.113.7, 203.0.113.0/24, "
+                "2001:db8::/48."
+            ) from exc
+        raise NetworkError(
+            f"'{value}' is geen nette reeks: na de / mogen alleen de netwerkbits gevuld zijn "
+            f"(bedoelt u {ipaddress.ip_network(value, strict=False)}?)."
+        ) from exc
+    if network.is_multicast or network.is_unspecified or network.is_link_local:
+        raise NetworkError(
+            f"'{value}' is geen adres waarmee een school op internet zit. "
+            "Registreer het publieke adres van de school."
+        )
+    if network.num_addresses > 2 ** (network.max_prefixlen - (16 if network.version == 4 else 32)):
+        raise NetworkError(f"'{value}' is een te grote reeks voor één school.")
+    return network
+
+
+def single_address_network(address: str) -> str:
+    """The /32 or /128 network of one address, as stored in `effective_networks`."""
+    return str(ipaddress.ip_network(ipaddress.ip_address(address)))
+
+
+def address_in(networks: Iterable[str], address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for text in networks:
+        try:
+            if ip in ipaddress.ip_network(text):
+                return True
+        except (ValueError, TypeError):
+            continue
+    return False
+
+
+def shortcut_allowed(network: SchoolNetwork | None, address: str) -> bool:
+    """May the pupil shortcut be used from `address`? Only restricted schools check."""
+    if network is None or not network.restrict_pupil_shortcut:
+        return True
+    return address_in(network.effective_networks, address)

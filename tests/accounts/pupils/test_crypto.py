@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from cryptography.fernet import Fernet
+from django.test import override_settings
+
+from klaspoort.accounts.pupils import crypto
+from klaspoort.accounts.pupils.checks import check_pupil_code_keys
+
+PUPIL = uuid.UUID("11111111-2222-3333-4444-555555555555")
+OTHER = uuid.UUID("99999999-2222-3333-4444-555555555555")
+
+
+def test_seal_and_unseal_round_trip() -> None:
+    token = crypto.seal(PUPIL, "pin", "4821")
+    assert "4821" not in token
+    assert crypto.unseal(token, PUPIL) == ("pin", "4821")
+    assert crypto.seal(PUPIL, "pin", "4821") != token  # random IV: equal codes do not look equal
+
+
+def test_matches_checks_code_kind_and_owner() -> None:
+    token = crypto.seal(PUPIL, "pictures", "zon,maan")
+    assert crypto.matches(token, PUPIL, "pictures", "zon,maan")
+    assert not crypto.matches(token, PUPIL, "pictures", "maan,zon")
+    assert not crypto.matches(token, PUPIL, "pin", "zon,maan")
+    assert not crypto.matches(token, OTHER, "pictures", "zon,maan")  # copied to another pupil's row
+
+
+def test_a_token_of_another_pupil_is_unreadable() -> None:
+    token = crypto.seal(PUPIL, "pin", "4821")
+    with pytest.raises(crypto.UnreadableCode, match="another pupil"):
+        crypto.unseal(token, OTHER)
+
+
+def test_garbage_is_unreadable_and_never_matches() -> None:
+    with pytest.raises(crypto.UnreadableCode):
+        crypto.unseal("not-a-token", PUPIL)
+    assert not crypto.matches("not-a-token", PUPIL, "pin", "4821")
+
+
+def test_key_rotation_keeps_old_codes_readable_and_rotate_moves_them_to_the_new_key() -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with override_settings(PUPIL_CODE_KEYS=[old]):
+        token = crypto.seal(PUPIL, "pin", "4821")
+    with override_settings(PUPIL_CODE_KEYS=[new, old]):
+        assert crypto.unseal(token, PUPIL) == ("pin", "4821")
+        rotated = crypto.rotate(token)
+    with override_settings(PUPIL_CODE_KEYS=[new]):
+        assert crypto.unseal(rotated, PUPIL) == ("pin", "4821")
+        with pytest.raises(crypto.UnreadableCode):
+            crypto.unseal(token, PUPIL)
+
+
+def test_system_check_reports_bad_keys() -> None:
+    with override_settings(PUPIL_CODE_KEYS=["short"]):
+        assert [error.id for error in check_pupil_code_keys()] == ["pupil_accounts.E002"]
+    with override_settings(PUPIL_CODE_KEYS=[]):
+        assert [error.id for error in check_pupil_code_keys()] == ["pupil_accounts.E001"]
+    assert check_pupil_code_keys() == []

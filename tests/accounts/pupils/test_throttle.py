@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+
+from klaspoort.accounts.pupils.throttle import DEVICE_POLICY, PUPIL_POLICY, PupilThrottle, wait_after
+from tests.conftest import require_service
+
+IPAD = "device-ipad@203.0.113.5"
+OTHER_PC = "device-pc@203.0.113.5"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_device_waits_grow_and_are_capped() -> None:
+    assert [wait_after(n, DEVICE_POLICY) for n in range(11)] == [
+        0.0, 0.0, 0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0,
+    ]  # fmt: skip
+
+
+def test_pupil_waits_start_later_and_are_capped_at_five_minutes() -> None:
+    assert [wait_after(n, PUPIL_POLICY) for n in (7, 8, 9, 12, 15, 16, 40)] == [
+        0.0, 2.0, 4.0, 32.0, 256.0, 300.0, 300.0,
+    ]  # fmt: skip
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def store(request: pytest.FixtureRequest) -> Iterator[BaseCache]:
+    if request.param == "locmem":
+        yield LocMemCache(f"throttle-{uuid.uuid4()}", {})
+        return
+    import redis
+    from django.core.cache.backends.redis import RedisCache
+
+    url = os.environ.get("KLASPOORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=1) as probe:
+            probe.ping()
+        available = True
+    except redis.RedisError:
+        available = False
+    require_service(available, f"Redis not reachable at {url}")
+    redis_cache = RedisCache(url, {"KEY_PREFIX": f"test-throttle-{uuid.uuid4()}"})
+    yield redis_cache
+    for pool in redis_cache._cache._pools.values():
+        pool.disconnect()
+
+
+def fail(throttle: PupilThrottle, pupil: uuid.UUID, device: str, times: int, clock: Clock) -> float:
+    wait = 0.0
+    for _ in range(times):
+        verdict = throttle.check(pupil, device)
+        clock.now += verdict.wait  # an attacker who waits exactly as long as asked
+        wait = throttle.record_failure(pupil, device, throttle.check(pupil, device))
+    return wait
+
+
+def test_three_free_mistakes_then_a_growing_wait_on_the_device(store: BaseCache) -> None:
+    clock = Clock()
+    throttle, pupil = PupilThrottle(store, clock), uuid.uuid4()
+    assert fail(throttle, pupil, IPAD, 2, clock) == 0.0
+    assert throttle.check(pupil, IPAD).wait == 0.0
+    assert fail(throttle, pupil, IPAD, 1, clock) == 1.0
+    verdict = throttle.check(pupil, IPAD)
+    assert (verdict.wait, verdict.wait_seconds, verdict.device.failures) == (1.0, 1, 3)
+    clock.now += 1.0
+    assert throttle.check(pupil, IPAD).wait == 0.0
+    assert fail(throttle, pupil, IPAD, 1, clock) == 2.0
+
+
+def test_a_classmate_on_the_same_ipad_and_address_is_never_slowed_down(store: BaseCache) -> None:
+    clock = Clock()
+    throttle = PupilThrottle(store, clock)
+    guesser, classmate = uuid.uuid4(), uuid.uuid4()
+    assert fail(throttle, guesser, IPAD, 20, clock) == 300.0
+    assert throttle.check(guesser, IPAD).wait == 300.0
+    verdict = throttle.check(classmate, IPAD)
+    assert (verdict.wait, verdict.device.failures, verdict.pupil.failures) == (0.0, 0, 0)
+
+
+def test_the_pupil_counter_follows_the_pupil_to_other_devices(store: BaseCache) -> None:
+    clock = Clock()
+    throttle, pupil = PupilThrottle(store, clock), uuid.uuid4()
+    # Throwing the device cookie away after every try (a fresh "device" each time):
+    for attempt in range(10):
+        device = f"fresh-{attempt}@203.0.113.5"
+        clock.now += throttle.check(pupil, device).wait
+        throttle.record_failure(pupil, device, throttle.check(pupil, device))
+    verdict = throttle.check(pupil, OTHER_PC)
+    assert (verdict.device.failures, verdict.pupil.failures, verdict.wait) == (0, 10, 8.0)
+
+
+def test_success_clears_the_device_counter_but_not_the_pupil_counter(store: BaseCache) -> None:
+    clock = Clock()
+    throttle, pupil = PupilThrottle(store, clock), uuid.uuid4()
+    fail(throttle, pupil, IPAD, 5, clock)
+    clock.now += 60
+    throttle.record_success(pupil, IPAD, throttle.check(pupil, IPAD))
+    verdict = throttle.check(pupil, IPAD)
+    assert (verdict.device.failures, verdict.pupil.failures, verdict.wait) == (0, 5, 0.0)
+
+
+def test_waits_end_by_themselves_no_lockout(store: BaseCache) -> None:
+    clock = Clock()
+    throttle, pupil = PupilThrottle(store, clock), uuid.uuid4()
+    fail(throttle, pupil, IPAD, 30, clock)
+    assert throttle.check(pupil, IPAD).wait == 300.0
+    clock.now += 300
+    assert throttle.check(pupil, IPAD).wait == 0.0
+
+
+def test_check_since_skips_the_cache_when_no_counter_can_exist(store: BaseCache) -> None:
+    clock = Clock()
+    throttle, pupil = PupilThrottle(store, clock), uuid.uuid4()
+    fail(throttle, pupil, IPAD, 5, clock)
+    assert throttle.check_since(pupil, IPAD, clock.now).device.failures == 5
+    assert throttle.check_since(pupil, IPAD, None).device.failures == 0
+    assert throttle.check_since(pupil, IPAD, clock.now - 3601).device.failures == 0
