@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench clean
+.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench-pupil bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-saml: $(STAMP)
 
 bench-sso: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/sso_bench.py
+
+bench-pupil: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/pupil_login_bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,6 +1,7 @@
 """POST /schoolnetwerk/melding: the IP agent reports in (Authorization: Bearer <token>).
 
-The address recorded is the request's socket address, never something the agent claims.
+The address recorded is the request's client address (the socket peer, or behind trusted proxies
+the address they saw: accounts/client_address.py), never something the agent claims.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from klaspoort.accounts.client_address import client_ip
 from klaspoort.schooladmin.actions import UnknownAgentToken, do_record_agent_report
-from klaspoort.schooladmin.network import client_address
 
 MAX_TOKEN_LENGTH = 200
 
@@ -22,7 +23,7 @@ def report(request: HttpRequest) -> JsonResponse:
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_LENGTH:
         return JsonResponse({"error": "Geef de sleutel mee: Authorization: Bearer <sleutel>."}, status=401)
-    address = client_address(request)
+    address = client_ip(request)
     try:
         agent = do_record_agent_report(token, address)
     except UnknownAgentToken:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from django.http import HttpRequest
-
 from klaspoort.schooladmin.models import SchoolNetwork
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -14,16 +12,6 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 class NetworkError(ValueError):
     """An address or range a user typed is not valid; the message says why (Dutch)."""
-
-
-def client_address(request: HttpRequest) -> str:
-    """The socket address of the request (REMOTE_ADDR).
-
-    Behind a reverse proxy the proxy must pass the client's address as REMOTE_ADDR (e.g. nginx
-    with the uwsgi/proxy protocol or gunicorn behind a trusted proxy); forwarding headers are not
-    trusted here because anyone can send them.
-    """
-    return request.META.get("REMOTE_ADDR", "") or ""
 
 
 def parse_range(text: str) -> IPNetwork:

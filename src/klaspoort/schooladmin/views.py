@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.permissions import is_coordinator
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
 from klaspoort.schooladmin import actions
 from klaspoort.schooladmin.models import AgentToken, FixedRange, SchoolNetwork
-from klaspoort.schooladmin.network import NetworkError, client_address
+from klaspoort.schooladmin.network import NetworkError
 
 
 def _int(value: str | None) -> int:
@@ -81,7 +82,7 @@ def network(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         "tokens": AgentToken.objects.filter(school=school),
         "new_token": token,
         "report_url": request.build_absolute_uri(reverse("schooladmin:agent_report")),
-        "your_address": client_address(request),
+        "your_address": client_ip(request),
         "error": error,
     }
     return render(request, "schooladmin/network.html", context, status=400 if error else 200)

@@ -147,7 +147,7 @@ def do_pupil_code_attempt(
             context=context,
         )  # fmt: skip
         return AttemptResult(ok=True)
-    wait = throttle.record_failure(pupil.uuid, device, verdict)
+    wait = throttle.record_failure(pupil.uuid, device)
     moment = now()
     PupilCredential.objects.filter(pk=credential.pk).update(
         failed_attempts=Case(

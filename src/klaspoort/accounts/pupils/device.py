@@ -10,7 +10,7 @@ import secrets
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from klaspoort.schooladmin.network import client_address
+from klaspoort.accounts.client_address import client_ip
 
 DEVICE_COOKIE = "klaspoort_device" if settings.DEVELOPMENT else "__Host-klaspoort_device"
 DEVICE_SALT = "klaspoort.pupil-device"
@@ -24,7 +24,7 @@ def device_id(request: HttpRequest) -> str | None:
 
 def device_key(request: HttpRequest) -> str:
     """The throttle's notion of a device: cookie id (or "-" without one) and client address."""
-    return f"{device_id(request) or '-'}@{client_address(request)}"
+    return f"{device_id(request) or '-'}@{client_ip(request)}"
 
 
 def remember_device(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -12,17 +12,10 @@ from klaspoort.roster.models import Pupil
 REQUESTED_TARGET_KEY = "kp_pupil_requested_target"
 
 
-def rotate_session(request: HttpRequest) -> None:
-    """New session key at login (no fixation). A browser without a session gets a fresh key anyway
-    when the session is first saved, so only an existing session needs cycling."""
-    if request.session.session_key:
-        request.session.cycle_key()
-
-
 def sign_in_pupil(
     request: HttpRequest, pupil: Pupil, school_ref: uuid.UUID, context: Context = "school"
 ) -> None:
-    rotate_session(request)
+    request.session.cycle_key()
     principal = Principal(kind="pupil", person=pupil.uuid, school=school_ref, context=context)
     establish_principal(request, principal)
 

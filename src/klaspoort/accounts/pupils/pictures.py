@@ -10,11 +10,12 @@ always shown in the same 3x3 order so young children can remember where theirs a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -422,3 +423,23 @@ def render_password(key: str, css_class: str = "picture") -> SafeString:
     if password_picture(key) is None:
         return mark_safe("")
     return _svg("password", key, css_class)
+
+
+@lru_cache(maxsize=8)
+def _password_buttons(language: str | None) -> SafeString:
+    return mark_safe(  # built with format_html from our own constants
+        "".join(
+            format_html(
+                '<button type="button" class="picture-choice" data-key="{}" aria-label="{}">{}</button>',
+                key,
+                PASSWORD_BY_KEY[key].name,
+                render_password(key),
+            )
+            for key in PASSWORD_KEYS
+        )
+    )
+
+
+def password_buttons() -> SafeString:
+    """The 3x3 grid's nine buttons, in the fixed order, named in the active language (cached)."""
+    return _password_buttons(get_language())

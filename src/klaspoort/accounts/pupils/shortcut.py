@@ -17,16 +17,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.pupils.actions import do_ensure_credentials, do_pupil_code_attempt
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.device import device_key, remember_device
 from klaspoort.accounts.pupils.login import sign_in_pupil
-from klaspoort.accounts.pupils.pictures import PASSWORD_KEYS
+from klaspoort.accounts.pupils.pictures import password_buttons
 from klaspoort.accounts.pupils.queries import (
-    group_seats,
+    grid_seats,
     is_retired,
     login_seat,
+    members_of,
     parse_ref,
+    seats_in_order,
     shortcut_group,
     shortcut_groups,
     shortcut_school,
@@ -34,7 +37,7 @@ from klaspoort.accounts.pupils.queries import (
 from klaspoort.accounts.pupils.targets import clean_target, continue_to
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.schooladmin.models import SchoolNetwork
-from klaspoort.schooladmin.network import client_address, shortcut_allowed
+from klaspoort.schooladmin.network import shortcut_allowed
 
 PROBLEMS: dict[str, tuple[int, str, str]] = {
     "unknown": (
@@ -96,7 +99,7 @@ def network_settings(school: SchoolLocation) -> SchoolNetwork | None:
 
 
 def _off_network(request: HttpRequest, school: SchoolLocation) -> bool:
-    return not shortcut_allowed(network_settings(school), client_address(request))
+    return not shortcut_allowed(network_settings(school), client_ip(request))
 
 
 def _target_query(target: str) -> str:
@@ -128,8 +131,9 @@ def pick_group(request: HttpRequest, ref: str) -> HttpResponse:
         school = found
     if _off_network(request, school):
         return refuse(request, "network")
-    target = clean_target(request.GET.get("target"))
-    context = {"school": school, "groups": groups, "query": _target_query(target)}
+    query = _target_query(clean_target(request.GET.get("target")))
+    links = [(f"/s/{school.instelling_ref}/{group.uuid}/{query}", group.name) for group in groups]
+    context = {"school": school, "links": links}
     return remember_device(request, render(request, "pupils/pick_group.html", context))
 
 
@@ -137,29 +141,23 @@ def pick_group(request: HttpRequest, ref: str) -> HttpResponse:
 @require_GET
 def pick_pupil(request: HttpRequest, ref: str, group: str) -> HttpResponse:
     school_ref, group_uuid = parse_ref(ref), parse_ref(group)
-    if school_ref is None or group_uuid is None:
-        return refuse(request, "unknown" if school_ref is None else "gone", school_ref)
-    seats = group_seats(school_ref, group_uuid)
-    if seats:
-        found_group = seats[0].group
-        if do_ensure_credentials(found_group, seats):
-            seats = group_seats(school_ref, group_uuid)
-    else:
+    found = shortcut_group(school_ref, group_uuid) if school_ref and group_uuid else None
+    if found is None:
         problem, _school = _school_problem(school_ref)
-        if problem:
-            return refuse(request, problem)
-        empty_group = shortcut_group(school_ref, group_uuid)
-        if empty_group is None:
-            return refuse(request, "gone", school_ref)
-        found_group = empty_group
-    if _off_network(request, found_group.school):
+        return refuse(request, problem or "gone", school_ref)
+    if _off_network(request, found.school):
         return refuse(request, "network")
-    target = clean_target(request.GET.get("target"))
+    seats = grid_seats(found)
+    if not seats_in_order(seats):  # first visit, or someone joined the group: give out pictures
+        do_ensure_credentials(found, members_of(found))
+        seats = grid_seats(found)
+    query = _target_query(clean_target(request.GET.get("target")))
+    base = f"/s/{found.school.instelling_ref}/{found.uuid}/"
     context = {
-        "school": found_group.school,
-        "group": found_group,
-        "pupils": [seat.pupil for seat in seats],
-        "query": _target_query(target),
+        "school": found.school,
+        "group": found,
+        "seats": [(f"{base}{seat.slug}/{query}", seat.picture, seat.first_name) for seat in seats],
+        "query": query,
     }
     return remember_device(request, render(request, "pupils/pick_pupil.html", context))
 
@@ -184,7 +182,7 @@ def enter_code(request: HttpRequest, ref: str, group: str, slug: str) -> HttpRes
             credential,
             request.POST.get("code", "")[:64],
             device=device_key(request),
-            client_ip=client_address(request),
+            client_ip=client_ip(request),
             school_ref=school_ref,
         )
         if result.ok:
@@ -201,7 +199,7 @@ def enter_code(request: HttpRequest, ref: str, group: str, slug: str) -> HttpRes
         "credential": credential,
         "group_url": reverse("pupils:pupils", args=[school_ref, group_uuid]) + _target_query(target),
         "is_pin": credential.kind == CodeKind.PIN,
-        "password_keys": PASSWORD_KEYS,
+        "password_buttons": "" if credential.kind == CodeKind.PIN else password_buttons(),
         "target": target,
         "message": message,
         "wait": wait,

@@ -1,7 +1,7 @@
 """Pupil throttling without lockout: growing waits after wrong codes, never a blocked account.
 
-Two counters per attempt, both keyed by the pupil, so a classmate is never slowed down — not on
-the same school address, not even on the same shared iPad:
+Two counters per attempt (core/ratelimit.py), both keyed by the pupil, so a classmate is never
+slowed down — not on the same school address, not even on the same shared iPad:
 
 - (pupil, device): a device is the signed device cookie plus the client address (device.py).
   3 free mistakes, then 1 s, 2 s, 4 s … at most 60 s. A correct code clears it.
@@ -10,61 +10,32 @@ the same school address, not even on the same shared iPad:
   last mistake), so a successful login in between does not hand out fresh free guesses.
 
 There is deliberately no counter per address or per device alone: a whole school shares one
-address and a class shares devices. Counters live in the shared Django cache (Redis in
-production), so every web worker sees them. The read-modify-write on a failure may undercount
-under truly simultaneous failures for one pupil; that only ever errs towards shorter waits.
+address and a class shares devices.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import BaseCache
-from django.core.cache import cache as default_cache
 
+from klaspoort.core.ratelimit import Clock, Limiter, Rule, State, peek_many
 
-@dataclass(frozen=True)
-class Policy:
-    scope: str
-    free: int  # mistakes without any wait
-    base: float  # first wait, seconds; doubles with every further mistake
-    cap: float  # longest wait, seconds
-    ttl: int  # the counter is forgotten this long after the last mistake
-
-
-DEVICE_POLICY = Policy("d", free=3, base=1.0, cap=60.0, ttl=3600)
-PUPIL_POLICY = Policy("p", free=8, base=2.0, cap=300.0, ttl=3600)
+DEVICE_RULE = Rule("pupil:device", window=3600, delay_after=3, base_delay=1.0, max_delay=60.0)
+PUPIL_RULE = Rule("pupil:all", window=3600, delay_after=8, base_delay=2.0, max_delay=300.0)
 # Longer ago than this, a mistake has left no counter behind.
-MEMORY_SECONDS = max(DEVICE_POLICY.ttl, PUPIL_POLICY.ttl)
-
-
-def wait_after(failures: int, policy: Policy) -> float:
-    """Seconds to wait after `failures` mistakes (pure)."""
-    if failures < policy.free:
-        return 0.0
-    return min(policy.base * 2 ** (failures - policy.free), policy.cap)
-
-
-@dataclass(frozen=True)
-class Counter:
-    failures: int = 0
-    last: float = 0.0
-
-    def remaining(self, policy: Policy, now: float) -> float:
-        return max(0.0, self.last + wait_after(self.failures, policy) - now)
+MEMORY_SECONDS = max(DEVICE_RULE.window, PUPIL_RULE.window)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The state before an attempt. `wait` > 0: refuse the attempt without checking the code."""
+    """The counters before an attempt. `wait` > 0: refuse the attempt without checking the code."""
 
-    device: Counter
-    pupil: Counter
+    device: State
+    pupil: State
     wait: float
 
     @property
@@ -72,49 +43,42 @@ class Verdict:
         return math.ceil(self.wait)
 
 
-CLEAN = Verdict(Counter(), Counter(), 0.0)
+CLEAN = Verdict(State(), State(), 0.0)
 
 
 class PupilThrottle:
-    def __init__(self, cache: BaseCache | None = None, clock: Callable[[], float] = time.time) -> None:
-        self.cache = cache if cache is not None else default_cache
+    def __init__(self, cache: str | BaseCache = "default", clock: Clock = time.time) -> None:
         self.clock = clock
+        self.on_device = Limiter(DEVICE_RULE, cache=cache, clock=clock)
+        self.overall = Limiter(PUPIL_RULE, cache=cache, clock=clock)
 
     @staticmethod
-    def _key(policy: Policy, pupil: uuid.UUID, device: str = "") -> str:
-        digest = hashlib.sha256(f"{pupil}|{device}".encode()).hexdigest()[:32]
-        return f"pupil-throttle:{policy.scope}:{digest}"
+    def _device_subject(pupil: uuid.UUID, device: str) -> str:
+        return f"{pupil}|{device}"
 
-    def _keys(self, pupil: uuid.UUID, device: str) -> tuple[str, str]:
-        return self._key(DEVICE_POLICY, pupil, device), self._key(PUPIL_POLICY, pupil)
+    def check(self, pupil: uuid.UUID, device: str) -> Verdict:
+        """Both counters in one cache round trip."""
+        on_device, overall = peek_many(
+            (self.on_device, self._device_subject(pupil, device)), (self.overall, str(pupil))
+        )
+        now = self.clock()
+        return Verdict(on_device, overall, max(on_device.wait(now), overall.wait(now)))
 
     def check_since(self, pupil: uuid.UUID, device: str, last_mistake: float | None) -> Verdict:
-        """As `check`, but without a cache round trip when no counter can exist: `last_mistake` is
-        the unix time of the pupil's last wrong code (None: never), known from the credential row.
+        """As `check`, without a cache round trip when no counter can exist: `last_mistake` is the
+        unix time of the pupil's last wrong code (None: never), known from the credential row.
         So the common, error-free login costs nothing here."""
         if last_mistake is None or last_mistake < self.clock() - MEMORY_SECONDS:
             return CLEAN
         return self.check(pupil, device)
 
-    def check(self, pupil: uuid.UUID, device: str) -> Verdict:
-        device_key, pupil_key = self._keys(pupil, device)
-        stored = self.cache.get_many([device_key, pupil_key])
-        on_device = Counter(*stored.get(device_key, (0, 0.0)))
-        overall = Counter(*stored.get(pupil_key, (0, 0.0)))
-        now = self.clock()
-        wait = max(on_device.remaining(DEVICE_POLICY, now), overall.remaining(PUPIL_POLICY, now))
-        return Verdict(on_device, overall, wait)
-
-    def record_failure(self, pupil: uuid.UUID, device: str, verdict: Verdict) -> float:
+    def record_failure(self, pupil: uuid.UUID, device: str) -> float:
         """Count a wrong code; returns the wait now in force."""
-        device_key, pupil_key = self._keys(pupil, device)
+        on_device = self.on_device.hit(self._device_subject(pupil, device))
+        overall = self.overall.hit(str(pupil))
         now = self.clock()
-        on_device = Counter(verdict.device.failures + 1, now)
-        overall = Counter(verdict.pupil.failures + 1, now)
-        self.cache.set(device_key, (on_device.failures, now), timeout=DEVICE_POLICY.ttl)
-        self.cache.set(pupil_key, (overall.failures, now), timeout=PUPIL_POLICY.ttl)
-        return max(on_device.remaining(DEVICE_POLICY, now), overall.remaining(PUPIL_POLICY, now))
+        return max(on_device.wait(now), overall.wait(now))
 
     def record_success(self, pupil: uuid.UUID, device: str, verdict: Verdict) -> None:
-        if verdict.device.failures:
-            self.cache.delete(self._key(DEVICE_POLICY, pupil, device))
+        if verdict.device.count:
+            self.on_device.reset(self._device_subject(pupil, device))

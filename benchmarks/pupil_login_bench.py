@@ -1,0 +1,227 @@
+# ruff: noqa: E402  (Django must be set up before the project modules are imported)
+"""Pupil login throughput through the whole stack (prints figures, never asserts): `make bench-pupil`.
+
+A complete login is four requests over real HTTP against gunicorn on a free loopback port, each
+from a fresh browser (no cookies): school shortcut -> group -> pupil -> POST the PIN (302 to the
+welcome page). Reported: complete logins per second, logins per core-second of server CPU, and the
+SQL queries of one complete login (counted in-process on the same database). Uses a throw-away
+test database: SQLite by default, PostgreSQL when DATABASE_URL points at one.
+
+    BENCH_WORKERS  gunicorn sync workers (default 1: the per-core figure)
+    BENCH_CLIENTS  client threads (default 3)
+    BENCH_LOGINS   complete logins to time (default 600)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
+os.environ.setdefault("KLASPOORT_DEV", "1")
+
+import django
+
+django.setup()
+
+import httpx
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from klaspoort.accounts.pupils.actions import do_ensure_credentials, do_new_code
+from klaspoort.accounts.pupils.codes import CodeKind
+from klaspoort.accounts.pupils.models import PupilCredential
+from klaspoort.accounts.pupils.queries import members_of
+from klaspoort.core.clock import current_school_year_start
+from klaspoort.registry.actions import do_register_school
+from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
+
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "3"))
+LOGINS = int(os.environ.get("BENCH_LOGINS", "600"))
+PIN = "4821"
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def database_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(name).resolve()}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+
+
+def make_school() -> list[tuple[str, str]]:
+    """A school with 8 groups of 28 pupils; returns the (group page, code page) paths of group 5."""
+    school = do_register_school("12AB02", name="De Regenboog")
+    year = SchoolYear.objects.create(start_year=current_school_year_start())
+    seats: list[tuple[str, str]] = []
+    for number in range(1, 9):
+        group = Group.objects.create(
+            school=school, school_year=year, kind="home", las_key=f"g{number}", name=f"Groep {number}",
+            year_group=str(number),
+        )  # fmt: skip
+        for index in range(28):
+            pupil = Pupil.objects.create(
+                school=school, las_key=f"p{number}-{index}", first_name=f"Kind{index:02d}", surname="Bench",
+                year_group=str(number),
+            )  # fmt: skip
+            PupilMembership.objects.create(pupil=pupil, group=group)
+        do_ensure_credentials(group, members_of(group))
+        if number != 5:
+            continue
+        base = f"/s/{school.instelling_ref}/{group.uuid}/"
+        for credential in PupilCredential.objects.filter(pupil__memberships__group=group).select_related(
+            "pupil"
+        ):
+            do_new_code(
+                credential, actor="bench", school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN
+            )
+            seats.append((base, f"{base}{credential.slug}/"))
+    return seats
+
+
+def login_once(http: httpx.Client, start: str, group_path: str, code_path: str) -> None:
+    http.cookies.clear()  # a fresh browser: no device cookie, no session, no CSRF cookie
+    for path in (start, group_path):
+        answer = http.get(path)
+        if answer.status_code != 200:
+            raise RuntimeError(f"{path}: {answer.status_code}")
+    page = http.get(code_path)
+    token = CSRF_RE.search(page.text)
+    if page.status_code != 200 or token is None:
+        raise RuntimeError(f"{code_path}: {page.status_code}")
+    answer = http.post(code_path, data={"csrfmiddlewaretoken": token.group(1), "code": PIN, "target": ""})
+    if answer.status_code != 302 or answer.headers.get("location") != "/leerling/":
+        raise RuntimeError(f"login refused: {answer.status_code} {answer.text[:300]}")
+
+
+def queries_per_login(start: str, seats: list[tuple[str, str]]) -> list[int]:
+    client = Client(enforce_csrf_checks=False)
+    group_path, code_path = seats[0]
+    counts = []
+    for method, path, data in (
+        ("get", start, {}),
+        ("get", group_path, {}),
+        ("get", code_path, {}),
+        ("post", code_path, {"code": PIN}),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            response = getattr(client, method)(path, data)
+        assert response.status_code in (200, 302), response.content[:300]
+        counts.append(len(captured.captured_queries))
+    return counts
+
+
+def load(base_url: str, start: str, seats: list[tuple[str, str]], logins: int) -> float:
+    cursor = iter(range(logins))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        with httpx.Client(base_url=base_url, follow_redirects=False) as http:
+            while True:
+                with lock:
+                    number = next(cursor, None)
+                if number is None:
+                    return
+                group_path, code_path = seats[number % len(seats)]
+                login_once(http, start, group_path, code_path)
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
+def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """User + system CPU of gunicorn's workers so far (Linux /proc; 0.0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def start_gunicorn(db_url: str, port: int) -> subprocess.Popen[bytes]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    env = dict(
+        os.environ, DATABASE_URL=db_url, KLASPOORT_BASE_URL=f"http://127.0.0.1:{port}", KLASPOORT_DEV="1"
+    )
+    process = subprocess.Popen(
+        [gunicorn, "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--log-level", "warning"],
+        env=env,
+    )
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> None:
+    setup_test_environment()
+    engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
+    cache = "Redis" if settings.REDIS_URL else "database cache"
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    process = None
+    try:
+        seats = make_school()
+        start = f"/s/{seats[0][0].split('/')[2]}/"
+        counts = queries_per_login(start, seats)
+        connection.close()
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        process = start_gunicorn(database_url(name), port)
+        load(base_url, start, seats, 60)  # warm-up
+        cpu_before = server_cpu_seconds(process)
+        seconds = load(base_url, start, seats, LOGINS)
+        cpu = server_cpu_seconds(process) - cpu_before
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+        connection.creation.destroy_test_db(name, verbosity=0)
+    rate = LOGINS / seconds
+    print(
+        f"Pupil login on {engine} ({cache}), gunicorn {WORKERS} sync worker(s), {CLIENT_THREADS} client threads, "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"  complete logins (shortcut -> group -> pupil -> PIN): {LOGINS} in {seconds:.2f} s = {rate:6.1f} logins/s"
+    )
+    if cpu:
+        print(
+            f"  server CPU per login: {cpu / LOGINS * 1000:.2f} ms = {LOGINS / cpu:6.1f} logins per core-second"
+        )
+        print(f"  target >= 100 logins/s/core: {LOGINS / cpu / 100:.2f}x the target")
+    steps = "shortcut {}, group {}, pupil {}, code {}".format(*counts)
+    print(f"  SQL queries per login: {sum(counts)} ({steps}); target <= 8: {sum(counts) / 8:.2f}x the budget")
+
+
+if __name__ == "__main__":
+    main()
