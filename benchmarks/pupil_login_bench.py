@@ -16,13 +16,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
 os.environ.setdefault("KLASPOORT_DEV", "1")
@@ -44,25 +39,13 @@ from klaspoort.accounts.pupils.queries import members_of
 from klaspoort.core.clock import current_school_year_start
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
+from serving import database_url, free_port, server_cpu_seconds, start_gunicorn
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "3"))
 LOGINS = int(os.environ.get("BENCH_LOGINS", "600"))
 PIN = "4821"
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def database_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{Path(name).resolve()}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
 
 
 def make_school() -> list[tuple[str, str]]:
@@ -150,39 +133,6 @@ def load(base_url: str, start: str, seats: list[tuple[str, str]], logins: int) -
     return time.perf_counter() - began
 
 
-def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
-    """User + system CPU of gunicorn's workers so far (Linux /proc; 0.0 elsewhere)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    try:
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    total = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
-def start_gunicorn(db_url: str, port: int) -> subprocess.Popen[bytes]:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = dict(
-        os.environ, DATABASE_URL=db_url, KLASPOORT_BASE_URL=f"http://127.0.0.1:{port}", KLASPOORT_DEV="1"
-    )
-    process = subprocess.Popen(
-        [gunicorn, "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--log-level", "warning"],
-        env=env,
-    )
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
 def main() -> None:
     setup_test_environment()
     engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
@@ -196,7 +146,7 @@ def main() -> None:
         connection.close()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        process = start_gunicorn(database_url(name), port)
+        process = start_gunicorn(database_url(name), port, WORKERS)
         load(base_url, start, seats, 60)  # warm-up
         cpu_before = server_cpu_seconds(process)
         seconds = load(base_url, start, seats, LOGINS)

@@ -6,6 +6,9 @@ otherwise 403 and nothing changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,6 +45,22 @@ def _seat(access: StaffAccess, group: str, pupil: str) -> tuple[PupilMembership,
     return membership, credential
 
 
+PupilView = Callable[[HttpRequest, StaffAccess, PupilMembership, PupilCredential], HttpResponse]
+
+
+def pupil_view(view: PupilView) -> Callable[..., HttpResponse]:
+    """Decorator: a staff view about one pupil in one of the staff member's groups (else 403)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, access: StaffAccess, group: str, pupil: str) -> HttpResponse:
+        seat = _seat(access, group, pupil)
+        if seat is None:
+            return denied(request, NOT_YOURS)
+        return view(request, access, *seat)
+
+    return staff_view(wrapper)
+
+
 def _back(membership: PupilMembership) -> HttpResponse:
     overview = reverse("classroom:group", args=[membership.group.uuid])
     return redirect(f"{overview}#pupil-{membership.pupil.uuid}")
@@ -49,12 +68,10 @@ def _back(membership: PupilMembership) -> HttpResponse:
 
 @never_cache
 @require_POST
-@staff_view
-def reveal(request: HttpRequest, access: StaffAccess, group: str, pupil: str) -> HttpResponse:
-    seat = _seat(access, group, pupil)
-    if seat is None:
-        return denied(request, NOT_YOURS)
-    membership, credential = seat
+@pupil_view
+def reveal(
+    request: HttpRequest, access: StaffAccess, membership: PupilMembership, credential: PupilCredential
+) -> HttpResponse:
     school_ref = access.placement.school.instelling_ref
     kind, code = reveal_code(credential, actor=access.actor, school_ref=school_ref)
     context = {
@@ -71,12 +88,10 @@ def reveal(request: HttpRequest, access: StaffAccess, group: str, pupil: str) ->
 
 
 @require_POST
-@staff_view
-def new_code(request: HttpRequest, access: StaffAccess, group: str, pupil: str) -> HttpResponse:
-    seat = _seat(access, group, pupil)
-    if seat is None:
-        return denied(request, NOT_YOURS)
-    membership, credential = seat
+@pupil_view
+def new_code(
+    request: HttpRequest, access: StaffAccess, membership: PupilMembership, credential: PupilCredential
+) -> HttpResponse:
     requested = request.POST.get("kind", "")
     if requested and requested not in {kind.value for kind in CodeKind}:
         messages.error(request, "Kies pincode of wachtwoordplaatjes.")
@@ -90,12 +105,10 @@ def new_code(request: HttpRequest, access: StaffAccess, group: str, pupil: str) 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@staff_view
-def change_picture(request: HttpRequest, access: StaffAccess, group: str, pupil: str) -> HttpResponse:
-    seat = _seat(access, group, pupil)
-    if seat is None:
-        return denied(request, NOT_YOURS)
-    membership, credential = seat
+@pupil_view
+def change_picture(
+    request: HttpRequest, access: StaffAccess, membership: PupilMembership, credential: PupilCredential
+) -> HttpResponse:
     # Pictures are unique within the home group, also when the teacher works from a composite group.
     home = membership.group
     if home.kind != Group.Kind.HOME:

@@ -23,7 +23,7 @@ class Clock:
 
 
 def test_device_waits_grow_and_are_capped() -> None:
-    assert [DEVICE_RULE.wait_after(n) for n in range(0, 11)] == [
+    assert [DEVICE_RULE.wait_after(n) for n in range(11)] == [
         0.0, 0.0, 0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0,
     ]  # fmt: skip
 
