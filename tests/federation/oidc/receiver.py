@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,21 +13,21 @@ from urllib.parse import parse_qs
 @dataclass
 class Receiver:
     url: str
-    delay: float = 0.0
+    hold: threading.Event | None = None  # when set, answers wait until the event is set
     bodies: list[dict[str, list[str]]] = field(default_factory=list)
     content_types: list[str] = field(default_factory=list)
 
 
 @contextmanager
-def logout_receiver(delay: float = 0.0) -> Iterator[Receiver]:
-    received = Receiver(url="", delay=delay)
+def logout_receiver(hold: threading.Event | None = None) -> Iterator[Receiver]:
+    received = Receiver(url="", hold=hold)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length).decode()
-            if received.delay:
-                time.sleep(received.delay)
+            if received.hold is not None:
+                received.hold.wait(timeout=10)
             received.content_types.append(self.headers.get("Content-Type", ""))
             received.bodies.append(parse_qs(body))
             self.send_response(200)
