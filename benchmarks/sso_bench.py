@@ -169,6 +169,15 @@ def queries_per_flow(principal: Principal, secret: str, base_url: str) -> dict[s
     return counts
 
 
+def request_floor(base_url: str, process: object) -> float:
+    """Server CPU of the cheapest request (/healthz: middleware, no database): the framework's floor."""
+    count = 600
+    cpu_before = saml_bench.server_cpu_seconds(process)  # type: ignore[arg-type]
+    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool, httpx.Client(base_url=base_url) as http:
+        list(pool.map(lambda _: http.get("/healthz"), range(count)))
+    return (saml_bench.server_cpu_seconds(process) - cpu_before) / count  # type: ignore[arg-type]
+
+
 def main() -> None:
     setup_test_environment()
     engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
@@ -187,6 +196,7 @@ def main() -> None:
         cpu_before = saml_bench.server_cpu_seconds(process)
         done, seconds = load(base_url, cookie, secret, flows)
         cpu = (saml_bench.server_cpu_seconds(process) - cpu_before) / done
+        floor = request_floor(base_url, process)
     finally:
         if process is not None:
             process.terminate()
@@ -201,6 +211,10 @@ def main() -> None:
     if cpu:
         print(
             f"  server CPU per flow {cpu * 1000:.2f} ms → {1 / cpu:6.1f} flows per core-second (target ≥ 150)"
+        )
+    if floor:
+        print(
+            f"  for scale: one /healthz request costs {floor * 1000:.2f} ms of server CPU (3 requests per flow)"
         )
     total = sum(queries.values())
     steps = ", ".join(f"{step} {count}" for step, count in queries.items())
