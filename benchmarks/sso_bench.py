@@ -27,7 +27,7 @@ import httpx
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
 import saml_bench  # sets up Django; shares the gunicorn, database and session helpers
 from klaspoort.accounts.principal import Principal
@@ -202,6 +202,7 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=10)
         connection.creation.destroy_test_db(name, verbosity=0)
+        teardown_test_environment()
     cores = os.cpu_count() or 1
     print(
         f"OIDC provider on {engine}, gunicorn {WORKERS} sync workers, {CLIENT_THREADS} client threads, {cores} cores"

@@ -19,14 +19,14 @@ from typing import Any
 
 import httpx
 from authlib.oauth2 import OAuth2Error
-from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from joserfc import jwt
 
-from klaspoort.accounts.principal import Principal, current_principal, end_principal
+from klaspoort.accounts.login import end_staff_session
+from klaspoort.accounts.principal import Principal, current_principal
 from klaspoort.core.clock import now
 from klaspoort.federation.oidc import config, keys
 from klaspoort.federation.oidc.authorize import error_page
@@ -122,9 +122,8 @@ def on_principal_ended(sender: Any, principal: Principal, **kwargs: Any) -> None
 
 
 def end_user_session(request: HttpRequest) -> None:
-    """Sign the browser out of klaspoort (principal first, so back-channel logout runs)."""
-    end_principal(request)
-    logout(request)
+    """Sign the browser out of klaspoort; the principal ends first, so back-channel logout runs."""
+    end_staff_session(request)
 
 
 def _hint_is_for_this_session(request: HttpRequest, claims: dict[str, Any] | None) -> bool:
