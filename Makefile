@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench-pupil bench clean
+.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-sso: $(STAMP)
 
 bench-pupil: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/pupil_login_bench.py
+
+bench-portal: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/portal_bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -250,6 +250,8 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
+    disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall between headers and body
+
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug(format, *args)
 

@@ -47,6 +47,7 @@ class StubPublisher:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stall
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

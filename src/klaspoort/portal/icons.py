@@ -9,6 +9,7 @@ Content-Security-Policy so it cannot run script even when opened directly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -39,12 +40,22 @@ def icon_path(icon_url: str) -> str:
     if not icon_url:
         return ""
     # No timestamp in the signature: the same icon keeps the same address, so browsers cache it.
-    return reverse("portal:icon") + "?u=" + signing.Signer(salt=SALT).sign_object(icon_url, compress=True)
+    return _icon_base() + "?u=" + _signer().sign_object(icon_url, compress=True)
+
+
+@functools.cache
+def _icon_base() -> str:
+    return reverse("portal:icon")
+
+
+@functools.cache
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=SALT)
 
 
 def unsign(token: str) -> str | None:
     try:
-        value = signing.Signer(salt=SALT).unsign_object(token)
+        value = _signer().unsign_object(token)
     except signing.BadSignature:
         return None
     return value if isinstance(value, str) else None

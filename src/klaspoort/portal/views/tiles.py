@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,7 +28,15 @@ def tiles_view(request: HttpRequest) -> HttpResponse:
     group_count = None
     if is_teacher and not view.tiles:
         group_count = permissions.visible_groups(permissions.staff_placement_for(principal)).count()
-    tiles = [(tile, icon_path(tile.product.icon_url)) for tile in view.tiles]
+    launch = reverse("portal:launch", args=["APP", "PRODUCT"])  # one reverse, not one per tile
+    tiles = [
+        (
+            tile,
+            launch.replace("APP", tile.app).replace("PRODUCT", quote(tile.product.id, safe="")),
+            icon_path(tile.product.icon_url),
+        )
+        for tile in view.tiles
+    ]
     return render(
         request,
         "portal/tiles.html",
