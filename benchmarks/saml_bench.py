@@ -11,6 +11,7 @@ DATABASE_URL points at one (a separate `test_…` database is created and droppe
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -208,8 +209,14 @@ def build_and_sign_per_second() -> float:
     return rounds / (time.perf_counter() - start)
 
 
+def test_environment() -> None:
+    """Django's test environment, once per process (benchmarks/sso_bench.py may have set it up)."""
+    with contextlib.suppress(RuntimeError):  # already set up
+        setup_test_environment()
+
+
 def main() -> None:
-    setup_test_environment()
+    test_environment()
     engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     process = None
