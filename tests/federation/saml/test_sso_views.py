@@ -170,7 +170,9 @@ def test_withdrawn_consent_issues_nothing(client: Client, world: World) -> None:
     response = get_sso(client, request_xml())
     assert response.status_code == 403
     page = response.content.decode()
-    assert "Je school heeft Rekenwijs niet aangezet. Vraag je ICT-coördinator om dat te doen." in page
+    assert "Je school heeft deze software niet aangezet" in page
+    assert "Je probeert in te loggen bij Rekenwijs van Uitgeverij Noord." in page
+    assert "Vraag je ICT-coördinator om deze software aan te zetten." in page
     assert "SAMLResponse" not in page
     assert Disclosure.objects.count() == 0
 

@@ -22,8 +22,7 @@ from klaspoort.federation.saml.attributes import entree_attributes
 from klaspoort.federation.saml.idp import identity_provider
 from klaspoort.federation.saml.keys import signing_credentials
 
-NotEnabled = partners.NotEnabled  # the school has not ticked this partner
-Refused = partners.Refused  # any refusal of the disclosure path (NotEnabled included)
+Refused = partners.Refused  # any refusal of the disclosure path (e.g. consent missing)
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def do_issue_response(
     relay_state: str = "",
     now: dt.datetime | None = None,
 ) -> SamlPost:
-    """Disclose (raises Refused, e.g. NotEnabled; then nothing is issued), build, sign."""
+    """Disclose (raises Refused, e.g. consent missing: nothing is issued), build, sign."""
     if acs_url not in app.service_provider.acs_urls:
         raise ValueError("ACS URL not registered for this SP")
     released = partners.disclose_for_saml(principal, app)

@@ -17,7 +17,6 @@ from klaspoort.federation.disclosure import ConsentMissing, DisclosureRefused, R
 from klaspoort.federation.models import Disclosure, PartnerApp
 from klaspoort.federation.saml.service_provider import ServiceProvider
 
-NotEnabled = ConsentMissing
 Refused = DisclosureRefused
 
 
@@ -70,12 +69,16 @@ def disclose_for_saml(principal: Principal, app: SamlApp) -> Released:
     return disclose(principal, app.model, purpose=Disclosure.Purpose.SAML)
 
 
-def not_enabled_page(request: HttpRequest, app: SamlApp) -> HttpResponse:
-    """The school has not switched this software on: say so plainly; nothing is issued."""
+def refusal_page(request: HttpRequest, app: SamlApp, refusal: DisclosureRefused) -> HttpResponse:
+    """Nothing is issued; the same pages as the OpenID Connect provider shows.
+
+    Consent missing: "your school has not switched this software on; ask your ICT coordinator".
+    """
+    template = "not_enabled" if isinstance(refusal, ConsentMissing) else "refused"
     response = render(
         request,
-        "saml/not_enabled.html",
-        {"partner_name": app.partner_name, "app_name": app.model.name},
+        f"federation/oidc/{template}.html",
+        {"app": app.model, "partner": app.model.partner, "message": str(refusal)},
         status=403,
     )
     response["Cache-Control"] = "no-store"

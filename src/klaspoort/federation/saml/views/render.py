@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.saml import partners
-from klaspoort.federation.saml.actions import NotEnabled, Refused, SamlPost, do_issue_response
+from klaspoort.federation.saml.actions import Refused, SamlPost, do_issue_response
 from klaspoort.federation.saml.request_parser import SamlRequestError
 
 if TYPE_CHECKING:
@@ -60,8 +60,6 @@ def issue(
         post = do_issue_response(
             principal, app, acs_url=acs_url, in_response_to=in_response_to, relay_state=relay_state
         )
-    except NotEnabled:
-        return partners.not_enabled_page(request, app)
     except Refused as refusal:
-        return refused(request, str(refusal), status=403)
+        return partners.refusal_page(request, app, refusal)
     return post_form(request, post)
