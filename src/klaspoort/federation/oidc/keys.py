@@ -116,7 +116,10 @@ def _load(moment: dt.datetime) -> _KeyState:
     changes = [r.signs_from for r in rows if r.signs_from > moment]
     changes += [r.retired_at for r in rows if r.retired_at and r.retired_at > moment]
     changes += [r.published_until for r in rows if r.published_until and r.published_until > moment]
-    valid_until = min([moment + dt.timedelta(seconds=KEY_CACHE_SECONDS), *changes])
+    # Right after a first start several workers may each have made a key: look again soon, so
+    # they all publish every key and agree on the newest one.
+    cache_seconds = 2 if missing else KEY_CACHE_SECONDS
+    valid_until = min([moment + dt.timedelta(seconds=cache_seconds), *changes])
     jwks = {"keys": [r.public_jwk for r in sorted(rows, key=lambda r: (r.alg, r.signs_from))]}
     return _KeyState(valid_until=valid_until, signing=signing, jwks=jwks)
 
