@@ -1,6 +1,7 @@
-"""The whole path in Chromium: portal tiles from both demo publishers (real processes) → click →
-signed in at the publisher with the right pseudonym; teacher tiles and admin links; home context;
-consent withdrawal; a hanging publisher."""
+"""The whole path in Chromium: pupil shortcut login → portal tiles from both demo publishers (real
+processes) → click → signed in at the publisher with the right pseudonym (OIDC and SAML); the deep
+link with TARGET; teacher login, teacher tiles and admin links; home context (a session of the
+parents' login, which is not built yet); consent withdrawal; a hanging publisher."""
 
 from __future__ import annotations
 
@@ -13,28 +14,43 @@ from django.conf import settings
 
 from klaspoort.accounts.actions import do_set_password
 from klaspoort.accounts.principal import Principal
+from klaspoort.accounts.pupils.actions import do_new_code
+from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.staff import ensure_staff_accounts
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.federation.models import Partner
 from klaspoort.federation.pseudonyms import pairwise_subject
+from tests.accounts.pupils import roster
 from tests.e2e.conftest import DemoPublisher, register_both, session_cookie
-from tests.federation.factories import make_group, make_pupil, make_school, make_teacher
+from tests.federation.factories import make_teacher
 from tests.portal.stub_publisher import Behaviour, StubPublisher
 from tests.portal.world import register_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Zonnebloem-42"
+PIN = "4821"
 
 
 @pytest.fixture
 def school_world(platform: Any, demo_publishers: dict[str, DemoPublisher]) -> dict[str, Any]:
-    school = make_school("99DM00", "Demoschool De Klaproos")
-    group = make_group(school, "Groep 5a")
-    pupil = make_pupil(school, group)
+    school = roster.school("99DM00", "Demoschool De Klaproos")
+    group = roster.group(school, "Groep 5a")
+    pupil = roster.pupil(group, "Sanne", "de Vries")
+    credential = roster.credentials(group)["Sanne"]
+    do_new_code(credential, actor="test", school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN)
     teacher = make_teacher(school, group, email="juf@klaproos.example")
     register_both(demo_publishers, school)
     return {"school": school, "group": group, "pupil": pupil, "teacher": teacher}
+
+
+def shortcut_login(page: Any, world: dict[str, Any], start: str = "") -> None:
+    """The pupil's own way in: school shortcut, group, own name, PIN on the keypad."""
+    page.goto(start or f"/s/{world['school'].instelling_ref}/")
+    page.get_by_role("link", name="Groep 5a").click()
+    page.get_by_role("link", name="Sanne").click()
+    for digit in PIN:
+        page.get_by_role("button", name=digit, exact=True).click()
 
 
 @pytest.fixture
@@ -60,8 +76,8 @@ def tile_names(page: Any) -> list[str]:
 def test_pupil_sees_tiles_of_both_publishers_and_arrives_signed_in(
     page: Any, school_world: dict[str, Any], demo_publishers: dict[str, DemoPublisher]
 ) -> None:
-    sign_in_pupil(page, school_world)
-    page.goto("/portal/")
+    shortcut_login(page, school_world)
+    page.wait_for_url("**/portal/")
     assert tile_names(page) == [
         "Rekenrijk oefenen",
         "Rekenrijk toets",
@@ -92,6 +108,20 @@ def test_pupil_sees_tiles_of_both_publishers_and_arrives_signed_in(
     assert page.locator("#role").inner_text() == "student"
     assert "Groep 5a" in page.locator("#groups").inner_text()  # learnt from the licence request
     assert "Vries" not in page.content()
+
+
+def test_deep_link_with_target_opens_the_product_after_the_shortcut_login(
+    page: Any, school_world: dict[str, Any], demo_publishers: dict[str, DemoPublisher]
+) -> None:
+    target = f"{demo_publishers['oidc'].url}/app/oefenen"
+    ref = school_world["school"].instelling_ref
+    shortcut_login(
+        page, school_world, f"/login/leerlingen/snelkoppelaar?INSTELLING_REF={ref}&TARGET={target}"
+    )
+    page.wait_for_url(target)
+    assert page.locator("#pseudonym").inner_text() == pairwise_subject(
+        "demo-rekenrijk", school_world["pupil"].uuid, settings.PSEUDONYM_SECRET
+    )
 
 
 def test_teacher_logs_in_and_sees_teacher_products_and_admin_links(

@@ -64,7 +64,7 @@ def test_a_hanging_publisher_costs_only_its_timeout_and_others_still_answer(
         ("hanging", False, "timeout"),
         ("slow", True, ""),
     ]
-    assert TIMEOUT <= elapsed < TIMEOUT + 0.25
+    assert TIMEOUT <= elapsed < TIMEOUT + 0.5  # margin for a loaded CI machine
 
 
 def test_publishers_are_asked_concurrently(stubs: list[StubPublisher]) -> None:
@@ -75,7 +75,7 @@ def test_publishers_are_asked_concurrently(stubs: list[StubPublisher]) -> None:
     )
     elapsed = time.perf_counter() - started
     assert all(outcome.ok for outcome in outcomes)
-    assert elapsed < 0.6  # sequential would be 1.0 s
+    assert elapsed < 0.8  # sequential would be 1.0 s
 
 
 @pytest.mark.parametrize(

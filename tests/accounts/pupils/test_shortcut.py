@@ -119,7 +119,7 @@ def test_pin_login_signs_the_pupil_in(client: Client) -> None:
     response = client.post(code_url(room, credential), {"code": "4821"})
 
     assert response.status_code == 302
-    assert response["Location"] == "/leerling/"
+    assert response["Location"] == "/portal/"
     principal = client.session[SESSION_KEY]
     assert (principal["kind"], principal["person"], principal["school"], principal["context"]) == (
         "pupil", str(room.pupils["Anna"].uuid), str(room.school.instelling_ref), "school",

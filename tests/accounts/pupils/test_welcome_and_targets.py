@@ -95,7 +95,7 @@ def test_deep_link_carries_the_target_through_every_step(client: Client, anna: t
 def test_an_unregistered_target_is_never_redirected_to_but_shown_as_text(client: Client, anna: tuple) -> None:
     room, credential = anna
     response = login(client, room, credential, target="https://evil.example/<b>phish</b>")
-    assert response["Location"] == "/leerling/"
+    assert response["Location"] == "/portal/"
     html = client.get("/leerling/").content.decode()
     assert "https://evil.example/&lt;b&gt;phish&lt;/b&gt;" in html
     assert 'href="https://evil.example' not in html
@@ -106,7 +106,7 @@ def test_an_unregistered_target_is_never_redirected_to_but_shown_as_text(client:
 )
 def test_open_redirect_attempts_land_on_the_welcome_page(client: Client, anna: tuple, target: str) -> None:
     room, credential = anna
-    assert login(client, room, credential, target=target)["Location"] == "/leerling/"
+    assert login(client, room, credential, target=target)["Location"] == "/portal/"
 
 
 def test_a_same_site_target_is_followed(client: Client, anna: tuple) -> None:

@@ -187,7 +187,7 @@ def enter_code(request: HttpRequest, ref: str, group: str, slug: str) -> HttpRes
         )
         if result.ok:
             sign_in_pupil(request, pupil, school_ref)
-            return continue_to(request, target, reverse("pupils:welcome"))
+            return continue_to(request, target, reverse("portal:tiles"))
         wait = result.wait_seconds
         if result.throttled:
             message, status = "Even wachten. Over een paar tellen kun je het opnieuw proberen.", 429
