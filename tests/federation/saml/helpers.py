@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import zlib
 from urllib.parse import quote_plus
 
@@ -59,10 +60,16 @@ def redirect_query(
     return "&".join(parts)
 
 
-def key_and_certificate_pem() -> tuple[rsa.RSAPrivateKey, str]:
+@functools.cache
+def cached_pem(name: str) -> bytes:
+    """A self-signed key pair (PEM, key first), made once per name and test process."""
     from klaspoort.federation.saml.keys import make_self_signed_pem
 
-    pem = make_self_signed_pem("test SP", days=30)
+    return make_self_signed_pem(name, days=30)
+
+
+def key_and_certificate_pem(name: str = "test SP") -> tuple[rsa.RSAPrivateKey, str]:
+    pem = cached_pem(name)
     key = serialization.load_pem_private_key(pem, password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     certificate = pem[pem.index(b"-----BEGIN CERTIFICATE-----") :].decode()

@@ -16,7 +16,8 @@ from klaspoort.federation.saml.assertion import (
     encode_for_post,
     issue_response,
 )
-from klaspoort.federation.saml.keys import SigningCredentials, _from_pem, make_self_signed_pem
+from klaspoort.federation.saml.keys import SigningCredentials, _from_pem
+from tests.federation.saml.helpers import cached_pem
 
 NOW = dt.datetime(2026, 11, 28, 10, 0, 0, tzinfo=dt.UTC)
 NS = {"samlp": c.SAMLP, "saml": c.SAML, "ds": c.DS}
@@ -24,7 +25,7 @@ NS = {"samlp": c.SAMLP, "saml": c.SAML, "ds": c.DS}
 
 @pytest.fixture(scope="module")
 def credentials() -> SigningCredentials:
-    pem = make_self_signed_pem("test IdP")
+    pem = cached_pem("test IdP")
     return _from_pem(pem, pem)
 
 
@@ -143,7 +144,7 @@ def test_changed_attribute_breaks_the_signature(credentials: SigningCredentials)
 
 
 def test_signature_by_another_key_is_refused(credentials: SigningCredentials) -> None:
-    pem = make_self_signed_pem("impostor")
+    pem = cached_pem("impostor")
     xml = issue_response(response_input(), _from_pem(pem, pem))
     with pytest.raises(InvalidSignature):
         verify(xml, credentials, f"./{{{c.SAML}}}Assertion/")

@@ -17,9 +17,9 @@ from saml2.sigver import SignatureError
 from klaspoort.federation.saml.assertion import ResponseInput, issue_response
 from klaspoort.federation.saml.attributes import entree_attributes
 from klaspoort.federation.saml.idp import IdentityProvider
-from klaspoort.federation.saml.keys import _from_pem, make_self_signed_pem
+from klaspoort.federation.saml.keys import _from_pem
 from klaspoort.federation.saml.metadata import build_metadata
-from tests.federation.saml.helpers import released
+from tests.federation.saml.helpers import cached_pem, released
 from tests.federation.saml.pysaml2_sp import SP_ACS_URL, SP_ENTITY_ID, make_client
 
 IDP = IdentityProvider(
@@ -33,7 +33,7 @@ PERSON = released(sub="a1b2c3", given_name="Sem", infix="de", family_name="Vries
 
 @pytest.fixture(scope="module")
 def credentials():
-    pem = make_self_signed_pem("interop IdP")
+    pem = cached_pem("interop IdP")
     return _from_pem(pem, pem)
 
 
@@ -100,7 +100,7 @@ def test_pysaml2_rejects_a_changed_attribute(client, credentials) -> None:
 
 
 def test_pysaml2_rejects_another_signer(client) -> None:
-    pem = make_self_signed_pem("impostor")
+    pem = cached_pem("impostor")
     with pytest.raises(SignatureError):
         client.parse_authn_request_response(response_b64(_from_pem(pem, pem)), BINDING_HTTP_POST)
 

@@ -21,9 +21,8 @@ from saml2.sigver import SignatureError
 from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA256
 
 from klaspoort.federation.models import Disclosure
-from klaspoort.federation.saml.keys import make_self_signed_pem
 from tests.federation.saml.conftest import ECK, World, make_world, signed_in_session
-from tests.federation.saml.helpers import posted_form
+from tests.federation.saml.helpers import cached_pem, posted_form
 from tests.federation.saml.pysaml2_sp import make_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,7 +90,7 @@ def test_names_and_eck_id_with_consent(idp, xmlsec1_path: str) -> None:
 
 
 def test_signed_requests_from_an_sp_with_a_certificate(idp, xmlsec1_path: str, tmp_path: Path) -> None:
-    pem = make_self_signed_pem("pysaml2 SP")
+    pem = cached_pem("pysaml2 SP")
     split = pem.index(b"-----BEGIN CERTIFICATE-----")
     (tmp_path / "sp.key").write_bytes(pem[:split])
     (tmp_path / "sp.crt").write_bytes(pem[split:])
@@ -196,7 +195,7 @@ def test_passive_request_without_sign_in_is_a_no_passive_status(idp, xmlsec1_pat
 
 
 def test_signed_post_binding_request_from_pysaml2(idp, xmlsec1_path: str, tmp_path: Path) -> None:
-    pem = make_self_signed_pem("pysaml2 SP")
+    pem = cached_pem("pysaml2 SP")
     split = pem.index(b"-----BEGIN CERTIFICATE-----")
     (tmp_path / "sp.key").write_bytes(pem[:split])
     (tmp_path / "sp.crt").write_bytes(pem[split:])

@@ -23,7 +23,7 @@ def sp_key():
 
 @pytest.fixture(scope="module")
 def other_key():
-    return key_and_certificate_pem()
+    return key_and_certificate_pem("other SP")
 
 
 def refused(callable_, *args) -> str:
@@ -102,5 +102,5 @@ def test_unsigned_post_request_is_refused(sp_key) -> None:
 
 
 def test_bad_certificate_is_refused() -> None:
-    query = redirect_query(authn_request_xml(), key=key_and_certificate_pem()[0])
+    query = redirect_query(authn_request_xml(), key=key_and_certificate_pem("third SP")[0])
     assert refused(verify_redirect_signature, query, "not a certificate") == "certificate"

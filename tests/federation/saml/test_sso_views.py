@@ -208,7 +208,7 @@ def test_sp_with_certificate_must_sign(client: Client, signing_sp) -> None:
     unsigned = get_sso(client, request_xml())
     assert unsigned.status_code == 400
     assert "moet haar inlogverzoeken ondertekenen" in unsigned.content.decode()
-    other_key, _ = key_and_certificate_pem()
+    other_key, _ = key_and_certificate_pem("other SP")
     assert get_sso(client, request_xml(), key=other_key).status_code == 400
     assert Disclosure.objects.count() == 0
     signed = get_sso(client, request_xml(), relay_state="r", key=key)
