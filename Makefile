@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench clean
+.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-pupil: $(STAMP)
 
 bench-portal: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/portal_bench.py
+
+bench-login: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/login_bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -14,15 +14,10 @@ import base64
 import contextlib
 import datetime as dt
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 import zlib
 from importlib import import_module
-from pathlib import Path
 from urllib.parse import quote_plus
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
@@ -38,6 +33,7 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+from bench_server import database_url, free_port, server_cpu_seconds, start_gunicorn
 from klaspoort.accounts.principal import Principal, establish_principal
 from klaspoort.federation.models import Consent, Partner, PartnerApp
 from klaspoort.federation.saml.assertion import ResponseInput, issue_response
@@ -51,19 +47,6 @@ ACS_URL = "https://bench-sp.example.nl/acs"
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", str(2 * WORKERS)))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def database_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{Path(name).resolve()}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
 
 
 def make_world() -> Principal:
@@ -133,39 +116,6 @@ def load(base_url: str, cookie: str, paths: list[str]) -> tuple[int, float]:
     return done[0], time.perf_counter() - start
 
 
-def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
-    """User + system CPU of gunicorn's workers so far (Linux /proc; 0.0 elsewhere)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    try:
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    total = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
-def start_gunicorn(db_url: str, port: int) -> subprocess.Popen[bytes]:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = dict(
-        os.environ, DATABASE_URL=db_url, KLASPOORT_BASE_URL=f"http://127.0.0.1:{port}", KLASPOORT_DEV="1"
-    )
-    process = subprocess.Popen(
-        [gunicorn, "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--log-level", "warning"],
-        env=env,
-    )
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
 def queries_per_response(principal: Principal, base_url: str) -> tuple[int, int]:
     settings.BASE_URL = base_url
     client = Client()
@@ -227,7 +177,7 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         sp_queries, idp_queries = queries_per_response(principal, base_url)
         connection.close()
-        process = start_gunicorn(database_url(name), port)
+        process = start_gunicorn(database_url(name), port, WORKERS)
         destination = f"{base_url}/saml/sso/"
         load(base_url, cookie, [redirect_path(destination, n) for n in range(50)])  # warm-up
         figures = {}

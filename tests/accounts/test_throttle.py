@@ -185,17 +185,25 @@ def test_ipv6_clients_count_per_64() -> None:
     assert check_login(A, "2001:db8:1:3::1", solution=None).allowed
 
 
-def test_every_decision_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+def test_every_decision_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="klaspoort.accounts.throttle")
-    gate = check_login(A, SCHOOL_NAT, solution=None)
-    record_login(gate, password_ok=False)
-    fail(A, SCHOOL_NAT, 5)
+    record_login(check_login(A, SCHOOL_NAT, solution=None), password_ok=False)
+    fail(A, SCHOOL_NAT, 4)
     check_login(A, SCHOOL_NAT, solution=None)
+    record_login(check_login(A, SCHOOL_NAT, solution=None, now=later(60)), password_ok=True)
     messages = [r.getMessage() for r in caplog.records if r.name == "klaspoort.accounts.throttle"]
-    assert messages[0].startswith(f"login allowed subject={email_subject(A)} network={SCHOOL_NAT}")
-    assert messages[1].startswith(f"login failure counted subject={email_subject(A)}")
-    assert messages[-1].startswith(
-        f"login refused subject={email_subject(A)} network={SCHOOL_NAT} client_failures=6"
+    subject = email_subject(A)
+    assert len(messages) == 7
+    assert messages[0] == (
+        f"login allowed subject={subject} network={SCHOOL_NAT} client_failures=0 wait=0 challenge=- "
+        "result=failed now client_failures=1 account_failures=1 address_accounts=1 next_wait=0"
+    )
+    assert (
+        messages[5]
+        == f"login refused subject={subject} network={SCHOOL_NAT} client_failures=5 wait=1 challenge=-"
+    )
+    assert messages[6] == (
+        f"login allowed subject={subject} network={SCHOOL_NAT} client_failures=5 wait=0 challenge=- result=passed"
     )
     assert A not in "\n".join(messages)
 

@@ -150,15 +150,18 @@ def _challenge_required(rules: LoginPolicy, account: State, address: State) -> b
     return account.count >= rules.account_challenge_after or address.count >= rules.address_spray_accounts
 
 
-def _log(gate: Gate, reason: str) -> None:
+def _log(gate: Gate, verdict: str, details: str = "") -> None:
+    """One line per decision: refusals from `check_login`, allowed tries with their result from
+    `record_login`. Addresses are keyed hashes (as in the audit trail), never the typed email."""
     logger.info(
-        "login %s subject=%s network=%s client_failures=%d wait=%d challenge=%s",
-        reason,
+        "login %s subject=%s network=%s client_failures=%d wait=%d challenge=%s%s",
+        verdict,
         email_subject(gate.email),
         gate.network,
         gate.client_failures,
         gate.wait_seconds,
         gate.challenge_outcome or "-",
+        details,
     )
 
 
@@ -201,7 +204,6 @@ def check_login(email: str, client_ip: str, *, solution: str | None, now: float 
         gate = replace(gate, challenge_outcome=outcome)
         if outcome != "ok":
             return _refuse(replace(gate, decision="challenge"))
-    _log(gate, "allowed")
     return gate
 
 
@@ -213,20 +215,16 @@ def record_login(gate: Gate, *, password_ok: bool) -> bool:
     if password_ok:
         if gate.client_failures:
             counters.per_client.reset(per_client_subject)
-        logger.info("login passed subject=%s network=%s", email_subject(gate.email), gate.network)
+        _log(gate, "allowed", " result=passed")
         return False
     client = counters.per_client.hit(per_client_subject)
     account = counters.per_account.hit(account_subject)
     accounts_from_address = counters.per_address.add(gate.network, gate.email)
-    logger.info(
-        "login failure counted subject=%s network=%s client_failures=%d account_failures=%d "
-        "address_accounts=%d next_wait=%.0f",
-        email_subject(gate.email),
-        gate.network,
-        client.count,
-        account.count,
-        accounts_from_address,
-        client.wait(time.time()),
+    _log(
+        gate,
+        "allowed",
+        f" result=failed now client_failures={client.count} account_failures={account.count} "
+        f"address_accounts={accounts_from_address} next_wait={client.wait(time.time()):.0f}",
     )
     for counter, reached, threshold in (
         ("account", account.count, rules.account_challenge_after),
