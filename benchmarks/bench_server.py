@@ -7,11 +7,17 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 from django.conf import settings
+
+T = TypeVar("T")
+_END = object()
 
 
 def free_port() -> int:
@@ -70,3 +76,28 @@ def start_gunicorn(
             time.sleep(0.05)
     process.terminate()
     raise RuntimeError("gunicorn did not start")
+
+
+def drain(items: Sequence[T], threads: int, handle: Callable[[T], None]) -> tuple[int, float]:
+    """Call `handle` on every item from `threads` threads at once; (items handled, seconds)."""
+    done = [0]
+    lock = threading.Lock()
+    cursor = iter(items)
+
+    def worker() -> None:
+        while True:
+            with lock:
+                item = next(cursor, _END)
+            if item is _END:
+                return
+            handle(item)  # type: ignore[arg-type]
+            with lock:
+                done[0] += 1
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    start = time.perf_counter()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return done[0], time.perf_counter() - start

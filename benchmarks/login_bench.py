@@ -20,7 +20,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-from bench_server import database_url, free_port, server_cpu_seconds, start_gunicorn
+from bench_server import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
 from klaspoort.accounts.models import Account
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import StaffMember, StaffPlacement
@@ -91,28 +90,12 @@ def log_in(http: httpx.Client, number: int) -> None:
 
 def load(base_url: str, numbers: list[int], clients: int) -> tuple[int, float]:
     """Log in as each of `numbers` from `clients` threads; (logins, seconds)."""
-    done = [0]
-    lock = threading.Lock()
-    cursor = iter(numbers)
 
-    def worker() -> None:
-        while True:
-            with lock:
-                number = next(cursor, None)
-            if number is None:
-                return
-            with httpx.Client(base_url=base_url) as http:  # a new browser: no cookies yet
-                log_in(http, number)
-            with lock:
-                done[0] += 1
+    def one(number: int) -> None:
+        with httpx.Client(base_url=base_url) as http:  # a new browser: no cookies yet
+            log_in(http, number)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done[0], time.perf_counter() - start
+    return drain(numbers, clients, one)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ import base64
 import contextlib
 import datetime as dt
 import os
-import threading
 import time
 import zlib
 from importlib import import_module
@@ -33,7 +32,7 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-from bench_server import database_url, free_port, server_cpu_seconds, start_gunicorn
+from bench_server import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
 from klaspoort.accounts.principal import Principal, establish_principal
 from klaspoort.federation.models import Consent, Partner, PartnerApp
 from klaspoort.federation.saml.assertion import ResponseInput, issue_response
@@ -90,30 +89,14 @@ def redirect_path(destination: str, number: int) -> str:
 
 def load(base_url: str, cookie: str, paths: list[str]) -> tuple[int, float]:
     """Fire the paths from CLIENT_THREADS threads; (responses with a form, seconds)."""
-    done = [0]
-    lock = threading.Lock()
-    cursor = iter(paths)
 
-    def worker() -> None:
+    def get(path: str) -> None:
         with httpx.Client(base_url=base_url, cookies={settings.SESSION_COOKIE_NAME: cookie}) as http:
-            while True:
-                with lock:
-                    path = next(cursor, None)
-                if path is None:
-                    return
-                response = http.get(path)
-                if response.status_code != 200 or "SAMLResponse" not in response.text:
-                    raise RuntimeError(f"unexpected answer {response.status_code}: {response.text[:300]}")
-                with lock:
-                    done[0] += 1
+            response = http.get(path)
+        if response.status_code != 200 or "SAMLResponse" not in response.text:
+            raise RuntimeError(f"unexpected answer {response.status_code}: {response.text[:300]}")
 
-    threads = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done[0], time.perf_counter() - start
+    return drain(paths, CLIENT_THREADS, get)
 
 
 def queries_per_response(principal: Principal, base_url: str) -> tuple[int, int]:
