@@ -38,10 +38,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-from bench_server import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
 from klaspoort.accounts.models import Account
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import StaffMember, StaffPlacement
+from serving import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", str(2 * WORKERS)))

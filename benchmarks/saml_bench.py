@@ -32,7 +32,6 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-from bench_server import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
 from klaspoort.accounts.principal import Principal, establish_principal
 from klaspoort.federation.models import Consent, Partner, PartnerApp
 from klaspoort.federation.saml.assertion import ResponseInput, issue_response
@@ -40,6 +39,7 @@ from klaspoort.federation.saml.attributes import entree_attributes
 from klaspoort.federation.saml.keys import signing_credentials
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
+from serving import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
 
 SP_ENTITY_ID = "https://bench-sp.example.nl/metadata"
 ACS_URL = "https://bench-sp.example.nl/acs"

@@ -8,11 +8,17 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 from django.conf import settings
+
+T = TypeVar("T")
+_END = object()
 
 
 def free_port() -> int:
@@ -43,14 +49,25 @@ def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
     return total / ticks
 
 
-def start_gunicorn(db_url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    db_url: str, port: int, workers: int, log_file: Path | None = None, **env: str
+) -> subprocess.Popen[bytes]:
+    """gunicorn (sync workers) serving klaspoort on 127.0.0.1:port; returns once /healthz answers.
+
+    With `log_file`, the server's log lines go there instead of this terminal."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = dict(
-        os.environ, DATABASE_URL=db_url, KLASPOORT_BASE_URL=f"http://127.0.0.1:{port}", KLASPOORT_DEV="1"
+    environment = dict(
+        os.environ,
+        DATABASE_URL=db_url,
+        KLASPOORT_BASE_URL=f"http://127.0.0.1:{port}",
+        KLASPOORT_DEV="1",
+        **env,
     )
     process = subprocess.Popen(
         [gunicorn, "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"],
-        env=env,
+        env=environment,
+        stdout=log_file.open("ab") if log_file else None,
+        stderr=subprocess.STDOUT if log_file else None,
     )
     for _ in range(200):
         try:
@@ -60,3 +77,28 @@ def start_gunicorn(db_url: str, port: int, workers: int) -> subprocess.Popen[byt
             time.sleep(0.05)
     process.terminate()
     raise RuntimeError("gunicorn did not start")
+
+
+def drain(items: Sequence[T], threads: int, handle: Callable[[T], None]) -> tuple[int, float]:
+    """Call `handle` on every item from `threads` threads at once; (items handled, seconds)."""
+    done = [0]
+    lock = threading.Lock()
+    cursor = iter(items)
+
+    def worker() -> None:
+        while True:
+            with lock:
+                item = next(cursor, _END)
+            if item is _END:
+                return
+            handle(item)  # type: ignore[arg-type]
+            with lock:
+                done[0] += 1
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    start = time.perf_counter()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return done[0], time.perf_counter() - start
