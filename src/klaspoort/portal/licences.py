@@ -9,12 +9,14 @@ reported unavailable. Reads the cache with one `get_many` and writes new answers
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import BaseCache, cache
+from django.db import transaction
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.disclosure import DisclosureRefused
@@ -75,14 +77,16 @@ def licence_answers(
         else:
             results[app.slug] = _fallback(app, cached.get(app.slug))
     calls: list[LicenceCall] = []
-    for app in to_ask:
-        try:
-            token = licence_request_token(principal, app)
-        except DisclosureRefused as refused:
-            logger.info("licence request to %s not sent: %s", app.slug, refused.reason)
-            results[app.slug] = AppAnswer(app, None, refused=True)
-            continue
-        calls.append(LicenceCall(app.slug, app.licence_endpoint_url, token))
+    # The disclosure records of one page in one commit, not one per app (no transaction when warm).
+    with transaction.atomic() if to_ask else contextlib.nullcontext():
+        for app in to_ask:
+            try:
+                token = licence_request_token(principal, app)
+            except DisclosureRefused as refused:  # raised before anything is written
+                logger.info("licence request to %s not sent: %s", app.slug, refused.reason)
+                results[app.slug] = AppAnswer(app, None, refused=True)
+                continue
+            calls.append(LicenceCall(app.slug, app.licence_endpoint_url, token))
     outcomes = fetch_all(calls, timeout=config.timeout, limits=config.limits)
     by_slug = {app.slug: app for app in apps}
     fresh: dict[str, object] = {}
