@@ -17,6 +17,7 @@ from typing import Any
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.disclosure import Released, disclose
 from klaspoort.federation.models import PartnerApp
+from klaspoort.federation.oidc.claims import oidc_claims
 from klaspoort.portal.signing import platform_issuer, sign_jwt
 
 TOKEN_TYPE = "licence-request+jwt"  # noqa: S105 (a JWT "typ", not a secret)
@@ -33,23 +34,19 @@ def licence_claims(
     released: Released, *, issuer: str, audience: str, context: str, issued_at: int, jti: str
 ) -> dict[str, Any]:
     """The JWT claims (pure). Names and the ECK iD are never part of a licence request."""
+    identity = oidc_claims(released)  # the same `sub`, `school` and `groups` as at sign-in
     return {
         "iss": issuer,
         "aud": audience,
-        "sub": released.sub,
+        "sub": identity["sub"],
         "iat": issued_at,
         "exp": issued_at + LIFETIME_SECONDS,
         "jti": jti,
         "purpose": PURPOSE,
-        "role": released.role,
+        "role": identity["role"],
         "context": context,
-        "school": {
-            "instelling_ref": released.school.instelling_ref,
-            "brin": released.school.brin,
-            "location_code": released.school.location_code,
-            "name": released.school.name,
-        },
-        "groups": [{"id": g.id, "name": g.name, "year_group": g.year_group} for g in released.groups],
+        "school": identity["school"],
+        "groups": identity["groups"],
     }
 
 
