@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "klaspoort.accounts.pupils",
     "klaspoort.classroom",
     "klaspoort.schooladmin",
+    "klaspoort.accounts.home",
 ]
 
 MIDDLEWARE = [

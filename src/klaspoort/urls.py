@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("klaspoort.accounts.pupils.urls")),
     path("", include("klaspoort.classroom.urls")),
     path("", include("klaspoort.schooladmin.urls")),
+    path("", include("klaspoort.accounts.home.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

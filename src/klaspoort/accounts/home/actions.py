@@ -1,0 +1,269 @@
+"""State changes of the home login (do_* actions). Every action records an audit event.
+
+Teacher side (C6, C7):
+    do_set_home_addresses(pupil, values, *, actor) -> AddressChange     up to two addresses per pupil
+    do_send_home_activation(address, *, actor) -> None                  a new activation link
+Parent side (C6, C8):
+    do_activate_home(raw_token, password) -> Account                    first password via the mailed link
+    do_request_home_password_reset(email, *, client_ip=None) -> bool    one mail per address per 15 min
+    do_reset_home_password(raw_token, password) -> Account              new password; sessions end
+
+Activation and reset links use the staff token rules (tokens.py: 36-character GUID, single use,
+14 days, replaced when re-sent) with purposes of their own, so a parent's link never works on
+the staff pages or the other way round.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+
+from klaspoort.accounts import tokens
+from klaspoort.accounts.actions import RESET_INTERVAL_SECONDS, _set_password_with_token
+from klaspoort.accounts.errors import AccountError
+from klaspoort.accounts.home.addresses import AddressPlan, parse_addresses, plan_addresses
+from klaspoort.accounts.home.models import HomeAddress
+from klaspoort.accounts.home.sessions import end_child_sessions
+from klaspoort.accounts.login import account_subject, email_subject
+from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
+from klaspoort.accounts.models import Account, normalise_email
+from klaspoort.accounts.sessions import end_sessions
+from klaspoort.audit.events import record_event
+from klaspoort.roster.models import Pupil
+
+logger = logging.getLogger("klaspoort.accounts.home")
+
+HOME_ACTIVATION = "home-activation"
+HOME_PASSWORD_RESET = "home-password-reset"  # noqa: S105 (a purpose name)
+MAIL_PREFIX = "home/mail/"
+ALREADY_ACTIVE = (
+    "Dit adres heeft al een wachtwoord gemaakt. Is het vergeten? Dan kan de ouder op de inlogpagina "
+    "voor thuis 'Wachtwoord vergeten' kiezen."
+)
+
+
+def pupil_subject(pupil: Pupil) -> str:
+    return f"pupil:{pupil.uuid}"
+
+
+@dataclass(frozen=True)
+class AddressChange:
+    """What `do_set_home_addresses` did: the plan, the addresses now stored, and the mails."""
+
+    plan: AddressPlan
+    addresses: tuple[HomeAddress, ...] = ()
+    mails_sent: int = 0
+    mail_failed: bool = False
+    sessions_ended: int = 0
+    accounts_removed: int = 0
+    notified: tuple[str, ...] = field(default=())
+
+
+def parent_accounts(emails: Iterable[str]) -> dict[str, Account]:
+    """The parent account of each address, made (inactive, no password) where missing. Two queries
+    when all exist, three otherwise; safe when two teachers add the same address at once."""
+    wanted = sorted({normalise_email(email) for email in emails})
+    if not wanted:
+        return {}
+    found = {a.email: a for a in Account.objects.filter(kind=Account.Kind.PARENT, email__in=wanted)}
+    missing = [email for email in wanted if email not in found]
+    if missing:
+        Account.objects.bulk_create(
+            (
+                Account(email=email, kind=Account.Kind.PARENT, is_active=False, password=make_password(None))
+                for email in missing
+            ),
+            ignore_conflicts=True,
+        )
+        found = {a.email: a for a in Account.objects.filter(kind=Account.Kind.PARENT, email__in=wanted)}
+    return found
+
+
+def _link(kind: str, raw_token: str) -> str:
+    return absolute_url(reverse(f"home:{kind}", args=[raw_token]))
+
+
+def _mail_context(pupil: Pupil) -> dict[str, object]:
+    return {
+        "child": pupil.first_name,
+        "school": pupil.school.name,
+        "login_url": absolute_url(reverse("home:login")),
+        "days": tokens.DEFAULT_LIFETIME.days,
+    }
+
+
+def _invitation_mails(pupil: Pupil, accounts: Sequence[Account]) -> list[EmailMessage]:
+    """New accounts get an activation link; activated ones a note that this child was added."""
+    waiting = [account for account in accounts if not account.is_active]
+    raw = tokens.issue_tokens(waiting, HOME_ACTIVATION)
+    mails = []
+    for account in accounts:
+        context = _mail_context(pupil)
+        if account.is_active:
+            mails.append(render_mail(account.email, f"{MAIL_PREFIX}child_added", context))
+        else:
+            context["link"] = _link("activate", raw[account.pk])
+            mails.append(render_mail(account.email, f"{MAIL_PREFIX}activation", context))
+    return mails
+
+
+def _send(mails: list[EmailMessage], *, subject: str) -> bool:
+    """Send; a mail server problem is logged and reported, never lost silently or shown as a trace."""
+    try:
+        send_mails(mails)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("home-login mail failed subject=%s", subject)
+        record_event("home.mail_failed", outcome="failed", subject=subject, count=len(mails))
+        return False
+    return True
+
+
+def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) -> AddressChange:
+    """The teacher sets a pupil's home addresses (C6). Raises AddressError for bad input (nothing
+    changes). New addresses get their mail; removed ones lose access to this child at once."""
+    wanted = parse_addresses(values)
+    school_ref = pupil.school.instelling_ref
+    with transaction.atomic():
+        current = {
+            row.position: row
+            for row in HomeAddress.objects.select_for_update().filter(pupil=pupil).select_related("account")
+        }
+        plan = plan_addresses({position: row.email for position, row in current.items()}, wanted)
+        if not plan.changed:
+            return AddressChange(plan, tuple(current[p] for p in sorted(current)))
+        removed = [current[position] for position in plan.remove]
+        removed_accounts = [row.account_id for row in removed if row.account_id is not None]
+        HomeAddress.objects.filter(pk__in=[row.pk for row in removed]).delete()
+        accounts = parent_accounts(plan.add.values())
+        added = HomeAddress.objects.bulk_create(
+            HomeAddress(pupil=pupil, position=position, email=email, account=accounts[email])
+            for position, email in sorted(plan.add.items())
+        )
+        ended = end_child_sessions(removed_accounts, pupil)
+        orphans = Account.objects.filter(
+            pk__in=removed_accounts, kind=Account.Kind.PARENT, home_addresses__isnull=True
+        )
+        orphan_ids = list(orphans.values_list("pk", flat=True))
+        ended += end_sessions(orphan_ids)
+        removed_count = Account.objects.filter(pk__in=orphan_ids).delete()[1].get("accounts.Account", 0)
+    for position, email in sorted(plan.remove.items()):
+        record_event(
+            "home.address_removed", actor=actor, subject=pupil_subject(pupil), school_ref=school_ref,
+            position=position, email=email_subject(email),
+        )  # fmt: skip
+    for row in added:
+        record_event(
+            "home.address_added", actor=actor, subject=pupil_subject(pupil), school_ref=school_ref,
+            position=row.position, account=str(accounts[row.email].uuid),
+        )  # fmt: skip
+    new_accounts = [accounts[email] for _, email in sorted(plan.add.items())]
+    mails = _invitation_mails(pupil, new_accounts)
+    delivered = _send(mails, subject=pupil_subject(pupil))
+    if delivered and mails:
+        record_event(
+            "home.activation_sent", actor=actor, subject=pupil_subject(pupil), school_ref=school_ref,
+            accounts=[str(account.uuid) for account in new_accounts if not account.is_active],
+            notified=[str(account.uuid) for account in new_accounts if account.is_active],
+        )  # fmt: skip
+    stored = tuple(HomeAddress.objects.filter(pupil=pupil).select_related("account").order_by("position"))
+    return AddressChange(
+        plan,
+        stored,
+        mails_sent=len(mails) if delivered else 0,
+        mail_failed=not delivered,
+        sessions_ended=ended,
+        accounts_removed=removed_count,
+        notified=tuple(account.email for account in new_accounts if account.is_active),
+    )
+
+
+def do_send_home_activation(address: HomeAddress, *, actor: str) -> bool:
+    """A new activation link for one home address (the old link stops working). Returns whether the
+    mail went out; raises AccountError when the address already has a password."""
+    account = address.account
+    if account is None:
+        account = parent_accounts([address.email])[address.email]
+        HomeAddress.objects.filter(pk=address.pk).update(account=account)
+        address.account = account
+    if account.is_active:
+        raise AccountError(ALREADY_ACTIVE)
+    pupil = address.pupil
+    mails = _invitation_mails(pupil, [account])
+    if not _send(mails, subject=pupil_subject(pupil)):
+        return False
+    record_event(
+        "home.activation_sent", actor=actor, subject=pupil_subject(pupil),
+        school_ref=pupil.school.instelling_ref, accounts=[str(account.uuid)], resent=True,
+    )  # fmt: skip
+    return True
+
+
+def do_activate_home(raw_token: str, password: str) -> Account:
+    """The parent sets the first password through the mailed link; the account becomes active."""
+    account = _set_password_with_token(raw_token, HOME_ACTIVATION, password)
+    tokens.revoke_tokens(account, HOME_PASSWORD_RESET)
+    record_event("home.activated", actor=account_subject(account), subject=account_subject(account))
+    return account
+
+
+def reset_rate_key(email: str) -> str:
+    digest = salted_hmac("klaspoort.home_reset", normalise_email(email), algorithm="sha256").hexdigest()
+    return f"kp:home-pwreset:{digest}"
+
+
+def do_request_home_password_reset(email: str, *, client_ip: str | None = None) -> bool:
+    """Forgotten password of a parent (C8): a link at once, at most once per address per 15 minutes.
+
+    The caller shows the same answer whatever happens (no enumeration). Returns whether a mail was
+    sent. An account without a password yet gets a new activation link instead.
+    """
+    address = normalise_email(email)
+    if not address or not cache.add(reset_rate_key(address), 1, timeout=RESET_INTERVAL_SECONDS):
+        record_event(
+            "home.reset_requested", outcome="throttled", subject=email_subject(address), client_ip=client_ip
+        )
+        return False
+    account = Account.objects.filter(email=address, kind=Account.Kind.PARENT).first()
+    if account is None:
+        record_event(
+            "home.reset_requested", outcome="unknown", subject=email_subject(address), client_ip=client_ip
+        )
+        return False
+    if not account.is_active:
+        row = (
+            HomeAddress.objects.filter(account=account).select_related("pupil__school").order_by("pk").first()
+        )
+        return row is not None and do_send_home_activation(row, actor=email_subject(address))
+    raw = tokens.issue_token(account, HOME_PASSWORD_RESET)
+    context = {
+        "link": _link("password_reset", raw),
+        "login_url": absolute_url(reverse("home:login")),
+        "days": tokens.DEFAULT_LIFETIME.days,
+    }
+    mail = render_mail(account.email, f"{MAIL_PREFIX}password_reset", context)
+    sent = _send([mail], subject=account_subject(account))
+    record_event(
+        "home.reset_requested", subject=account_subject(account), client_ip=client_ip,
+        outcome="ok" if sent else "failed",
+    )  # fmt: skip
+    return sent
+
+
+def do_reset_home_password(raw_token: str, password: str) -> Account:
+    """A new password through the forgotten-password link; every session of the parent ends."""
+    account = _set_password_with_token(raw_token, HOME_PASSWORD_RESET, password)
+    ended = end_sessions([account.pk])
+    record_event(
+        "home.password_reset", actor=account_subject(account), subject=account_subject(account),
+        sessions_ended=ended,
+    )  # fmt: skip
+    return account

@@ -1,0 +1,41 @@
+"""Ending the home sessions of one child: when a home address is removed, the parent behind it
+loses access to that child at once, on every worker.
+
+    end_child_sessions(account_ids, pupil) -> int
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from klaspoort.accounts.models import AccountSession
+from klaspoort.accounts.principal import SESSION_KEY as PRINCIPAL_KEY
+from klaspoort.accounts.principal import Principal, principal_ended
+from klaspoort.accounts.session_store import SessionStore
+from klaspoort.roster.models import Pupil
+
+
+def end_child_sessions(account_ids: Iterable[int], pupil: Pupil) -> int:
+    """End the sessions of these parent accounts that act as `pupil` (home context).
+
+    Sessions are indexed by account and school; the few of one parent at one school are decoded to
+    find the child. Listeners of `principal_ended` are told, as for every other ending session.
+    """
+    ids = list(account_ids)
+    if not ids:
+        return 0
+    rows = AccountSession.objects.filter(
+        account_id__in=ids, school_ref=pupil.school.instelling_ref
+    ).values_list("session_key", "session_data")
+    store = SessionStore()
+    ended: list[tuple[str, Principal]] = []
+    for key, data in rows:
+        principal = Principal.from_session(store.decode(data).get(PRINCIPAL_KEY))
+        if principal is not None and principal.context == "home" and principal.person == pupil.uuid:
+            ended.append((key, principal))
+    if not ended:
+        return 0
+    AccountSession.objects.filter(session_key__in=[key for key, _ in ended]).delete()
+    for key, principal in ended:
+        principal_ended.send(sender=Principal, request=None, principal=principal, session_key=key)
+    return len(ended)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from klaspoort.accounts.home.views import activation, child, parent, teacher
+
+app_name = "home"
+
+urlpatterns = [
+    path("thuis/", parent.login_view, name="login"),
+    path("thuis/kinderen/", parent.children_view, name="children"),
+    path("thuis/kinderen/<str:ref>/", child.child_view, name="child"),
+    path("thuis/uitloggen/", parent.logout_view, name="logout"),
+    path("thuis/activeren/<str:token>/", activation.activate_view, name="activate"),
+    path("thuis/wachtwoord-vergeten/", activation.forgot_view, name="password_forgot"),
+    path("thuis/wachtwoord/<str:token>/", activation.reset_view, name="password_reset"),
+    path("klas/<str:group>/leerlingen/<str:pupil>/thuis", teacher.addresses_view, name="addresses"),
+    path("klas/<str:group>/leerlingen/<str:pupil>/thuis/opnieuw", teacher.resend_view, name="resend"),
+]
