@@ -29,6 +29,12 @@ def main() -> None:
     print("Staff login at http://127.0.0.1:8000/login/ (mail sent by the demo: /dev/mail/)", flush=True)
     for label, email, password in demo_data.staff_credentials(DEMO_SCHOOL):
         print(f"  {label:16} {email}  password: {password}", flush=True)
+    (parent_email, parent_password), children = demo_data.home_credentials(DEMO_SCHOOL)
+    if children:
+        print("Home login for parents at http://127.0.0.1:8000/thuis/", flush=True)
+        print(f"  ouder            {parent_email}  password: {parent_password}", flush=True)
+        for first_name, group_name, code in children:
+            print(f"    child {first_name} ({group_name}): code {code}", flush=True)
     from django.conf import settings
 
     from klaspoort.portal.demo_publishers import start_demo_publishers

@@ -78,3 +78,55 @@ def staff_credentials(school_code: str) -> list[tuple[str, str, str]]:
         do_set_password(account, password, actor="demo")
         rows.append((label, account.email, password))
     return rows
+
+
+DEMO_PARENT_EMAIL = "ouder@demo.klaspoort.example"
+DEMO_PARENT_PASSWORD = "Thuiswerk-2026"  # noqa: S105 (printed by make demo on purpose)
+DEMO_CHILD_CODES = {"pin": "4821", "pictures": "ster,maan"}
+
+
+def home_credentials(school_code: str) -> tuple[tuple[str, str], list[tuple[str, str, str]]]:
+    """One demo parent holding two demo children: an older pupil with a PIN and a young one with
+    a picture password, each with a known code. Idempotent.
+
+    Returns ((email, password), [(child first name, group name, code)]) for `make demo` to print.
+    """
+    from klaspoort.accounts.actions import do_set_password
+    from klaspoort.accounts.home.actions import do_set_home_addresses
+    from klaspoort.accounts.models import Account
+    from klaspoort.accounts.pupils.actions import do_new_code, ensure_credential, verify_code
+    from klaspoort.accounts.pupils.codes import CodeKind, default_kind
+    from klaspoort.accounts.pupils.queries import current_home_groups
+    from klaspoort.roster.models import PupilMembership
+
+    school = find_school(school_code)
+    if school is None:
+        return ("", ""), []
+    memberships = (
+        PupilMembership.objects.filter(
+            group__in=current_home_groups().filter(school=school), pupil__active=True
+        )
+        .select_related("group", "pupil__school")
+        .order_by("group__year_group", "group__name", "pupil__first_name", "pk")
+    )
+    chosen: dict[CodeKind, PupilMembership] = {}
+    for membership in memberships:  # two children with different first names
+        if membership.pupil.first_name not in {m.pupil.first_name for m in chosen.values()}:
+            chosen.setdefault(default_kind(membership.group.year_group), membership)
+    children = []
+    for kind in (CodeKind.PIN, CodeKind.PICTURES):
+        membership = chosen.get(kind)
+        credential = ensure_credential(membership.pupil) if membership else None
+        if membership is None or credential is None:
+            continue
+        code = DEMO_CHILD_CODES[kind.value]
+        if credential.kind != kind.value or not verify_code(credential, membership.pupil.uuid, code):
+            do_new_code(credential, actor="demo", school_ref=school.instelling_ref, kind=kind, code=code)
+        do_set_home_addresses(membership.pupil, [DEMO_PARENT_EMAIL], actor="demo")
+        children.append((membership.pupil.first_name, membership.group.name, code))
+    account = Account.objects.filter(email=DEMO_PARENT_EMAIL, kind=Account.Kind.PARENT).first()
+    if account is None:
+        return ("", ""), []
+    if not (account.is_active and account.check_password(DEMO_PARENT_PASSWORD)):
+        do_set_password(account, DEMO_PARENT_PASSWORD, actor="demo")
+    return (DEMO_PARENT_EMAIL, DEMO_PARENT_PASSWORD), children

@@ -28,7 +28,7 @@ PARENT = "ouder@thuis.example"
 PARENT_PASSWORD = "Zomervakantie-2027"
 SANNE_PIN = "4821"
 DAAN_PICTURES = "ster,maan"
-LINK = re.compile(r"http://[^\s]+/thuis/(?:activeren|wachtwoord)/[0-9a-f-]{36}/")
+LINK = re.compile(r"https?://[^\s]+/thuis/(?:activeren|wachtwoord)/[0-9a-f-]{36}/")
 
 
 @dataclass
