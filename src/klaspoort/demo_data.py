@@ -115,15 +115,15 @@ def home_credentials(school_code: str) -> tuple[tuple[str, str], list[tuple[str,
             chosen.setdefault(default_kind(membership.group.year_group), membership)
     children = []
     for kind in (CodeKind.PIN, CodeKind.PICTURES):
-        membership = chosen.get(kind)
-        credential = ensure_credential(membership.pupil) if membership else None
-        if membership is None or credential is None:
+        picked = chosen.get(kind)
+        credential = ensure_credential(picked.pupil) if picked else None
+        if picked is None or credential is None:
             continue
         code = DEMO_CHILD_CODES[kind.value]
-        if credential.kind != kind.value or not verify_code(credential, membership.pupil.uuid, code):
+        if credential.kind != kind.value or not verify_code(credential, picked.pupil.uuid, code):
             do_new_code(credential, actor="demo", school_ref=school.instelling_ref, kind=kind, code=code)
-        do_set_home_addresses(membership.pupil, [DEMO_PARENT_EMAIL], actor="demo")
-        children.append((membership.pupil.first_name, membership.group.name, code))
+        do_set_home_addresses(picked.pupil, [DEMO_PARENT_EMAIL], actor="demo")
+        children.append((picked.pupil.first_name, picked.group.name, code))
     account = Account.objects.filter(email=DEMO_PARENT_EMAIL, kind=Account.Kind.PARENT).first()
     if account is None:
         return ("", ""), []
