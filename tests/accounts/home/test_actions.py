@@ -220,8 +220,9 @@ def clean_cache() -> Any:
     cache.clear()
 
 
-@pytest.mark.usefixtures("clean_cache")
-def test_forgotten_password_mails_a_link_at_most_once_per_15_minutes(family: Family, parent: Account) -> None:
+def test_forgotten_password_mails_a_link_at_most_once_per_15_minutes(
+    family: Family, parent: Account, cache_backend: str
+) -> None:
     mail.outbox.clear()
     assert do_request_home_password_reset(" OUDER@thuis.example ") is True
     assert do_request_home_password_reset(PARENT) is False

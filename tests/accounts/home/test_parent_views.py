@@ -226,13 +226,14 @@ def test_a_pupil_signed_in_at_school_is_signed_out_when_a_parent_logs_in(
 def test_logout_leads_back_to_the_home_login(client: Client, family: Family, parent: Account) -> None:
     log_in_parent(client)
     client.post(f"/thuis/kinderen/{ref_of(family.sanne)}/", {"code": SANNE_PIN})
-    response = client.post("/logout/")  # the portal's logout button
+    response = client.post("/leerling/uitloggen")  # the portal's logout button for pupils
     assert response["Location"] == "/thuis/"
     assert principal(client) is None
-    log_in_parent(client)
-    response = client.post("/thuis/uitloggen/")
-    assert response["Location"] == "/thuis/"
-    assert client.get("/thuis/kinderen/")["Location"] == "/thuis/"
+    assert "_auth_user_id" not in client.session  # the parent is signed out as well
+    for logout in ("/thuis/uitloggen/", "/logout/"):
+        log_in_parent(client)
+        assert client.post(logout)["Location"] == "/thuis/"
+        assert client.get("/thuis/kinderen/")["Location"] == "/thuis/"
 
 
 # --- C12 and separate accounts per kind ---

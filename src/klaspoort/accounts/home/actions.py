@@ -89,14 +89,14 @@ def parent_accounts(emails: Iterable[str]) -> dict[str, Account]:
 
 
 def _link(kind: str, raw_token: str) -> str:
-    return absolute_url(reverse(f"home:{kind}", args=[raw_token]))
+    return absolute_url(reverse(f"thuis:{kind}", args=[raw_token]))
 
 
 def _mail_context(pupil: Pupil) -> dict[str, object]:
     return {
         "child": pupil.first_name,
         "school": pupil.school.name,
-        "login_url": absolute_url(reverse("home:login")),
+        "login_url": absolute_url(reverse("thuis:login")),
         "days": tokens.DEFAULT_LIFETIME.days,
     }
 
@@ -246,7 +246,7 @@ def do_request_home_password_reset(email: str, *, client_ip: str | None = None) 
     raw = tokens.issue_token(account, HOME_PASSWORD_RESET)
     context = {
         "link": _link("password_reset", raw),
-        "login_url": absolute_url(reverse("home:login")),
+        "login_url": absolute_url(reverse("thuis:login")),
         "days": tokens.DEFAULT_LIFETIME.days,
     }
     mail = render_mail(account.email, f"{MAIL_PREFIX}password_reset", context)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from klaspoort.accounts.home.views import activation, child, parent, teacher
 
-app_name = "home"
+app_name = "thuis"
 
 urlpatterns = [
     path("thuis/", parent.login_view, name="login"),

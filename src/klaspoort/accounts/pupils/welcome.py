@@ -52,4 +52,6 @@ def logout(request: HttpRequest) -> HttpResponse:
     principal = sign_out(request)
     if principal is not None and principal.kind == "pupil" and principal.context == "school":
         return redirect(reverse("pupils:groups", args=[principal.school]))
+    if principal is not None and principal.context == "home":
+        return redirect(reverse("thuis:login"))  # a parent's home login: parent and child both signed out
     return redirect("home")

@@ -24,7 +24,7 @@ from klaspoort.accounts.models import Account
 from klaspoort.accounts.passwords import help_texts
 
 
-def _set_password_page(
+def set_password_page(
     request: HttpRequest,
     token: str,
     purpose: str,
@@ -32,10 +32,14 @@ def _set_password_page(
     *,
     title: str,
     done: str,
+    login_url: str = "accounts:login",
+    invalid_template: str = "accounts/link_invalid.html",
 ) -> HttpResponse:
+    """Choose a password through a mailed link, then go to `login_url` (a URL name) with the address
+    filled in. Also used by the parents' home login (`accounts.home`), with its own pages."""
     account = tokens.peek_token(token, purpose)
     if account is None:
-        return render(request, "accounts/link_invalid.html", status=404)
+        return render(request, invalid_template, status=404)
     form = NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,11 +48,11 @@ def _set_password_page(
             for problem in exc.problems:
                 form.add_error("password1", problem)
         except AccountError:
-            return render(request, "accounts/link_invalid.html", status=404)
+            return render(request, invalid_template, status=404)
         else:
             messages.success(request, done)
             query = urlencode({"email": account.email})
-            return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
+            return HttpResponseRedirect(f"{reverse(login_url)}?{query}")
     return render(
         request,
         "accounts/set_password.html",
@@ -61,7 +65,7 @@ def _set_password_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def activate_view(request: HttpRequest, token: str) -> HttpResponse:
-    return _set_password_page(
+    return set_password_page(
         request,
         token,
         tokens.ACTIVATION,
@@ -75,7 +79,7 @@ def activate_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset_view(request: HttpRequest, token: str) -> HttpResponse:
-    return _set_password_page(
+    return set_password_page(
         request,
         token,
         tokens.PASSWORD_RESET,
@@ -88,8 +92,14 @@ def reset_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def forgot_view(request: HttpRequest) -> HttpResponse:
+    return forgot_page(request, do_request_password_reset, templates="accounts/forgot")
+
+
+def forgot_page(request: HttpRequest, action: Callable[..., bool], *, templates: str) -> HttpResponse:
+    """Ask for a new link: `<templates>.html` with the form, then `<templates>_done.html`, the same
+    whatever `action` did (no account enumeration)."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        do_request_password_reset(form.cleaned_data["email"], client_ip=client_ip(request))
-        return render(request, "accounts/forgot_done.html", {"email": form.cleaned_data["email"]})
-    return render(request, "accounts/forgot.html", {"form": form}, status=400 if form.errors else 200)
+        action(form.cleaned_data["email"], client_ip=client_ip(request))
+        return render(request, f"{templates}_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, f"{templates}.html", {"form": form}, status=400 if form.errors else 200)

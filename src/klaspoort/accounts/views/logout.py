@@ -20,5 +20,5 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         home = isinstance(request.user, Account) and request.user.kind == Account.Kind.PARENT
         end_staff_session(request)
         messages.success(request, _("Je bent uitgelogd."))
-        return HttpResponseRedirect(reverse("home:login" if home else "accounts:login"))
+        return HttpResponseRedirect(reverse("thuis:login" if home else "accounts:login"))
     return render(request, "accounts/logout.html")

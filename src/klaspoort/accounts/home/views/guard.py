@@ -24,7 +24,7 @@ def parent_view(view: ParentView) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
-            return HttpResponseRedirect(reverse("home:login"))
+            return HttpResponseRedirect(reverse("thuis:login"))
         if not is_parent(user):
             record_event(
                 "home.refused",

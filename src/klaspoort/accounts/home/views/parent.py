@@ -38,7 +38,7 @@ def refused_message() -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "GET" and isinstance(user, Account) and user.kind == Account.Kind.PARENT:
-        return HttpResponseRedirect(reverse("home:children"))
+        return HttpResponseRedirect(reverse("thuis:children"))
     form = LoginForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     challenge = None
     if request.method == "POST" and form.is_valid():
@@ -50,7 +50,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if attempt.account is not None:
             begin_parent_session(request, attempt.account)
-            return HttpResponseRedirect(reverse("home:children"))
+            return HttpResponseRedirect(reverse("thuis:children"))
         form.add_error(None, attempt.message or refused_message())
         challenge = attempt.challenge
     status = 400 if form.errors else 200
@@ -63,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def children_view(request: HttpRequest, parent: Account) -> HttpResponse:
     children = children_of(parent)
     if len(children) == 1:
-        return HttpResponseRedirect(reverse("home:child", args=[children[0].ref]))
+        return HttpResponseRedirect(reverse("thuis:child", args=[children[0].ref]))
     return render(request, "home/children.html", {"children": children, "parent": parent})
 
 
@@ -71,4 +71,4 @@ def children_view(request: HttpRequest, parent: Account) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     end_staff_session(request)
     messages.success(request, _("Je bent uitgelogd."))
-    return HttpResponseRedirect(reverse("home:login"))
+    return HttpResponseRedirect(reverse("thuis:login"))
