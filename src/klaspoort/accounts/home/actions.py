@@ -133,9 +133,14 @@ def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) ->
     wanted = parse_addresses(values)
     school_ref = pupil.school.instelling_ref
     with transaction.atomic():
+        # Two teachers saving the same pupil at once: the second waits for the first (PostgreSQL;
+        # SQLite transactions are serialised already).
+        list(Pupil.objects.select_for_update().filter(pk=pupil.pk).values_list("pk"))
         current = {
             row.position: row
-            for row in HomeAddress.objects.select_for_update().filter(pupil=pupil).select_related("account")
+            for row in HomeAddress.objects.select_for_update(of=("self",))
+            .filter(pupil=pupil)
+            .select_related("account")
         }
         plan = plan_addresses({position: row.email for position, row in current.items()}, wanted)
         if not plan.changed:
