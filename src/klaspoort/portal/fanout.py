@@ -60,14 +60,17 @@ class _EventLoopThread:
         self._lock = threading.Lock()
         self._pid = 0
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._client: httpx.AsyncClient | None = None
 
     def _ensure(self) -> tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]:
         with self._lock:
-            if self._loop is None or self._client is None or self._pid != os.getpid():
+            alive = self._thread is not None and self._thread.is_alive()
+            if self._loop is None or self._client is None or self._pid != os.getpid() or not alive:
                 loop = asyncio.new_event_loop()
                 thread = threading.Thread(target=loop.run_forever, name="klaspoort-fanout", daemon=True)
                 thread.start()
+                self._thread = thread
                 self._client = httpx.AsyncClient(
                     follow_redirects=False,
                     headers={"User-Agent": USER_AGENT},

@@ -105,11 +105,6 @@ def licence_answers(
     return [results[app.slug] for app in apps]
 
 
-def forget_answers(principal: Principal, apps: Sequence[PartnerApp], store: BaseCache | None = None) -> None:
-    """Drop this person's cached answers (e.g. a "refresh" asked for by the user)."""
-    (store if store is not None else cache).delete_many([_key(principal, app) for app in apps])
-
-
 def _fallback(app: PartnerApp, entry: CachedAnswer | None) -> AppAnswer:
     if entry is None:
         return AppAnswer(app, None)
