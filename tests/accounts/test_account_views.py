@@ -186,8 +186,10 @@ def test_language_switch_to_english(client: Client) -> None:
     assert 'value="en"' in page.content.decode()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert response["Location"] == "/login/"
-    english = client.get("/login/")
-    assert '<html lang="en">' in english.content.decode()
+    english = client.get("/login/").content.decode()
+    assert '<html lang="en">' in english
+    assert "Staff sign-in" in english
+    assert 'value="nl" lang="nl" class="secondary">Nederlands</button>' in english
 
 
 def test_pages_are_not_cached(client: Client) -> None:
