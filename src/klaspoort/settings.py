@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "klaspoort.registry",
     "klaspoort.roster",
     "klaspoort.accounts",
+    "klaspoort.twofactor",
     "klaspoort.portal",
     "klaspoort.federation",
     "klaspoort.accounts.pupils",

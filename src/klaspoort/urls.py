@@ -10,6 +10,7 @@ urlpatterns = [
     path("oidc/", include("klaspoort.federation.oidc.urls")),
     path(".well-known/openid-configuration", discovery_view, name="openid-configuration"),
     path("", include("klaspoort.accounts.urls")),
+    path("", include("klaspoort.twofactor.urls")),
     path("", include("klaspoort.portal.urls")),
     path("", include("klaspoort.accounts.pupils.urls")),
     path("", include("klaspoort.classroom.urls")),

@@ -22,7 +22,12 @@ class AccountBackend(BaseBackend):
     ) -> Account | None:
         if not email or password is None:
             return None
-        account = Account.objects.filter(email=normalise_email(email), kind=kind).first()
+        # With the two-factor device in the same query: the login then knows whether to ask for a code.
+        account = (
+            Account.objects.filter(email=normalise_email(email), kind=kind)
+            .select_related("totp_device")
+            .first()
+        )
         if account is None or not account.has_usable_password():
             # Spend the same time as a real check so timing does not reveal which addresses exist
             # or which accounts are not activated yet.

@@ -19,13 +19,13 @@ from klaspoort.accounts.login import (
     SESSION_NEXT,
     LoginResult,
     active_placements,
-    begin_staff_session,
     choose_school,
     safe_next,
 )
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import current_principal
 from klaspoort.accounts.throttle import guarded_authenticate
+from klaspoort.twofactor.login import continue_login
 
 MESSAGES = {
     "invalid": gettext_lazy(
@@ -57,7 +57,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             solution=request.POST.get(CHALLENGE_FIELD),
         )
         if attempt.ok and attempt.result is not None:
-            return HttpResponseRedirect(begin_staff_session(request, attempt.result, next_url))
+            return HttpResponseRedirect(continue_login(request, attempt.result, next_url))
         form.add_error(None, attempt.message or refusal_message(attempt.result))
         challenge = attempt.challenge
     context = {"form": form, "next": next_url or "", "challenge": challenge}
