@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -49,19 +50,24 @@ def _saml_app(app: PartnerApp | None) -> SamlApp | None:
     )
 
 
+def _one(apps: QuerySet[PartnerApp]) -> PartnerApp | None:
+    """The single match of a lookup on a unique column (no ORDER BY needed)."""
+    return next(iter(apps.select_related("partner")[:1]), None)
+
+
 def app_by_entity_id(entity_id: str) -> SamlApp | None:
     if not entity_id:
         return None
-    return _saml_app(PartnerApp.objects.select_related("partner").filter(saml_entity_id=entity_id).first())
+    return _saml_app(_one(PartnerApp.objects.filter(saml_entity_id=entity_id)))
 
 
 def app_by_public_id(app_id: str) -> SamlApp | None:
     """By slug (e.g. "rekenwijs") or by uuid."""
-    apps = PartnerApp.objects.select_related("partner").exclude(saml_entity_id=None)
+    apps = PartnerApp.objects.exclude(saml_entity_id=None)
     try:
-        return _saml_app(apps.filter(uuid=uuid.UUID(app_id)).first())
+        return _saml_app(_one(apps.filter(uuid=uuid.UUID(app_id))))
     except ValueError:
-        return _saml_app(apps.filter(slug=app_id).first())
+        return _saml_app(_one(apps.filter(slug=app_id)))
 
 
 def disclose_for_saml(principal: Principal, app: SamlApp) -> Released:
