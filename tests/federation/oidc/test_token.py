@@ -172,9 +172,14 @@ def test_expired_code_is_refused(world: World, pupil_client: Client) -> None:
 def test_tampered_code_is_refused(world: World, pupil_client: Client, tamper: str) -> None:
     code = get_code(pupil_client)
     handle, secret = code.split(".")
-    forged = {"handle": f"x{handle[1:]}.{secret}", "secret": f"{handle}.{secret[:-1]}A", "garbage": "nope"}[
-        tamper
-    ]
+    other_first = "y" if handle[0] == "x" else "x"
+    other_last = "B" if secret[-1] == "A" else "A"
+    forged = {
+        "handle": f"{other_first}{handle[1:]}.{secret}",
+        "secret": f"{handle}.{secret[:-1]}{other_last}",
+        "garbage": "nope",
+    }[tamper]
+    assert forged != code
     before = _grant_state()
     assert exchange(forged, world.secret).json()["error"] == "invalid_grant"
     assert _grant_state() == before
