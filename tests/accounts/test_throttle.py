@@ -256,8 +256,12 @@ def test_state_holds_across_worker_processes(cache_backend: str) -> None:
     if cache_backend == "redis":
         cache = settings.CACHES["default"]
         env.update(REDIS_URL=cache["LOCATION"], KLASPOORT_CACHE_PREFIX=cache["KEY_PREFIX"])
+    started = time.time()
     subprocess.run(
         [sys.executable, "-c", CHILD.format(email=email, ip=SCHOOL_NAT)], env=env, check=True, timeout=60
     )
-    gate = check_login(email, SCHOOL_NAT, solution=None)
-    assert (gate.decision, gate.wait_seconds, gate.client_failures) == ("wait", 2, 6)
+    # Judged as of the moment the other worker started, so a slow machine cannot let the wait run out.
+    gate = check_login(email, SCHOOL_NAT, solution=None, now=started)
+    assert gate.client_failures == 6
+    assert gate.decision == "wait"
+    assert gate.wait_seconds >= 2

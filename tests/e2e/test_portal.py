@@ -191,4 +191,4 @@ def test_a_hanging_publisher_costs_its_timeout_and_leaves_the_other_tiles(
         elapsed = time.perf_counter() - started
         assert len(tile_names(page)) == 5
         assert "We konden Uitgeverij Traagzee nu niet bereiken." in page.locator("#unavailable").inner_text()
-        assert elapsed < 0.6 + 1.0
+        assert elapsed < 0.6 + 3.0  # the stub hangs 30 s

@@ -64,18 +64,18 @@ def test_a_hanging_publisher_costs_only_its_timeout_and_others_still_answer(
         ("hanging", False, "timeout"),
         ("slow", True, ""),
     ]
-    assert TIMEOUT <= elapsed < TIMEOUT + 0.5  # margin for a loaded CI machine
+    assert TIMEOUT <= elapsed < TIMEOUT + 3.0  # the stub hangs 30 s; margin for a loaded machine
 
 
 def test_publishers_are_asked_concurrently(stubs: list[StubPublisher]) -> None:
-    publishers = [start(stubs, Behaviour(products=[product(f"p{n}")], delay=0.2)) for n in range(5)]
+    publishers = [start(stubs, Behaviour(products=[product(f"p{n}")], delay=0.6)) for n in range(5)]
     started = time.perf_counter()
     outcomes = fetch_all(
-        [call(f"p{n}", stub) for n, stub in enumerate(publishers)], timeout=1.0, limits=LIMITS
+        [call(f"p{n}", stub) for n, stub in enumerate(publishers)], timeout=2.5, limits=LIMITS
     )
     elapsed = time.perf_counter() - started
     assert all(outcome.ok for outcome in outcomes)
-    assert elapsed < 0.8  # sequential would be 1.0 s
+    assert elapsed < 2.0  # sequential would be 3.0 s
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,8 @@ def test_a_hanging_publisher_costs_its_timeout_and_is_named(
     started = time.perf_counter()
     html = page(client, world)
     elapsed = time.perf_counter() - started
-    assert settings.PORTAL_LICENCE_TIMEOUT <= elapsed < settings.PORTAL_LICENCE_TIMEOUT + 0.7
+    # The stub hangs for 30 s: finishing within the timeout plus a loaded machine's margin proves the cut-off.
+    assert settings.PORTAL_LICENCE_TIMEOUT <= elapsed < settings.PORTAL_LICENCE_TIMEOUT + 3.0
     assert tile_names(html) == ["Rekenrijk oefenen", "Rekenrijk toets", "Rekenrijk woorden"]
     notice = re.search(r'<div class="portal-notice" role="status" id="unavailable">(.*?)</div>', html, re.S)
     assert notice is not None
