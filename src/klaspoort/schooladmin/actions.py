@@ -7,6 +7,7 @@ import secrets
 
 from django.db import transaction
 
+from klaspoort.accounts.pupils.card_keys import forget_school
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
 from klaspoort.registry.models import SchoolLocation
@@ -18,6 +19,13 @@ TOKEN_PREFIX = "kpa_"  # noqa: S105 (a prefix, not a secret)
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _forget(school: SchoolLocation) -> None:
+    """The pupil shortcut caches the network rule (accounts/pupils/cards.py): drop it now, and
+    again after commit so no request in between can have cached the old rule."""
+    forget_school(school.instelling_ref)
+    transaction.on_commit(lambda: forget_school(school.instelling_ref))
 
 
 def network_of(school: SchoolLocation) -> SchoolNetwork:
@@ -37,6 +45,7 @@ def _effective(school: SchoolLocation, mode: str) -> list[str]:
 def _refresh(network: SchoolNetwork) -> SchoolNetwork:
     network.effective_networks = _effective(network.school, network.mode)
     network.save(update_fields=["effective_networks", "updated_at"])
+    _forget(network.school)
     return network
 
 
@@ -58,6 +67,7 @@ def do_set_network_mode(school: SchoolLocation, mode: str, *, actor: str) -> Sch
     network.effective_networks = _effective(school, mode)
     _check_not_locked_out(network)
     network.save(update_fields=["mode", "effective_networks", "updated_at"])
+    _forget(school)
     record_event(
         "school.network_mode", actor=actor, subject=f"school:{school.code}", school_ref=school.instelling_ref,
         previous=previous, mode=mode,
@@ -75,6 +85,7 @@ def do_set_shortcut_restriction(school: SchoolLocation, restrict: bool, *, actor
         )
     network.restrict_pupil_shortcut = restrict
     network.save(update_fields=["restrict_pupil_shortcut", "updated_at"])
+    _forget(school)
     record_event(
         "school.shortcut_restriction", actor=actor, subject=f"school:{school.code}",
         school_ref=school.instelling_ref, restrict=restrict,

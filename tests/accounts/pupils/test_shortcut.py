@@ -243,15 +243,20 @@ def test_queries_per_step_stay_within_the_budget(client: Client) -> None:
         ("get", code_url(room, credential), {}),
         ("post", code_url(room, credential), {"code": "4821"}),
     ]
-    counts = []
-    for method, url, data in steps:
-        with CaptureQueriesContext(connection) as queries:
-            response = getattr(client, method)(url, data)
-        assert response.status_code in (200, 302)
-        # Savepoints exist only because the test runs inside a transaction.
-        counts.append(
-            sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in queries.captured_queries)
-        )
-    # group page: the group (with school and network), then plain rows of first name, slug, picture;
-    # the login: credential, session insert, audit event; no throttle read without earlier mistakes
-    assert counts == [1, 2, 1, 3]
+
+    def count_steps(browser: Client) -> list[int]:
+        counts = []
+        for method, url, data in steps:
+            with CaptureQueriesContext(connection) as queries:
+                response = getattr(browser, method)(url, data)
+            assert response.status_code in (200, 302)
+            # Savepoints exist only because the test runs inside a transaction.
+            counts.append(sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in queries.captured_queries))
+        return counts
+
+    cold = count_steps(Client())  # the first pupil of the morning fills the cards
+    warm = count_steps(client)
+    # Warm: each page is one cache read (a query on the database cache, none on Redis); the login
+    # reads the credential and writes the session and the audit event.
+    assert warm == [1, 1, 1, 3]
+    assert sum(cold) <= 16

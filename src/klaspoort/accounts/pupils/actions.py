@@ -14,6 +14,7 @@ from django.db.models import Case, F, Value, When
 
 from klaspoort.accounts.pupils import crypto
 from klaspoort.accounts.pupils.allocation import Seat, plan_pictures
+from klaspoort.accounts.pupils.card_keys import forget_group, forget_groups_of
 from klaspoort.accounts.pupils.codes import (
     CodeKind,
     code_problem,
@@ -82,6 +83,7 @@ def do_ensure_credentials(group: Group, memberships: Sequence[PupilMembership]) 
         # Two first visits at once: the second one's rows are dropped, the first one's kept.
         PupilCredential.objects.bulk_create(created, ignore_conflicts=True)
         PupilCredential.objects.bulk_update(updated, ["picture"])
+    forget_group(group.school.instelling_ref, group.uuid)
     if created:
         record_event(
             "pupil.credentials_created", subject=f"group:{group.uuid}",
@@ -180,6 +182,7 @@ def do_set_picture(
         previous = credential.picture
         credential.picture = picture
         credential.save(update_fields=["picture"])
+    forget_groups_of(credential.pupil_id, school_ref)
     record_event(
         "pupil.picture_changed", actor=actor, subject=f"pupil:{credential.pupil.uuid}", school_ref=school_ref,
         previous=previous, picture=picture,
@@ -206,6 +209,8 @@ def do_new_code(
     credential.secret = crypto.seal(credential.pupil.uuid, new_kind.value, value)
     credential.code_set_at = now()
     credential.save(update_fields=["kind", "secret", "code_set_at"])
+    if previous_kind != new_kind.value:
+        forget_groups_of(credential.pupil_id, school_ref)
     record_event(
         "pupil.code_changed", actor=actor, subject=f"pupil:{credential.pupil.uuid}", school_ref=school_ref,
         previous_kind=previous_kind, kind=new_kind.value,

@@ -70,6 +70,7 @@ class GridSeat:
     first_name: str
     slug: str | None
     picture: str | None
+    kind: str | None
 
 
 def grid_seats(group: Group) -> list[GridSeat]:
@@ -77,7 +78,12 @@ def grid_seats(group: Group) -> list[GridSeat]:
     rows = (
         PupilMembership.objects.filter(group=group, pupil__active=True)
         .order_by("pupil__first_name", "pupil__surname", "pk")
-        .values_list("pupil__first_name", "pupil__pupil_credential__slug", "pupil__pupil_credential__picture")
+        .values_list(
+            "pupil__first_name",
+            "pupil__pupil_credential__slug",
+            "pupil__pupil_credential__picture",
+            "pupil__pupil_credential__kind",
+        )
     )
     return [GridSeat(*row) for row in rows]
 

@@ -1,13 +1,15 @@
 """The school shortcut for pupils: /s/<INSTELLING_REF>/ -> group -> own picture -> code (C4).
 
-Each page costs one query. What a visitor without login sees is only what a pupil needs to find
-themselves: group names, and per group the pupils' first names and pictures. Pupils are addressed
-by a random slug, never by their uuid.
+The pages read the shared cache (cards.py); the login itself reads the database. What a visitor
+without login sees is only what a pupil needs to find themselves: group names, and per group the
+pupils' first names and pictures. Pupils are addressed by a random slug, never by their uuid.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -18,26 +20,17 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from klaspoort.accounts.client_address import client_ip
-from klaspoort.accounts.pupils.actions import do_ensure_credentials, do_pupil_code_attempt
+from klaspoort.accounts.pupils.actions import do_pupil_code_attempt
+from klaspoort.accounts.pupils.cards import cards
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.device import device_key, remember_device
 from klaspoort.accounts.pupils.login import sign_in_pupil
 from klaspoort.accounts.pupils.pictures import password_buttons
-from klaspoort.accounts.pupils.queries import (
-    grid_seats,
-    is_retired,
-    login_seat,
-    members_of,
-    parse_ref,
-    seats_in_order,
-    shortcut_group,
-    shortcut_groups,
-    shortcut_school,
-)
+from klaspoort.accounts.pupils.queries import is_retired, login_seat, parse_ref, shortcut_school
 from klaspoort.accounts.pupils.targets import clean_target, continue_to
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.schooladmin.models import SchoolNetwork
-from klaspoort.schooladmin.network import shortcut_allowed
+from klaspoort.schooladmin.network import address_in
 
 PROBLEMS: dict[str, tuple[int, str, str]] = {
     "unknown": (
@@ -91,15 +84,16 @@ def _school_problem(ref: uuid.UUID | None) -> tuple[str, SchoolLocation | None]:
     return "", school
 
 
-def network_settings(school: SchoolLocation) -> SchoolNetwork | None:
+def _off_network(request: HttpRequest, restrict: bool, networks: Sequence[str]) -> bool:
+    return restrict and not address_in(networks, client_ip(request))
+
+
+def _school_network(school: SchoolLocation) -> tuple[bool, list[str]]:
     try:
-        return school.network_settings
+        network = school.network_settings
     except SchoolNetwork.DoesNotExist:
-        return None
-
-
-def _off_network(request: HttpRequest, school: SchoolLocation) -> bool:
-    return not shortcut_allowed(network_settings(school), client_ip(request))
+        return False, []
+    return network.restrict_pupil_shortcut, network.effective_networks
 
 
 def _target_query(target: str) -> str:
@@ -121,18 +115,13 @@ def deep_link(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pick_group(request: HttpRequest, ref: str) -> HttpResponse:
     school_ref = parse_ref(ref)
-    groups = shortcut_groups(school_ref) if school_ref else []
-    if groups:
-        school = groups[0].school
-    else:
-        problem, found = _school_problem(school_ref)
-        if problem or found is None:
-            return refuse(request, problem or "unknown")
-        school = found
-    if _off_network(request, school):
+    school, _group = cards(school_ref) if school_ref else (None, None)
+    if school is None:
+        return refuse(request, _school_problem(school_ref)[0] or "unknown")
+    if _off_network(request, school.restrict, school.networks):
         return refuse(request, "network")
     query = _target_query(clean_target(request.GET.get("target")))
-    links = [(f"/s/{school.instelling_ref}/{group.uuid}/{query}", group.name) for group in groups]
+    links = [(f"/s/{school.ref}/{group}/{query}", name) for group, name in school.groups]
     context = {"school": school, "links": links}
     return remember_device(request, render(request, "pupils/pick_group.html", context))
 
@@ -141,22 +130,17 @@ def pick_group(request: HttpRequest, ref: str) -> HttpResponse:
 @require_GET
 def pick_pupil(request: HttpRequest, ref: str, group: str) -> HttpResponse:
     school_ref, group_uuid = parse_ref(ref), parse_ref(group)
-    found = shortcut_group(school_ref, group_uuid) if school_ref and group_uuid else None
-    if found is None:
-        problem, _school = _school_problem(school_ref)
-        return refuse(request, problem or "gone", school_ref)
-    if _off_network(request, found.school):
+    school, found = cards(school_ref, group_uuid) if school_ref and group_uuid else (None, None)
+    if school is None or found is None:
+        return refuse(request, _school_problem(school_ref)[0] or "gone", school_ref)
+    if _off_network(request, school.restrict, school.networks):
         return refuse(request, "network")
-    seats = grid_seats(found)
-    if not seats_in_order(seats):  # first visit, or someone joined the group: give out pictures
-        do_ensure_credentials(found, members_of(found))
-        seats = grid_seats(found)
     query = _target_query(clean_target(request.GET.get("target")))
-    base = f"/s/{found.school.instelling_ref}/{found.uuid}/"
+    base = f"/s/{school.ref}/{found.uuid}/"
     context = {
-        "school": found.school,
+        "school": school,
         "group": found,
-        "seats": [(f"{base}{seat.slug}/{query}", seat.picture, seat.first_name) for seat in seats],
+        "seats": [(f"{base}{seat.slug}/{query}", seat.picture, seat.first_name) for seat in found.seats],
         "query": query,
     }
     return remember_device(request, render(request, "pupils/pick_pupil.html", context))
@@ -167,44 +151,77 @@ def pick_pupil(request: HttpRequest, ref: str, group: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enter_code(request: HttpRequest, ref: str, group: str, slug: str) -> HttpResponse:
     school_ref, group_uuid = parse_ref(ref), parse_ref(group)
-    credential = login_seat(school_ref, group_uuid, slug[:24]) if school_ref and group_uuid else None
-    if credential is None or school_ref is None or group_uuid is None:
-        problem, _school = _school_problem(school_ref)
-        return refuse(request, problem or "gone", school_ref)
-    pupil = credential.pupil
-    if _off_network(request, pupil.school):
-        return refuse(request, "network")
-    source = request.POST if request.method == "POST" else request.GET
-    target = clean_target(source.get("target"))
-    message, status, wait = "", 200, 0
+    if school_ref is None or group_uuid is None:
+        return refuse(request, _school_problem(school_ref)[0] or "gone", school_ref)
     if request.method == "POST":
-        result = do_pupil_code_attempt(
-            credential,
-            request.POST.get("code", "")[:64],
-            device=device_key(request),
-            client_ip=client_ip(request),
-            school_ref=school_ref,
-        )
-        if result.ok:
-            sign_in_pupil(request, pupil, school_ref)
-            return continue_to(request, target, reverse("portal:tiles"))
-        wait = result.wait_seconds
-        if result.throttled:
-            message, status = "Even wachten. Over een paar tellen kun je het opnieuw proberen.", 429
-        else:
-            message = "Dat is niet goed. Probeer het nog een keer."
+        return _attempt(request, school_ref, group_uuid, slug[:24])
+    school, found = cards(school_ref, group_uuid)
+    seat = found.seat(slug) if found else None
+    if school is None or seat is None:
+        return refuse(request, _school_problem(school_ref)[0] or "gone", school_ref)
+    if _off_network(request, school.restrict, school.networks):
+        return refuse(request, "network")
+    page = CodePage(
+        school.name, seat.first_name, seat.picture, seat.kind, clean_target(request.GET.get("target"))
+    )
+    return _code_page(request, school_ref, group_uuid, page)
+
+
+@dataclass(frozen=True)
+class CodePage:
+    school_name: str
+    first_name: str
+    picture: str
+    kind: str
+    target: str
+
+
+def _attempt(request: HttpRequest, school_ref: uuid.UUID, group_uuid: uuid.UUID, slug: str) -> HttpResponse:
+    """The login itself: everything checked against the database, never against a card."""
+    credential = login_seat(school_ref, group_uuid, slug)
+    if credential is None:
+        return refuse(request, _school_problem(school_ref)[0] or "gone", school_ref)
+    pupil = credential.pupil
+    if _off_network(request, *_school_network(pupil.school)):
+        return refuse(request, "network")
+    target = clean_target(request.POST.get("target"))
+    result = do_pupil_code_attempt(
+        credential,
+        request.POST.get("code", "")[:64],
+        device=device_key(request),
+        client_ip=client_ip(request),
+        school_ref=school_ref,
+    )
+    if result.ok:
+        sign_in_pupil(request, pupil, school_ref)
+        return continue_to(request, target, reverse("portal:tiles"))
+    page = CodePage(pupil.school.name, pupil.first_name, credential.picture, credential.kind, target)
+    if result.throttled:
+        message = "Even wachten. Over een paar tellen kun je het opnieuw proberen."
+        return _code_page(request, school_ref, group_uuid, page, message=message, wait=result.wait_seconds)
+    message = "Dat is niet goed. Probeer het nog een keer."
+    return _code_page(request, school_ref, group_uuid, page, message=message)
+
+
+def _code_page(
+    request: HttpRequest,
+    school_ref: uuid.UUID,
+    group_uuid: uuid.UUID,
+    page: CodePage,
+    *,
+    message: str = "",
+    wait: int = 0,
+) -> HttpResponse:
+    is_pin = page.kind == CodeKind.PIN
     context = {
-        "school": pupil.school,
-        "pupil": pupil,
-        "credential": credential,
-        "group_url": reverse("pupils:pupils", args=[school_ref, group_uuid]) + _target_query(target),
-        "is_pin": credential.kind == CodeKind.PIN,
-        "password_buttons": "" if credential.kind == CodeKind.PIN else password_buttons(),
-        "target": target,
+        "page": page,
+        "group_url": f"/s/{school_ref}/{group_uuid}/{_target_query(page.target)}",
+        "is_pin": is_pin,
+        "password_buttons": "" if is_pin else password_buttons(),
         "message": message,
         "wait": wait,
     }
-    response = render(request, "pupils/enter_code.html", context, status=status)
+    response = render(request, "pupils/enter_code.html", context, status=429 if wait else 200)
     if wait:
         response["Retry-After"] = str(wait)
     return remember_device(request, response)
