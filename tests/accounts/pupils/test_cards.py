@@ -37,9 +37,13 @@ def test_a_new_picture_shows_at_once(warm: tuple) -> None:
     taken = {credential.picture for credential in found.values()}
     new = next(key for key in ("ballon", "ijsje", "boom", "huis") if key not in taken)
     do_set_picture(anna, new, group=room.group, actor="t", school_ref=room.school.instelling_ref)
-    shown = re.findall(r'data-picture="([^"]+)"><svg[^>]*>.*?<span class="name">([^<]+)</span>', grid(browser, room))
+    shown = re.findall(
+        r'data-picture="([^"]+)"><svg[^>]*>.*?<span class="name">([^<]+)</span>', grid(browser, room)
+    )
     assert (new, "Anna") in shown
-    code_page = browser.get(f"/s/{room.school.instelling_ref}/{room.group.uuid}/{anna.slug}/").content.decode()
+    code_page = browser.get(
+        f"/s/{room.school.instelling_ref}/{room.group.uuid}/{anna.slug}/"
+    ).content.decode()
     assert f'data-picture="{new}"' in code_page
 
 

@@ -59,3 +59,25 @@ def test_system_check_reports_bad_keys() -> None:
     with override_settings(PUPIL_CODE_KEYS=[]):
         assert [error.id for error in check_pupil_code_keys()] == ["pupil_accounts.E001"]
     assert check_pupil_code_keys() == []
+
+
+@pytest.mark.django_db
+def test_rotate_command_moves_every_code_to_the_new_key(capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+
+    from klaspoort.accounts.pupils.models import PupilCredential
+    from tests.accounts.pupils import roster
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with override_settings(PUPIL_CODE_KEYS=[old]):
+        room = roster.classroom()
+        roster.credentials(room.group)
+        PupilCredential.objects.filter(pupil=room.pupils["Chloe"]).update(secret="broken")
+    with override_settings(PUPIL_CODE_KEYS=[new, old]):
+        call_command("rotate_pupil_codes")
+    assert capsys.readouterr().out.strip() == "2 codes opnieuw versleuteld, 1 onleesbaar (niet gewijzigd)."
+    with override_settings(PUPIL_CODE_KEYS=[new]):
+        for name in ("Anna", "Bram"):
+            credential = PupilCredential.objects.get(pupil=room.pupils[name])
+            assert crypto.unseal(credential.secret, credential.pupil.uuid)[0] == "pin"
+    assert PupilCredential.objects.get(pupil=room.pupils["Chloe"]).secret == "broken"

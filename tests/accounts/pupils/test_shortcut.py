@@ -251,7 +251,9 @@ def test_queries_per_step_stay_within_the_budget(client: Client) -> None:
                 response = getattr(browser, method)(url, data)
             assert response.status_code in (200, 302)
             # Savepoints exist only because the test runs inside a transaction.
-            counts.append(sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in queries.captured_queries))
+            counts.append(
+                sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in queries.captured_queries)
+            )
         return counts
 
     cold = count_steps(Client())  # the first pupil of the morning fills the cards

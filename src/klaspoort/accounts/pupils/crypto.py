@@ -59,4 +59,7 @@ def matches(token: str, pupil_uuid: uuid.UUID, kind: str, submitted: str) -> boo
 
 def rotate(token: str) -> str:
     """Re-encrypt with the newest key (after adding one in front of KLASPOORT_PUPIL_CODE_KEY)."""
-    return cipher().rotate(token.encode("ascii")).decode("ascii")
+    try:
+        return cipher().rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeError, ValueError) as exc:
+        raise UnreadableCode("pupil code cannot be decrypted with the configured keys") from exc

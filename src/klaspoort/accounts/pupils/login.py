@@ -13,10 +13,18 @@ REQUESTED_TARGET_KEY = "kp_pupil_requested_target"
 
 
 def sign_in_pupil(
-    request: HttpRequest, pupil: Pupil, school_ref: uuid.UUID, context: Context = "school"
+    request: HttpRequest,
+    pupil: Pupil,
+    school_ref: uuid.UUID,
+    context: Context = "school",
+    account: uuid.UUID | None = None,
 ) -> None:
+    """After a correct code: new session key, then the pupil as principal. The home login passes
+    context="home" and the parent's `account` uuid."""
     request.session.cycle_key()
-    principal = Principal(kind="pupil", person=pupil.uuid, school=school_ref, context=context)
+    principal = Principal(
+        kind="pupil", person=pupil.uuid, school=school_ref, context=context, account=account
+    )
     establish_principal(request, principal)
 
 
