@@ -3,7 +3,7 @@
 
 A complete login is four requests over real HTTP against gunicorn on a free loopback port, each
 from a fresh browser (no cookies): school shortcut -> group -> pupil -> POST the PIN (302 to the
-welcome page). Reported: complete logins per second, logins per core-second of server CPU, and the
+portal). Reported: complete logins per second, logins per core-second of server CPU, and the
 SQL queries of one complete login (counted in-process on the same database). Uses a throw-away
 test database: SQLite by default, PostgreSQL when DATABASE_URL points at one.
 
@@ -91,7 +91,7 @@ def login_once(http: httpx.Client, start: str, group_path: str, code_path: str) 
     if page.status_code != 200 or token is None:
         raise RuntimeError(f"{code_path}: {page.status_code}")
     answer = http.post(code_path, data={"csrfmiddlewaretoken": token.group(1), "code": PIN, "target": ""})
-    if answer.status_code != 302 or answer.headers.get("location") != "/leerling/":
+    if answer.status_code != 302 or answer.headers.get("location") != "/portal/":
         raise RuntimeError(f"login refused: {answer.status_code} {answer.text[:300]}")
 
 
