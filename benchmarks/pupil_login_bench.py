@@ -10,7 +10,8 @@ test database: SQLite by default, PostgreSQL when DATABASE_URL points at one.
     BENCH_WORKERS  gunicorn sync workers (default 1: the per-core figure)
     BENCH_CLIENTS  client threads (default 3)
     BENCH_LOGINS   complete logins to time (default 600)
-    BENCH_GUNICORN_ARGS  extra gunicorn arguments, e.g. "-k gthread --threads 4" (keep-alive)
+
+The server's log (one audit line per login) goes to var/bench-pupil-server.log.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import re
 import threading
 import time
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
 os.environ.setdefault("KLASPOORT_DEV", "1")
@@ -45,7 +47,7 @@ from serving import database_url, free_port, server_cpu_seconds, start_gunicorn
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "3"))
 LOGINS = int(os.environ.get("BENCH_LOGINS", "600"))
-GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
+SERVER_LOG = Path(settings.VAR_DIR) / "bench-pupil-server.log"
 PIN = "4821"
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -150,7 +152,7 @@ def main() -> None:
         connection.close()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        process = start_gunicorn(database_url(name), port, WORKERS, GUNICORN_ARGS)
+        process = start_gunicorn(database_url(name), port, WORKERS, log_file=SERVER_LOG)
         load(base_url, start, seats, 60)  # warm-up
         cpu_before = server_cpu_seconds(process)
         seconds = load(base_url, start, seats, LOGINS)
@@ -162,7 +164,7 @@ def main() -> None:
         connection.creation.destroy_test_db(name, verbosity=0)
     rate = LOGINS / seconds
     print(
-        f"Pupil login on {engine} ({cache}), gunicorn {WORKERS} worker(s) {' '.join(GUNICORN_ARGS) or 'sync'}, "
+        f"Pupil login on {engine} ({cache}), gunicorn {WORKERS} sync worker(s), "
         f"{CLIENT_THREADS} client threads, "
         f"{os.cpu_count()} cores"
     )
