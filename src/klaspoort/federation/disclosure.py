@@ -250,4 +250,5 @@ def _load_person(principal: Principal, school: SchoolLocation) -> _Person:
         )
         if person is None:
             raise PersonUnknown("Deze medewerker is niet (meer) actief op deze school.")
-    return _Person(*person[: len(_PERSON_COLUMNS)], groups=_sorted_groups(rows))
+    person_uuid, first_name, infix, surname, eck_id = person[: len(_PERSON_COLUMNS)]
+    return _Person(person_uuid, first_name, infix, surname, eck_id, _sorted_groups(rows))

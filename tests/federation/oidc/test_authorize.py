@@ -40,7 +40,8 @@ def test_authorize_costs_few_queries(
     world: World, pupil_client: Client, django_assert_max_num_queries
 ) -> None:
     get_code(pupil_client)  # first call creates the signing keys; not part of the hot path
-    with django_assert_max_num_queries(6):
+    # session, consent + school, person + groups, disclosure record, grant
+    with django_assert_max_num_queries(5):
         get_code(pupil_client)
 
 
