@@ -46,6 +46,9 @@ def main() -> None:
         print("Demo publishers (registered, switched on for the demo school; tiles at /portal/):", flush=True)
     for publisher in publishers:
         print(f"  {publisher.mode:5} {publisher.name}  {publisher.url}", flush=True)
+    print(f"Pupil shortcut (school link): http://127.0.0.1:8000/s/{school.instelling_ref}/", flush=True)
+    for first_name, group_name, code in children:  # the home login's demo children use it at school
+        print(f"  {first_name} ({group_name}): code {code}", flush=True)
     print(flush=True)
     call_command("runserver", "127.0.0.1:8000", use_reloader=False, insecure_serving=True)
 

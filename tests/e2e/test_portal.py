@@ -1,7 +1,7 @@
 """The whole path in Chromium: pupil shortcut login → portal tiles from both demo publishers (real
 processes) → click → signed in at the publisher with the right pseudonym (OIDC and SAML); the deep
-link with TARGET; teacher login, teacher tiles and admin links; home context (a session of the
-parents' login, which is not built yet); consent withdrawal; a hanging publisher."""
+link with TARGET; teacher login, teacher tiles and admin links; the parents' home login (home
+context); consent withdrawal; a hanging publisher."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 
 from klaspoort.accounts.actions import do_set_password
+from klaspoort.accounts.home.actions import do_set_home_addresses
+from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import Principal
 from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
@@ -30,6 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Zonnebloem-42"
 PIN = "4821"
+PARENT = "ouder@klaproos.example"
 
 
 @pytest.fixture
@@ -158,8 +161,18 @@ def test_teacher_logs_in_and_sees_teacher_products_and_admin_links(
 
 
 def test_at_home_school_only_products_are_hidden_and_refused(page: Any, school_world: dict[str, Any]) -> None:
-    sign_in_pupil(page, school_world, context="home")
-    page.goto("/portal/")
+    """The parents' home login (C6): parent signs in, the child picks itself and types its code."""
+    do_set_home_addresses(school_world["pupil"], [PARENT], actor="test")
+    do_set_password(Account.objects.get(email=PARENT, kind=Account.Kind.PARENT), PASSWORD, actor="test")
+    page.goto("/thuis/")
+    page.get_by_label("E-mailadres").fill(PARENT)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/thuis/kinderen/*/")  # one child: straight to its code step
+    for digit in PIN:
+        page.get_by_role("button", name=digit, exact=True).click()
+    page.wait_for_url("**/portal/")
+    assert page.locator("h1").inner_text() == "Jouw software thuis"
     assert tile_names(page) == ["Rekenrijk oefenen", "Taalzee lezen", "Taalzee woordenboek"]
     page.goto("/launch/rekenrijk/toets/")
     assert page.locator("[data-reason]").get_attribute("data-reason") == "no_licence"
