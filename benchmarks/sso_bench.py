@@ -190,7 +190,7 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         queries = queries_per_flow(principal, secret, base_url)
         connection.close()
-        process = saml_bench.start_gunicorn(saml_bench.database_url(name), port)
+        process = saml_bench.start_gunicorn(saml_bench.database_url(name), port, WORKERS)
         load(base_url, cookie, secret, 40)  # warm-up: imports, key cache, connections
         flows = max(200, int(SECONDS * 60))
         cpu_before = saml_bench.server_cpu_seconds(process)
