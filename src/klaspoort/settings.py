@@ -25,6 +25,7 @@ Environment variables:
                               (default none: the client address is the socket peer)
     KLASPOORT_STAFF_IDLE_MINUTES  staff sessions end after this long without a request (default 60)
     KLASPOORT_STAFF_SESSION_HOURS staff sessions end this long after login (default 10)
+    KLASPOORT_HOME_SESSION_HOURS  home-login sessions (parent and child) end this long after login (default 4)
     KLASPOORT_CHALLENGE_HMAC_KEY  signs the login proof-of-work challenges (development: kept under var/)
     KLASPOORT_CHALLENGE_MAX_NUMBER  work of one challenge: the browser tries up to this many hashes
                               (default 100000, about a second)
@@ -245,6 +246,7 @@ PASSWORD_HASHERS = [
 SESSION_ENGINE = "klaspoort.accounts.session_store"
 STAFF_IDLE_TIMEOUT = int(os.environ.get("KLASPOORT_STAFF_IDLE_MINUTES", "60")) * 60
 STAFF_SESSION_MAX_AGE = int(os.environ.get("KLASPOORT_STAFF_SESSION_HOURS", "10")) * 3600
+HOME_SESSION_MAX_AGE = int(os.environ.get("KLASPOORT_HOME_SESSION_HOURS", "4")) * 3600
 TRUSTED_PROXIES = _env_list("KLASPOORT_TRUSTED_PROXIES", "")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

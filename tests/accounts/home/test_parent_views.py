@@ -348,3 +348,27 @@ def test_parent_password_step_waits_after_five_failures_from_one_client(
     body = log_in_parent(client).content.decode()
     assert "Te veel mislukte pogingen. Wacht 1 seconde" in body
     assert "_auth_user_id" not in client.session
+
+
+# --- queries on the hot path ---
+
+
+def test_home_login_costs_a_fixed_small_number_of_queries(
+    client: Client, family: Family, parent: Account, django_assert_max_num_queries: Any
+) -> None:
+    from tests.accounts.pupils import roster as more
+
+    for index in range(5):  # more children do not cost more queries
+        child = more.pupil(family.group5, f"Broer{index}")
+        HomeAddress.objects.create(pupil=child, position=1, email=PARENT, account=parent)
+    more.credentials(family.group5)
+    # throttle read, account, audit, last_login, session insert (+2 savepoints in tests)
+    with django_assert_max_num_queries(7):
+        log_in_parent(client)
+    with django_assert_max_num_queries(3):  # session, account, children
+        assert client.get("/thuis/kinderen/").status_code == 200
+    url = f"/thuis/kinderen/{ref_of(family.sanne)}/"
+    client.get(url)
+    # session, account, child, audit, session rotation (delete, insert, +2 savepoints in tests)
+    with django_assert_max_num_queries(8):
+        assert client.post(url, {"code": SANNE_PIN}).status_code == 302

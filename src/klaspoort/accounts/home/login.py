@@ -35,9 +35,6 @@ from klaspoort.audit.events import record_event
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Pupil
 
-HOME_SESSION_MAX_AGE = 4 * 3600
-
-
 @dataclass(frozen=True)
 class ParentLogin:
     """account: the parent account when email and password are right; message: why the throttle
@@ -79,7 +76,7 @@ def begin_parent_session(request: HttpRequest, account: Account) -> None:
     """Sign the parent in with a new session key; whoever acted in this browser before is signed out."""
     end_principal(request)
     login(request, account, backend=BACKEND)
-    request.session.set_expiry(getattr(settings, "HOME_SESSION_MAX_AGE", HOME_SESSION_MAX_AGE))
+    request.session.set_expiry(settings.HOME_SESSION_MAX_AGE)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
-"""Ending the home sessions of one child: when a home address is removed, the parent behind it
-loses access to that child at once, on every worker.
+"""Ending home sessions of children: when a home address is removed, the parent behind it loses
+access to that child at once, on every worker; likewise when an import removes the pupil.
 
     end_child_sessions(account_ids, pupil) -> int
+    end_home_sessions(account_ids, school_ref, pupil_uuids) -> int
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from klaspoort.accounts.models import AccountSession
@@ -15,23 +17,27 @@ from klaspoort.accounts.session_store import SessionStore
 from klaspoort.roster.models import Pupil
 
 
-def end_child_sessions(account_ids: Iterable[int], pupil: Pupil) -> int:
-    """End the sessions of these parent accounts that act as `pupil` (home context).
+def end_home_sessions(
+    account_ids: Iterable[int], school_ref: uuid.UUID, pupil_uuids: Iterable[uuid.UUID]
+) -> int:
+    """End the sessions of these parent accounts that act (home context) as one of these pupils of
+    one school.
 
-    Sessions are indexed by account and school; the few of one parent at one school are decoded to
-    find the child. Listeners of `principal_ended` are told, as for every other ending session.
+    Sessions are indexed by account and school; the few of these parents at this school are decoded
+    to find the child. Listeners of `principal_ended` are told, as for every other ending session.
     """
     ids = list(account_ids)
-    if not ids:
+    persons = set(pupil_uuids)
+    if not ids or not persons:
         return 0
-    rows = AccountSession.objects.filter(
-        account_id__in=ids, school_ref=pupil.school.instelling_ref
-    ).values_list("session_key", "session_data")
+    rows = AccountSession.objects.filter(account_id__in=ids, school_ref=school_ref).values_list(
+        "session_key", "session_data"
+    )
     store = SessionStore()
     ended: list[tuple[str, Principal]] = []
     for key, data in rows:
         principal = Principal.from_session(store.decode(data).get(PRINCIPAL_KEY))
-        if principal is not None and principal.context == "home" and principal.person == pupil.uuid:
+        if principal is not None and principal.context == "home" and principal.person in persons:
             ended.append((key, principal))
     if not ended:
         return 0
@@ -39,3 +45,7 @@ def end_child_sessions(account_ids: Iterable[int], pupil: Pupil) -> int:
     for key, principal in ended:
         principal_ended.send(sender=Principal, request=None, principal=principal, session_key=key)
     return len(ended)
+
+
+def end_child_sessions(account_ids: Iterable[int], pupil: Pupil) -> int:
+    return end_home_sessions(account_ids, pupil.school.instelling_ref, [pupil.uuid])
