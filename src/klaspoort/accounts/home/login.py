@@ -35,6 +35,7 @@ from klaspoort.audit.events import record_event
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Pupil
 
+
 @dataclass(frozen=True)
 class ParentLogin:
     """account: the parent account when email and password are right; message: why the throttle
