@@ -106,7 +106,7 @@ def test_teacher_sets_an_address_and_sees_the_state_change(
     link = last_link(PARENT)
     assert link != first
 
-    parent_page = page.context.browser.new_context(base_url=live_server.url).new_page()
+    parent_page = page.context.browser.new_context(base_url=live_server.url, locale="nl-NL").new_page()
     parent_page.goto(link.replace(settings.BASE_URL, live_server.url))
     parent_page.get_by_label("Nieuw wachtwoord", exact=True).fill(PARENT_PASSWORD)
     parent_page.get_by_label("Herhaal het nieuwe wachtwoord").fill(PARENT_PASSWORD)
