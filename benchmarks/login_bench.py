@@ -176,8 +176,9 @@ def main() -> None:
         connection.creation.destroy_test_db(name, verbosity=0)
     hasher = get_hasher("default")
     cores = os.cpu_count() or 1
+    cache = "Redis" if settings.REDIS_URL else "the database cache"
     print(
-        f"Staff login on {engine}, {cores} cores; GET /login/ + POST per login, each as a different teacher"
+        f"Staff login on {engine} with {cache}, {cores} cores; GET /login/ + POST, each a different teacher"
     )
     print(
         f"  Argon2id m={hasher.memory_cost} KiB t={hasher.time_cost} p={hasher.parallelism}"  # type: ignore[attr-defined]
