@@ -372,3 +372,12 @@ def test_home_login_costs_a_fixed_small_number_of_queries(
     # session, account, child, audit, session rotation (delete, insert, +2 savepoints in tests)
     with django_assert_max_num_queries(8):
         assert client.post(url, {"code": SANNE_PIN}).status_code == 302
+
+
+def test_the_home_pages_speak_english_when_chosen(client: Client) -> None:
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/thuis/").content.decode()
+    assert '<h1 id="login-title">Home sign-in</h1>' in body
+    assert "Forgotten your password?" in body
