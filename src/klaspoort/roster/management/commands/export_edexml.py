@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from klaspoort.core.codes import CodeError, parse_school_year
+from klaspoort.core.output import write_bytes
 from klaspoort.registry.actions import find_school
 from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.export import export_roster
@@ -33,10 +34,4 @@ class Command(BaseCommand):
         except CodeError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         data = write_edexml(export_roster(school, start_year=year))
-        out = getattr(self.stdout, "_out", self.stdout)
-        buffer = getattr(out, "buffer", None)
-        if buffer is not None:
-            buffer.write(data)
-            buffer.flush()
-        else:
-            out.write(data.decode("utf-8"))
+        write_bytes(self.stdout, data)

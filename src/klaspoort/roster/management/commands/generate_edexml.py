@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from klaspoort.core.codes import CodeError
+from klaspoort.core.output import write_bytes
 from klaspoort.roster.edexml.generator import generate_roster
 from klaspoort.roster.edexml.writer import write_edexml
 
@@ -48,10 +49,4 @@ class Command(BaseCommand):
         except CodeError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         data = write_edexml(document)
-        out = getattr(self.stdout, "_out", self.stdout)
-        buffer = getattr(out, "buffer", None)
-        if buffer is not None:
-            buffer.write(data)
-            buffer.flush()
-        else:
-            out.write(data.decode("utf-8"))
+        write_bytes(self.stdout, data)
