@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -14,10 +16,11 @@ from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster import signals
 from klaspoort.roster.edexml.generator import generate_roster
+from klaspoort.roster.importing.actions import _import, do_import_edexml
 from klaspoort.roster.models import ImportRun, Pupil, SchoolYear, StaffMember
 from tests.roster.importing.conftest import Importer
 from tests.roster.importing.database import roster_state
-from tests.roster.importing.documents import PUPILS, STAFF, pupils, roster, shift_groups
+from tests.roster.importing.documents import PUPILS, STAFF, as_bytes, pupils, roster, shift_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +190,31 @@ def test_internal_error_changes_nothing_and_is_recorded(
         "failed",
         [{"line": 0, "message": "De import is mislukt door een interne fout; er is niets veranderd."}],
     )
+
+
+def test_no_garbage_collection_runs_during_an_import(school: SchoolLocation) -> None:
+    """Full collections over the import's many new objects made time grow faster than roster size.
+    (Checked inside `_import`, the part run with the collector paused.)"""
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        frame = sys._getframe()
+        while frame is not None and phase == "start":
+            if frame.f_code is _import.__code__:
+                collections.append(info["generation"])
+                return
+            frame = frame.f_back  # type: ignore[assignment]
+
+    data = as_bytes(roster(pupils=pupils(40)))
+    old_threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # with the collector on, almost every allocation would collect
+    gc.callbacks.append(count)
+    try:
+        outcome = do_import_edexml(school, data, source=ImportRun.Source.CLI, actor="test")
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*old_threshold)
+
+    assert (outcome.status, collections) == ("applied", [])
+    assert gc.isenabled() is True
+    assert Pupil.objects.filter(active=True).count() == 40
