@@ -160,10 +160,11 @@ def test_login_rotates_the_session_key(client: Client, teacher: StaffPlacement) 
 
 
 def test_login_query_count(client: Client, teacher: StaffPlacement) -> None:
-    """Throttle counters (one cache read), account, placements, last_login, audit event, session row:
-    six statements (savepoints aside, which only exist because the test runs inside a transaction)."""
+    """Throttle counters (one cache read), account with its placements in one query, audit event,
+    session row: four statements (savepoints aside, which only exist because the test runs inside a
+    transaction). No UPDATE: the account row is not written on login."""
     client.get("/login/")
     with CaptureQueriesContext(connection) as queries:
         assert _login(client).status_code == 302
     statements = [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE", "INSERT", "INSERT"]
+    assert statements == ["SELECT", "SELECT", "INSERT", "INSERT"]

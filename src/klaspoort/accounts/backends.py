@@ -11,6 +11,16 @@ from django.http import HttpRequest
 from klaspoort.accounts.models import Account, normalise_email
 
 
+def password_matches(account: Account | None, password: str) -> bool:
+    """Whether `password` is this active account's password. For no account, or one not activated
+    yet, the same time is spent on a real hash, so timing does not reveal which addresses exist or
+    which accounts are not activated yet."""
+    if account is None or not account.has_usable_password():
+        make_password(password)
+        return False
+    return account.check_password(password) and account.is_active
+
+
 class AccountBackend(BaseBackend):
     def authenticate(
         self,
@@ -28,14 +38,7 @@ class AccountBackend(BaseBackend):
             .select_related("totp_device")
             .first()
         )
-        if account is None or not account.has_usable_password():
-            # Spend the same time as a real check so timing does not reveal which addresses exist
-            # or which accounts are not activated yet.
-            make_password(password)
-            return None
-        if account.check_password(password) and account.is_active:
-            return account
-        return None
+        return account if password_matches(account, password) else None
 
     def get_user(self, user_id: Any) -> Account | None:
         account = Account.objects.filter(pk=user_id).first()

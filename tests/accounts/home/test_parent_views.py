@@ -362,8 +362,8 @@ def test_home_login_costs_a_fixed_small_number_of_queries(
         child = more.pupil(family.group5, f"Broer{index}")
         HomeAddress.objects.create(pupil=child, position=1, email=PARENT, account=parent)
     more.credentials(family.group5)
-    # throttle read, account, audit, last_login, session insert (+2 savepoints in tests)
-    with django_assert_max_num_queries(7):
+    # throttle read, account, audit, session insert (+2 savepoints in tests)
+    with django_assert_max_num_queries(6):
         log_in_parent(client)
     with django_assert_max_num_queries(3):  # session, account, children
         assert client.get("/thuis/kinderen/").status_code == 200
