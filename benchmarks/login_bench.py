@@ -1,7 +1,8 @@
 # ruff: noqa: E402  (Django must be set up before the project modules are imported)
 """Staff login throughput (prints figures, never asserts): `make bench-login`.
 
-Whole stack, real HTTP: gunicorn (sync workers) on a free loopback port; each login GETs /login/
+Whole stack, real HTTP: the production server (granian; BENCH_SERVER=gunicorn to compare) on a free
+loopback port; each login GETs /login/
 (CSRF cookie and token) and POSTs email + password, which passes the throttle, Argon2id, the
 placements, the session and the audit event. Every login is a different teacher, so no login waits
 on another's counters. Two runs: one worker with one client at a time, then BENCH_WORKERS workers
@@ -41,7 +42,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 from klaspoort.accounts.models import Account
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import StaffMember, StaffPlacement
-from serving import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
+from serving import database_url, drain, free_port, server_cpu_seconds, server_name, start_server
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", str(2 * WORKERS)))
@@ -112,10 +113,10 @@ class Run:
 
 
 def measure(db_url: str, workers: int, clients: int, numbers: list[int]) -> Run:
-    """A gunicorn with `workers` workers; warm up, then log in as each of `numbers`."""
+    """The server with `workers` workers; warm up, then log in as each of `numbers`."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    process = start_gunicorn(db_url, port, workers, log_file=LOG_FILE)
+    process = start_server(db_url, port, workers, log_file=LOG_FILE)
     try:
         load(base_url, numbers[:WARM_UP], clients)  # imports, connections, templates
         cpu_before = server_cpu_seconds(process)
@@ -187,7 +188,7 @@ def main() -> None:
         argon2_rate = argon2_verifications_per_core_second(run.workers)
         per_core = run.per_core_second
         print(
-            f"  gunicorn {run.workers} worker(s), {run.clients} client thread(s): {run.logins / run.seconds:6.1f} "
+            f"  {server_name(run.workers)}, {run.clients} client thread(s): {run.logins / run.seconds:6.1f} "
             f"logins/s over HTTP (client on the same cores)"
         )
         print(

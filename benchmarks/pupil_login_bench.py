@@ -1,13 +1,13 @@
 # ruff: noqa: E402  (Django must be set up before the project modules are imported)
 """Pupil login throughput through the whole stack (prints figures, never asserts): `make bench-pupil`.
 
-A complete login is four requests over real HTTP against gunicorn on a free loopback port, each
-from a fresh browser (no cookies): school shortcut -> group -> pupil -> POST the PIN (302 to the
-portal). Reported: complete logins per second, logins per core-second of server CPU, and the
+A complete login is four requests over real HTTP against the production server (granian) on a free
+loopback port, each from a fresh browser (no cookies): school shortcut -> group -> pupil -> POST
+the PIN (302 to the portal). Reported: complete logins per second, logins per core-second of server CPU, and the
 SQL queries of one complete login (counted in-process on the same database). Uses a throw-away
 test database: SQLite by default, PostgreSQL when DATABASE_URL points at one.
 
-    BENCH_WORKERS  gunicorn sync workers (default 1: the per-core figure)
+    BENCH_WORKERS  server workers (default 1: the per-core figure); BENCH_SERVER=gunicorn to compare
     BENCH_CLIENTS  client threads (default 3)
     BENCH_LOGINS   complete logins to time (default 600)
 
@@ -42,7 +42,7 @@ from klaspoort.accounts.pupils.queries import members_of
 from klaspoort.core.clock import current_school_year_start
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
-from serving import database_url, free_port, server_cpu_seconds, start_gunicorn
+from serving import database_url, free_port, server_cpu_seconds, server_name, start_server
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "3"))
@@ -152,7 +152,7 @@ def main() -> None:
         connection.close()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        process = start_gunicorn(database_url(name), port, WORKERS, log_file=SERVER_LOG)
+        process = start_server(database_url(name), port, WORKERS, log_file=SERVER_LOG)
         load(base_url, start, seats, 60)  # warm-up
         cpu_before = server_cpu_seconds(process)
         seconds = load(base_url, start, seats, LOGINS)
@@ -164,7 +164,7 @@ def main() -> None:
         connection.creation.destroy_test_db(name, verbosity=0)
     rate = LOGINS / seconds
     print(
-        f"Pupil login on {engine} ({cache}), gunicorn {WORKERS} sync worker(s), "
+        f"Pupil login on {engine} ({cache}), {server_name(WORKERS)}, "
         f"{CLIENT_THREADS} client threads, "
         f"{os.cpu_count()} cores"
     )

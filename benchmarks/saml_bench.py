@@ -1,7 +1,7 @@
 # ruff: noqa: E402  (Django must be set up before the project modules are imported)
 """SAML IdP throughput (prints figures, never asserts): `make bench-saml`.
 
-Signed responses per second for an already signed-in person, over real HTTP against gunicorn on a
+Signed responses per second for an already signed-in person, over real HTTP against the production server (granian) on a
 free loopback port (SP-initiated: redirect-binding AuthnRequest in, auto-submitting POST form with
 the signed response out; and IdP-initiated), SQL queries per response, and the in-process cost of
 build + sign alone. Uses a throw-away test database: SQLite by default, PostgreSQL when
@@ -39,7 +39,7 @@ from klaspoort.federation.saml.attributes import entree_attributes
 from klaspoort.federation.saml.keys import signing_credentials
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
-from serving import database_url, drain, free_port, server_cpu_seconds, start_gunicorn
+from serving import database_url, drain, free_port, server_cpu_seconds, server_name, start_server
 
 SP_ENTITY_ID = "https://bench-sp.example.nl/metadata"
 ACS_URL = "https://bench-sp.example.nl/acs"
@@ -160,7 +160,7 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         sp_queries, idp_queries = queries_per_response(principal, base_url)
         connection.close()
-        process = start_gunicorn(database_url(name), port, WORKERS)
+        process = start_server(database_url(name), port, WORKERS)
         destination = f"{base_url}/saml/sso/"
         load(base_url, cookie, [redirect_path(destination, n) for n in range(50)])  # warm-up
         figures = {}
@@ -181,9 +181,7 @@ def main() -> None:
             process.wait(timeout=10)
         connection.creation.destroy_test_db(name, verbosity=0)
     cores = os.cpu_count() or 1
-    print(
-        f"SAML IdP on {engine}, gunicorn {WORKERS} sync workers, {CLIENT_THREADS} client threads, {cores} cores"
-    )
+    print(f"SAML IdP on {engine}, {server_name(WORKERS)}, {CLIENT_THREADS} client threads, {cores} cores")
     for label, (rate, cpu) in figures.items():
         per_core = f"{1 / cpu:6.1f} per core-second of server CPU ({cpu * 1000:.2f} ms)" if cpu else "n/a"
         print(f"  {label:<14} {rate:7.1f} responses/s over HTTP (client on the same cores); {per_core}")

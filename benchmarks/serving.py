@@ -1,5 +1,8 @@
-"""Helpers shared by the HTTP benchmarks: a throw-away database's URL, gunicorn on a free loopback
-port, and the CPU its workers used (so figures can be given per core-second of server CPU)."""
+"""Helpers shared by the HTTP benchmarks: a throw-away database's URL, the production server on a
+free loopback port, and the CPU it used (so figures can be given per core-second of server CPU).
+
+BENCH_SERVER picks the server: "granian" (the default, as in production: docs/operations.md) or
+"gunicorn" (sync workers), for comparison."""
 
 from __future__ import annotations
 
@@ -35,27 +38,53 @@ def database_url(name: str) -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
 
 
+SERVER = os.environ.get("BENCH_SERVER", "granian")
+
+
 def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
-    """User + system CPU of gunicorn's workers so far (Linux /proc; 0.0 elsewhere)."""
+    """User + system CPU of the server so far: the main process, its workers and all their threads
+    (Linux /proc; 0.0 elsewhere)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    try:
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    total = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+    total, pending = 0, [str(process.pid)]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (all threads)
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending += (task / "children").read_text().split()
+        except OSError:
+            continue
     return total / ticks
 
 
-def start_gunicorn(
+def server_name(workers: int) -> str:
+    kind = "sync workers" if SERVER == "gunicorn" else "WSGI workers"
+    return f"{SERVER} {workers} {kind}"
+
+
+def _command(port: int, workers: int) -> list[str]:
+    def tool(name: str) -> str:
+        return shutil.which(name, path=str(Path(sys.executable).parent)) or name
+
+    if SERVER == "gunicorn":
+        return [tool("gunicorn"), "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    if SERVER != "granian":
+        raise SystemExit(f"BENCH_SERVER must be granian or gunicorn, not {SERVER!r}")
+    return [
+        tool("granian"),
+        *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)),
+        *("--workers", str(workers), "--blocking-threads", "1", "--no-access-log"),
+        "klaspoort.wsgi:application",
+    ]
+
+
+def start_server(
     db_url: str, port: int, workers: int, log_file: Path | None = None, **env: str
 ) -> subprocess.Popen[bytes]:
-    """gunicorn (sync workers) serving klaspoort on 127.0.0.1:port; returns once /healthz answers.
+    """The server (BENCH_SERVER) serving klaspoort on 127.0.0.1:port; returns once /healthz answers.
 
     With `log_file`, the server's log lines go there instead of this terminal."""
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     environment = dict(
         os.environ,
         DATABASE_URL=db_url,
@@ -64,7 +93,7 @@ def start_gunicorn(
         **env,
     )
     process = subprocess.Popen(
-        [gunicorn, "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"],
+        [*_command(port, workers), "--log-level", "warning"],
         env=environment,
         stdout=log_file.open("ab") if log_file else None,
         stderr=subprocess.STDOUT if log_file else None,
@@ -76,7 +105,7 @@ def start_gunicorn(
         except httpx.TransportError:
             time.sleep(0.05)
     process.terminate()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"{SERVER} did not start")
 
 
 def drain(items: Sequence[T], threads: int, handle: Callable[[T], None]) -> tuple[int, float]:

@@ -1,7 +1,7 @@
 """Single sign-on throughput (prints figures, never asserts): `make bench-sso`.
 
 OpenID Connect: complete code flows per second for an already signed-in person, over real HTTP
-against gunicorn on a free loopback port: authorize (PKCE S256) → token (client_secret_basic,
+against the production server (granian) on a free loopback port: authorize (PKCE S256) → token (client_secret_basic,
 ES256 ID token) → userinfo. Also SQL queries per flow and server CPU per flow (flows per
 core-second). SAML: the SAML IdP's own benchmark (`benchmarks/saml_bench.py`) runs after it as
 the second section (skip it with BENCH_SAML=0).
@@ -29,7 +29,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
-import saml_bench  # sets up Django; shares the gunicorn, database and session helpers
+import saml_bench  # sets up Django; shares the server, database and session helpers
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.oidc import keys
@@ -190,7 +190,7 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         queries = queries_per_flow(principal, secret, base_url)
         connection.close()
-        process = saml_bench.start_gunicorn(saml_bench.database_url(name), port, WORKERS)
+        process = saml_bench.start_server(saml_bench.database_url(name), port, WORKERS)
         load(base_url, cookie, secret, 40)  # warm-up: imports, key cache, connections
         flows = max(200, int(SECONDS * 60))
         cpu_before = saml_bench.server_cpu_seconds(process)
@@ -205,7 +205,7 @@ def main() -> None:
         teardown_test_environment()
     cores = os.cpu_count() or 1
     print(
-        f"OIDC provider on {engine}, gunicorn {WORKERS} sync workers, {CLIENT_THREADS} client threads, {cores} cores"
+        f"OIDC provider on {engine}, {saml_bench.server_name(WORKERS)}, {CLIENT_THREADS} client threads, {cores} cores"
     )
     print(f"  complete code flows (authorize → token → userinfo): {done / seconds:7.1f} flows/s over HTTP")
     print(f"    (client threads share the {cores} cores; {done} flows in {seconds:.1f} s)")
