@@ -168,3 +168,23 @@ def test_login_query_count(client: Client, teacher: StaffPlacement) -> None:
         assert _login(client).status_code == 302
     statements = [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert statements == ["SELECT", "SELECT", "INSERT", "INSERT"]
+
+
+def test_login_inputs_keep_the_address_and_point_at_their_errors(client: Client) -> None:
+    page = client.get("/login/").content.decode()
+    assert (
+        '<input type="email" name="email" autocomplete="username" autofocus maxlength="254" required '
+        'id="id_email">' in page
+    )
+    assert (
+        '<input type="password" name="password" autocomplete="current-password" maxlength="1024" '
+        'required id="id_password">' in page
+    )
+    refused = _login(client, email="geen-adres", password="").content.decode()
+    assert (
+        '<input type="email" name="email" value="geen-adres" autocomplete="username" autofocus '
+        'maxlength="254" required aria-invalid="true" aria-describedby="id_email_error" id="id_email">'
+        in refused
+    )
+    assert '<ul class="errorlist" id="id_password_error"><li>Dit veld is verplicht.</li></ul>' in refused
+    assert 'value="' not in refused.split('id="id_password"')[0].rsplit("<input", 1)[1]
