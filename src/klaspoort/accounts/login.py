@@ -70,11 +70,10 @@ def email_subject(email: str) -> str:
 
 
 def _active(placements: QuerySet[StaffPlacement]) -> tuple[StaffPlacement, ...]:
-    return tuple(
-        placements.filter(active=True, school__active=True)
-        .select_related("staff", "school")
-        .order_by("school__name", "school_id")
-    )
+    """Active placements at active schools, by school name. Sorted here, not in SQL: a person has a
+    few at most, and ORDER BY over the join made the query noticeably dearer to build."""
+    found = placements.filter(active=True, school__active=True).select_related("staff", "school")
+    return tuple(sorted(found, key=lambda placement: (placement.school.name, placement.school_id)))
 
 
 def active_placements(account: Account) -> tuple[StaffPlacement, ...]:
