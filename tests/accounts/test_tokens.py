@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 
 import pytest
+from django.db import connection
 
 from klaspoort.accounts import tokens
 from klaspoort.accounts.models import Account, OneTimeToken
@@ -99,7 +101,65 @@ def test_batch_issue_uses_a_constant_number_of_queries(django_assert_max_num_que
     assert all(tokens.peek_token(raw[a.pk], tokens.ACTIVATION) == a for a in accounts)
 
 
+def test_an_account_named_twice_in_a_batch_gets_one_token(account: Account) -> None:
+    raw = tokens.issue_tokens([account, Account.objects.get(pk=account.pk)], tokens.ACTIVATION)
+    assert list(raw) == [account.pk]
+    assert list(OneTimeToken.objects.values_list("token_hash", flat=True)) == [
+        tokens.token_hash(raw[account.pk])
+    ]
+
+
 def test_revoke(account: Account) -> None:
     raw = tokens.issue_token(account, tokens.PASSWORD_RESET)
     tokens.revoke_tokens(account, tokens.PASSWORD_RESET)
     assert tokens.peek_token(raw, tokens.PASSWORD_RESET) is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("older_link", [False, True])
+def test_two_links_issued_at_once_for_one_account_both_succeed_and_the_last_write_stays(
+    monkeypatch: pytest.MonkeyPatch, older_link: bool
+) -> None:
+    """Two requests issue a link for the same account and purpose at the same moment (a double
+    click on "forgot password", one parent address saved for two children). Separate connections;
+    the first stops just before it writes its token, the second runs to the end meanwhile."""
+    account = Account.objects.create_user("piet@school.example", kind="staff")
+    if older_link:
+        tokens.issue_token(account, tokens.ACTIVATION)
+    paused, release = threading.Event(), threading.Event()
+    real_hash = tokens.token_hash
+
+    def pausing_hash(raw: str) -> str:
+        if not paused.is_set():  # only the first issuer waits
+            paused.set()
+            assert release.wait(20)
+        return real_hash(raw)
+
+    monkeypatch.setattr(tokens, "token_hash", pausing_hash)
+    results: dict[str, str | BaseException] = {}
+
+    def issue(name: str) -> None:
+        try:
+            results[name] = tokens.issue_token(Account.objects.get(pk=account.pk), tokens.ACTIVATION)
+        except BaseException as exc:  # reported below
+            results[name] = exc
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=issue, args=("first",), daemon=True)
+    first.start()
+    assert paused.wait(20)
+    second = threading.Thread(target=issue, args=("second",), daemon=True)
+    second.start()
+    second.join(10)
+    finished_while_first_paused = not second.is_alive()
+    release.set()
+    first.join(20)
+    second.join(20)
+
+    assert all(isinstance(raw, str) for raw in results.values()), results
+    assert finished_while_first_paused  # nothing held while the first was between its statements
+    assert OneTimeToken.objects.filter(account=account, purpose=tokens.ACTIVATION).count() == 1
+    monkeypatch.setattr(tokens, "token_hash", real_hash)
+    assert tokens.peek_token(str(results["first"]), tokens.ACTIVATION) == account
+    assert tokens.peek_token(str(results["second"]), tokens.ACTIVATION) is None

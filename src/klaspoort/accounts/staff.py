@@ -57,7 +57,7 @@ def send_activation_mails(
     school: SchoolLocation | None = None,
     actor: str = "",
 ) -> int:
-    """Activation mails for inactive accounts: tokens in two queries, mails over one connection."""
+    """Activation mails for inactive accounts: tokens in one query, mails over one connection."""
     pairs = [(account, staff) for account, staff in accounts_with_staff if not account.is_active]
     if not pairs:
         return 0

@@ -18,7 +18,6 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from klaspoort.accounts.models import Account, OneTimeToken
@@ -44,27 +43,34 @@ def issue_token(account: Account, purpose: str, *, lifetime: dt.timedelta = DEFA
     return issue_tokens([account], purpose, lifetime=lifetime)[account.pk]
 
 
-@transaction.atomic
 def issue_tokens(
     accounts: Iterable[Account], purpose: str, *, lifetime: dt.timedelta = DEFAULT_LIFETIME
 ) -> dict[int, str]:
-    """New tokens for many accounts in two queries; earlier tokens of the same purpose stop working."""
-    accounts = list(accounts)
-    if not accounts:
+    """New tokens for many accounts in one query; earlier tokens of the same purpose stop working.
+
+    One upsert (INSERT ... ON CONFLICT (account, purpose) DO UPDATE): two requests issuing a token
+    for the same account at once both succeed, and the token written last is the live one.
+    """
+    by_pk = {account.pk: account for account in accounts}
+    if not by_pk:
         return {}
     now = clock.now()
-    raw_by_account = {account.pk: str(uuid.uuid4()) for account in accounts}
-    OneTimeToken.objects.filter(account__in=[a.pk for a in accounts], purpose=purpose).delete()
+    raw_by_account = {pk: str(uuid.uuid4()) for pk in by_pk}
     OneTimeToken.objects.bulk_create(
-        OneTimeToken(
-            account_id=account.pk,
-            purpose=purpose,
-            token_hash=token_hash(raw_by_account[account.pk]),
-            email=account.email,
-            created_at=now,
-            expires_at=now + lifetime,
-        )
-        for account in accounts
+        [
+            OneTimeToken(
+                account_id=pk,
+                purpose=purpose,
+                token_hash=token_hash(raw_by_account[pk]),
+                email=account.email,
+                created_at=now,
+                expires_at=now + lifetime,
+            )
+            for pk, account in by_pk.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["account", "purpose"],
+        update_fields=["token_hash", "email", "created_at", "expires_at"],
     )
     return raw_by_account
 
