@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from klaspoort.federation.actions import do_withdraw_consent
+from klaspoort.federation.actions import do_register_partner, do_withdraw_consent
 from klaspoort.federation.disclosure import (
     ConsentMissing,
     PartnerInactive,
@@ -12,12 +12,23 @@ from klaspoort.federation.disclosure import (
     ReleasedGroup,
     ReleasedSchool,
     disclose,
+    disclose_many,
 )
-from klaspoort.federation.models import Disclosure
+from klaspoort.federation.models import Disclosure, PartnerApp
+from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
-from klaspoort.roster.models import PupilMembership
+from klaspoort.roster.models import PupilMembership, StaffPlacement
 
-from .factories import make_app, make_group, make_pupil, make_school, make_teacher, principal_for, tick
+from .factories import (
+    make_app,
+    make_group,
+    make_pupil,
+    make_school,
+    make_teacher,
+    partner_spec_data,
+    principal_for,
+    tick,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +208,86 @@ def test_unknown_purpose_is_a_programming_error() -> None:
     app, _ = make_app()
     with pytest.raises(ValueError, match="unknown disclosure purpose"):
         disclose(principal_for(make_pupil(school), school), app, purpose="marketing")
+
+
+def _other_app(name: str) -> PartnerApp:
+    """A second publisher with one app, sector `<name>.example`."""
+    spec = partner_spec_data(f"uitgeverij-{name}")
+    spec["sector_id"] = f"{name}.example"
+    spec["apps"][0].update(slug=name, name=name.title())
+    spec["apps"][0]["oidc"]["client_id"] = name
+    do_register_partner(parse_partner_spec(spec))
+    return PartnerApp.objects.select_related("partner").get(slug=name)
+
+
+def test_many_apps_at_once_in_as_many_queries_as_one(django_assert_num_queries) -> None:
+    school = make_school()
+    group = make_group(school)
+    pupil = make_pupil(school, group, eck_id="https://ketenid.nl/201703/" + "a" * 128)
+    noord, _ = make_app()
+    zuid, west, oost = _other_app("zuid"), _other_app("west"), _other_app("oost")
+    tick(school, noord.partner, names=True, eck_id=True)
+    tick(school, zuid.partner)
+    tick(school, oost.partner)
+    oost.active = False  # e.g. switched off by the operator a moment ago
+    principal = principal_for(pupil, school)
+    secret = settings.PSEUDONYM_SECRET
+
+    with django_assert_num_queries(3):  # consents with the school, the pupil with groups, the records
+        outcomes = disclose_many(principal, [zuid, west, noord, oost], purpose="licence", requested={"names"})
+
+    released_zuid, refused_west, released_noord, refused_oost = outcomes
+    assert isinstance(refused_west, ConsentMissing)
+    assert isinstance(refused_oost, PartnerInactive)
+    assert released_zuid == disclose(principal, zuid, purpose="licence", requested={"names"})
+    assert released_noord == disclose(principal, noord, purpose="licence", requested={"names"})
+    assert isinstance(released_noord, Released)
+    assert (released_noord.sub, released_noord.given_name, released_noord.eck_id) == (
+        pairwise_subject("noord.example", pupil.uuid, secret),
+        "Sanne",
+        None,  # ticked, but not asked for
+    )
+    assert isinstance(released_zuid, Released)
+    assert (released_zuid.sub, released_zuid.given_name) == (
+        pairwise_subject("zuid.example", pupil.uuid, secret),
+        None,
+    )
+    assert list(Disclosure.objects.order_by("id").values_list("app__slug", "purpose", "fields")) == [
+        ("zuid", "licence", ["sub", "role", "school", "groups"]),
+        ("rekenwijs", "licence", ["sub", "role", "school", "groups", "given_name", "infix", "family_name"]),
+        ("zuid", "licence", ["sub", "role", "school", "groups"]),
+        ("rekenwijs", "licence", ["sub", "role", "school", "groups", "given_name", "infix", "family_name"]),
+    ]
+
+
+def test_many_apps_for_someone_no_longer_at_the_school_release_and_record_nothing(
+    django_assert_num_queries,
+) -> None:
+    school = make_school()
+    teacher = make_teacher(school)
+    noord, _ = make_app()
+    zuid, west = _other_app("zuid"), _other_app("west")
+    tick(school, noord.partner)
+    tick(school, zuid.partner)
+    StaffPlacement.objects.filter(staff=teacher).update(active=False)
+
+    with django_assert_num_queries(3):  # consents, the placement with groups, the placement alone
+        outcomes = disclose_many(principal_for(teacher, school), [noord, zuid, west], purpose="licence")
+
+    assert [type(outcome) for outcome in outcomes] == [PersonUnknown, PersonUnknown, ConsentMissing]
+    assert str(outcomes[0]) == "Deze medewerker is niet (meer) actief op deze school."
+    assert Disclosure.objects.count() == 0
+
+
+def test_many_apps_without_any_consent_do_not_look_up_the_person(django_assert_num_queries) -> None:
+    school = make_school()
+    pupil = make_pupil(school)
+    noord, _ = make_app()
+    with django_assert_num_queries(1):
+        (outcome,) = disclose_many(principal_for(pupil, school), [noord], purpose="oidc")
+    assert isinstance(outcome, ConsentMissing)
+    with django_assert_num_queries(0):
+        assert disclose_many(principal_for(pupil, school), [], purpose="oidc") == []
+    with pytest.raises(ValueError, match="unknown disclosure purpose"):
+        disclose_many(principal_for(pupil, school), [noord], purpose="marketing")
+    assert Disclosure.objects.count() == 0

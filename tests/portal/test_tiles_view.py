@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from klaspoort.federation.actions import do_withdraw_consent
+from klaspoort.federation.models import Disclosure
+from klaspoort.federation.oidc import keys
 from klaspoort.roster.models import StaffMembership
 from tests.portal.stub_publisher import Behaviour
 from tests.portal.world import World, sign_in
@@ -155,3 +162,40 @@ def test_warm_cache_page_costs_few_queries(
     with django_assert_max_num_queries(2):  # the session, the ticked apps
         html = client.get("/portal/").content.decode()
     assert len(tile_names(html)) == 9
+
+
+@pytest.fixture
+def signing_key_loaded(world: World) -> Iterator[None]:
+    """The platform's signing key made and cached for minutes (a fresh key is re-read after 2 s)."""
+    keys.clear_key_cache()
+    keys.signing_key("ES256")  # makes the keys
+    keys.clear_key_cache()
+    keys.signing_key("ES256")  # reads them: cached for KEY_CACHE_SECONDS
+    yield
+    keys.clear_key_cache()
+
+
+def _cold_page_queries(client: Client, world: World) -> list[str]:
+    cache.clear()  # no licence answers, no breaker states: every app is asked
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/portal/")
+    assert response.status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.parametrize("who", ["pupil", "teacher"])
+@pytest.mark.usefixtures("signing_key_loaded")
+def test_cold_page_queries_do_not_grow_with_the_number_of_publishers(
+    client: Client, world: World, who: str
+) -> None:
+    sign_in(client, world.principal(who))
+    world.add_publisher("a-uitgever")
+    one = _cold_page_queries(client, world)
+    for slug in ("b-uitgever", "c-uitgever", "d-uitgever"):
+        world.add_publisher(slug)
+    four = _cold_page_queries(client, world)
+    # The session, the ticked apps, their consents with the school, the person with their groups,
+    # one insert of every disclosure record.
+    assert len(one) == len(four) == 5, four
+    assert Disclosure.objects.filter(purpose="licence").count() == 1 + 4
+    assert len(tile_names(client.get("/portal/").content.decode())) == (12 if who == "pupil" else 8)

@@ -1,7 +1,8 @@
 """The one path by which personal data reaches a partner.
 
 Every partner-facing claim or attribute set (OIDC ID token and userinfo, SAML assertion, the
-portal's licence request) is built by `disclose()`. It
+portal's licence requests) is built by `disclose()`, or by `disclose_many()` for several apps of
+one person at once (the portal page); both run the same checks and records. It
 
 1. checks that the partner and app are active and that the principal's school has ticked the
    partner (`Consent`), raising a `DisclosureRefused` subclass otherwise;
@@ -11,13 +12,14 @@ portal's licence request) is built by `disclose()`. It
 4. returns a plain `Released` dataclass; protocol modules only translate it into their format.
 
 Queries: consent + school (1), the person with their groups (1, or 2 for someone without
-groups), the disclosure record (1). Pass an app loaded with `select_related("partner")`.
+groups), the disclosure record (1); as many for `disclose_many`, whatever the number of apps.
+Pass apps loaded with `select_related("partner")`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -125,30 +127,92 @@ def disclose(
     """Build and record what `app` may receive about `principal`; see the module docstring.
 
     `requested` limits the optional categories (e.g. from OIDC scopes); None asks for everything
-    the school allowed. Identity is always part of a release.
+    the school allowed. Identity is always part of a release. Raises `DisclosureRefused`.
+    """
+    (outcome,) = disclose_many(principal, [app], purpose=purpose, requested=requested)
+    if isinstance(outcome, DisclosureRefused):
+        raise outcome
+    return outcome
+
+
+def disclose_many(
+    principal: Principal,
+    apps: Sequence[PartnerApp],
+    *,
+    purpose: str,
+    requested: Iterable[str] | None = None,
+) -> list[Released | DisclosureRefused]:
+    """`disclose` for several apps at once (the portal asks every ticked publisher): in the order of
+    `apps`, what each app may receive, or why it may receive nothing (the `DisclosureRefused` that
+    `disclose` would raise; nothing is recorded for it).
+
+    The same queries as one `disclose`, however many apps: consents with the school (1), the person
+    with their groups (1 or 2, only when some app may receive), the disclosure records (1).
     """
     if purpose not in PURPOSES:
         raise ValueError(f"unknown disclosure purpose {purpose!r}")
-    partner = app.partner
-    if not (app.active and partner.active):
-        raise PartnerInactive("Deze software is op dit moment niet beschikbaar.")
-    consent = next(
-        iter(
-            Consent.objects.select_related("school")
-            .only(*_CONSENT_COLUMNS)
-            .filter(partner_id=partner.pk, school__instelling_ref=principal.school)[:1]
-        ),
-        None,
-    )
-    if consent is None or not consent.active or not consent.school.active:
-        raise ConsentMissing(
-            "Je school heeft deze software niet aangezet. Vraag je ICT-coördinator om dat te doen."
+    asked = (frozenset(requested) | {IDENTITY}) if requested is not None else None
+    outcomes: dict[int, Released | DisclosureRefused] = {}
+    reachable = []
+    for index, app in enumerate(apps):
+        if app.active and app.partner.active:
+            reachable.append(index)
+        else:
+            outcomes[index] = PartnerInactive("Deze software is op dit moment niet beschikbaar.")
+    consents = _consents(principal.school, {apps[index].partner.pk for index in reachable})
+    allowed: list[tuple[int, Consent]] = []
+    for index in reachable:
+        consent = consents.get(apps[index].partner.pk)
+        if consent is None or not consent.active or not consent.school.active:
+            outcomes[index] = ConsentMissing(
+                "Je school heeft deze software niet aangezet. Vraag je ICT-coördinator om dat te doen."
+            )
+        else:
+            allowed.append((index, consent))
+    person = _load_person(principal, allowed[0][1].school) if allowed else None
+    records = []
+    moment = now()
+    for index, consent in allowed:
+        if person is None:
+            outcomes[index] = PersonUnknown(_UNKNOWN[principal.kind])
+            continue
+        app = apps[index]
+        categories = consent.categories if asked is None else consent.categories & asked
+        released = _release(principal, app, consent.school, person, categories)
+        outcomes[index] = released
+        records.append(
+            Disclosure(
+                created_at=moment,
+                partner_id=app.partner.pk,
+                app_id=app.pk,
+                person=person.uuid,
+                person_kind=principal.kind,
+                school_ref=consent.school.instelling_ref,
+                fields=list(released.fields),
+                purpose=purpose,
+            )
         )
-    categories = consent.categories
-    if requested is not None:
-        categories = categories & (frozenset(requested) | {IDENTITY})
-    school = consent.school
-    person = _load_person(principal, school)
+    _record(records)
+    return [outcomes[index] for index in range(len(apps))]
+
+
+def _consents(school_ref: uuid.UUID, partner_ids: set[int]) -> dict[int, Consent]:
+    """The consents of these partners at the school (with the school), by partner id (1 query)."""
+    if not partner_ids:
+        return {}
+    rows = (
+        Consent.objects.select_related("school")
+        .only(*_CONSENT_COLUMNS)
+        .filter(partner_id__in=partner_ids, school__instelling_ref=school_ref)
+    )
+    return {consent.partner_id: consent for consent in rows}
+
+
+def _release(
+    principal: Principal, app: PartnerApp, school: SchoolLocation, person: _Person, categories: frozenset[str]
+) -> Released:
+    """Minimisation (pure): identity always, names and the ECK iD only within `categories`."""
+    sector_id = app.partner.sector_id
     secret = settings.PSEUDONYM_SECRET
     released_fields = ["sub", "role", "school", "groups"]
     values: dict[str, Any] = {}
@@ -158,8 +222,8 @@ def disclose(
     if ECK_ID in categories and person.eck_id:
         values["eck_id"] = person.eck_id
         released_fields.append("eck_id")
-    released = Released(
-        sub=pairwise_subject(partner.sector_id, person.uuid, secret),
+    return Released(
+        sub=pairwise_subject(sector_id, person.uuid, secret),
         role=principal.kind,
         school=ReleasedSchool(
             instelling_ref=str(school.instelling_ref),
@@ -169,7 +233,7 @@ def disclose(
         ),
         groups=tuple(
             ReleasedGroup(
-                id=pairwise_group_id(partner.sector_id, group.uuid, secret),
+                id=pairwise_group_id(sector_id, group.uuid, secret),
                 name=group.name,
                 year_group=group.year_group,
             )
@@ -178,21 +242,19 @@ def disclose(
         fields=tuple(released_fields),
         **values,
     )
-    Disclosure.objects.create(
-        created_at=now(),
-        partner_id=partner.pk,
-        app_id=app.pk,
-        person=person.uuid,
-        person_kind=principal.kind,
-        school_ref=school.instelling_ref,
-        fields=list(released_fields),
-        purpose=purpose,
-    )
-    return released
+
+
+def _record(records: list[Disclosure]) -> None:
+    """Write the disclosure records: one INSERT (a single row without a transaction around it)."""
+    if len(records) == 1:
+        records[0].save(force_insert=True)
+    elif records:
+        Disclosure.objects.bulk_create(records)
 
 
 # Hot path (every sign-in to a partner): select only the columns used, not whole rows of four tables.
 _CONSENT_COLUMNS = (
+    "partner",
     "active",
     "names",
     "eck_id",
@@ -212,8 +274,15 @@ def _sorted_groups(rows: Iterable[tuple[Any, ...]]) -> tuple[_Group, ...]:
     return tuple(sorted(groups, key=lambda group: (group.kind != Group.Kind.HOME, group.name, group.pk)))
 
 
-def _load_person(principal: Principal, school: SchoolLocation) -> _Person:
-    """The principal as an active member of `school`, with their active groups (1 or 2 queries)."""
+_UNKNOWN = {
+    "pupil": "Deze leerling is niet (meer) actief op deze school.",
+    "staff": "Deze medewerker is niet (meer) actief op deze school.",
+}
+
+
+def _load_person(principal: Principal, school: SchoolLocation) -> _Person | None:
+    """The principal as an active member of `school`, with their active groups (1 or 2 queries);
+    None when they are not (or no longer) an active member."""
     if principal.kind == "pupil":
         rows = list(
             PupilMembership.objects.filter(
@@ -230,8 +299,6 @@ def _load_person(principal: Principal, school: SchoolLocation) -> _Person:
             .values_list(*_PERSON_COLUMNS)
             .first()
         )
-        if person is None:
-            raise PersonUnknown("Deze leerling is niet (meer) actief op deze school.")
     else:
         rows = list(
             StaffMembership.objects.filter(
@@ -248,7 +315,7 @@ def _load_person(principal: Principal, school: SchoolLocation) -> _Person:
             .values_list(*(f"staff__{c}" for c in _PERSON_COLUMNS))
             .first()
         )
-        if person is None:
-            raise PersonUnknown("Deze medewerker is niet (meer) actief op deze school.")
+    if person is None:
+        return None
     person_uuid, first_name, infix, surname, eck_id = person[: len(_PERSON_COLUMNS)]
     return _Person(person_uuid, first_name, infix, surname, eck_id, _sorted_groups(rows))

@@ -9,14 +9,12 @@ reported unavailable. Reads the cache with one `get_many` and writes new answers
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import BaseCache, cache
-from django.db import transaction
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.disclosure import DisclosureRefused
@@ -27,7 +25,7 @@ from klaspoort.portal.config import PortalConfig, portal_config
 from klaspoort.portal.fanout import LicenceCall, fetch_all
 from klaspoort.portal.licence_cache import CachedAnswer
 from klaspoort.portal.products import Product
-from klaspoort.portal.request_token import licence_request_token
+from klaspoort.portal.request_token import licence_request_tokens
 
 logger = logging.getLogger("klaspoort.portal")
 
@@ -77,16 +75,13 @@ def licence_answers(
         else:
             results[app.slug] = _fallback(app, cached.get(app.slug))
     calls: list[LicenceCall] = []
-    # The disclosure records of one page in one commit, not one per app (no transaction when warm).
-    with transaction.atomic() if to_ask else contextlib.nullcontext():
-        for app in to_ask:
-            try:
-                token = licence_request_token(principal, app)
-            except DisclosureRefused as refused:  # raised before anything is written
-                logger.info("licence request to %s not sent: %s", app.slug, refused.reason)
-                results[app.slug] = AppAnswer(app, None, refused=True)
-                continue
-            calls.append(LicenceCall(app.slug, app.licence_endpoint_url, token))
+    # Disclosure to every asked app at once: the same few queries for one app or twenty.
+    for app, token in zip(to_ask, licence_request_tokens(principal, to_ask), strict=True):
+        if isinstance(token, DisclosureRefused):  # nothing was recorded for this app
+            logger.info("licence request to %s not sent: %s", app.slug, token.reason)
+            results[app.slug] = AppAnswer(app, None, refused=True)
+            continue
+        calls.append(LicenceCall(app.slug, app.licence_endpoint_url, token))
     outcomes = fetch_all(calls, timeout=config.timeout, limits=config.limits)
     by_slug = {app.slug: app for app in apps}
     fresh: dict[str, object] = {}

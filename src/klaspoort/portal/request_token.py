@@ -1,7 +1,7 @@
 """The licence request: a short-lived JWT the platform signs for one publisher app (our protocol,
 docs/partners/licences.md).
 
-Its personal claims come only from `federation.disclosure.disclose` (purpose "licence", identity
+Its personal claims come only from `federation.disclosure.disclose_many` (purpose "licence", identity
 only: pairwise `sub`, role, school, pairwise groups), which checks consent and writes the disclosure
 record. The token is signed with the platform's OpenID Connect signing key (ES256), so publishers
 verify it with our JWKS; header `typ` "licence-request+jwt" keeps it from being mistaken for an ID
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from klaspoort.accounts.principal import Principal
-from klaspoort.federation.disclosure import Released, disclose
+from klaspoort.federation.disclosure import DisclosureRefused, Released, disclose_many
 from klaspoort.federation.models import PartnerApp
 from klaspoort.federation.oidc.claims import oidc_claims
 from klaspoort.portal.signing import platform_issuer, sign_jwt
@@ -50,15 +51,26 @@ def licence_claims(
     }
 
 
-def licence_request_token(principal: Principal, app: PartnerApp) -> str:
-    """Disclose (checks consent, records it) and sign. Raises `DisclosureRefused` when not allowed."""
-    released = disclose(principal, app, purpose=PURPOSE, requested=())
-    claims = licence_claims(
-        released,
-        issuer=platform_issuer(),
-        audience=audience_of(app),
-        context=principal.context,
-        issued_at=int(time.time()),
-        jti=secrets.token_urlsafe(16),
-    )
-    return sign_jwt(claims, typ=TOKEN_TYPE)
+def licence_request_tokens(principal: Principal, apps: Sequence[PartnerApp]) -> list[str | DisclosureRefused]:
+    """Disclose to every app at once (checks consent, records it) and sign one token per app, in the
+    order of `apps`; an app that may receive nothing gets its `DisclosureRefused` instead."""
+    issuer = platform_issuer()
+    issued_at = int(time.time())
+    return [
+        released
+        if isinstance(released, DisclosureRefused)
+        else sign_jwt(
+            licence_claims(
+                released,
+                issuer=issuer,
+                audience=audience_of(app),
+                context=principal.context,
+                issued_at=issued_at,
+                jti=secrets.token_urlsafe(16),
+            ),
+            typ=TOKEN_TYPE,
+        )
+        for app, released in zip(
+            apps, disclose_many(principal, apps, purpose=PURPOSE, requested=()), strict=True
+        )
+    ]
