@@ -5,13 +5,14 @@ the school of each session. Ending a session deletes its row; listeners of `prin
 told for every session that had a principal, with `request=None` and the `session_key`.
 
     end_sessions(account_ids, *, school_ref=None, except_key=None) -> int
+    end_sessions_where(rows, acting) -> int       those of `rows` whose principal `acting` accepts
     sessions_of(account) -> QuerySet[AccountSession]
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
 
@@ -38,13 +39,25 @@ def end_sessions(
         rows = rows.filter(school_ref=school_ref)
     if except_key:
         rows = rows.exclude(session_key=except_key)
-    ended = list(rows.values_list("session_key", "session_data"))
+    return end_sessions_where(rows, lambda principal: True)
+
+
+def end_sessions_where(rows: QuerySet[AccountSession], acting: Callable[[Principal | None], bool]) -> int:
+    """End the sessions among `rows` whose principal (None: nobody acting) `acting` accepts.
+
+    One query reads the rows, one deletes the ended ones; each session is decoded to find its
+    principal. Listeners of `principal_ended` are told for every ended session that had one.
+    """
+    store = SessionStore()
+    ended: list[tuple[str, Principal | None]] = []
+    for key, data in rows.values_list("session_key", "session_data"):
+        principal = Principal.from_session(store.decode(data).get(PRINCIPAL_KEY))
+        if acting(principal):
+            ended.append((key, principal))
     if not ended:
         return 0
     AccountSession.objects.filter(session_key__in=[key for key, _ in ended]).delete()
-    store = SessionStore()
-    for key, data in ended:
-        principal = Principal.from_session(store.decode(data).get(PRINCIPAL_KEY))
+    for key, principal in ended:
         if principal is not None:
             principal_ended.send(sender=Principal, request=None, principal=principal, session_key=key)
     return len(ended)

@@ -11,9 +11,7 @@ import uuid
 from collections.abc import Iterable
 
 from klaspoort.accounts.models import AccountSession
-from klaspoort.accounts.principal import SESSION_KEY as PRINCIPAL_KEY
-from klaspoort.accounts.principal import Principal, principal_ended
-from klaspoort.accounts.session_store import SessionStore
+from klaspoort.accounts.sessions import end_sessions_where
 from klaspoort.roster.models import Pupil
 
 
@@ -30,21 +28,12 @@ def end_home_sessions(
     persons = set(pupil_uuids)
     if not ids or not persons:
         return 0
-    rows = AccountSession.objects.filter(account_id__in=ids, school_ref=school_ref).values_list(
-        "session_key", "session_data"
+    return end_sessions_where(
+        AccountSession.objects.filter(account_id__in=ids, school_ref=school_ref),
+        lambda principal: (
+            principal is not None and principal.context == "home" and principal.person in persons
+        ),
     )
-    store = SessionStore()
-    ended: list[tuple[str, Principal]] = []
-    for key, data in rows:
-        principal = Principal.from_session(store.decode(data).get(PRINCIPAL_KEY))
-        if principal is not None and principal.context == "home" and principal.person in persons:
-            ended.append((key, principal))
-    if not ended:
-        return 0
-    AccountSession.objects.filter(session_key__in=[key for key, _ in ended]).delete()
-    for key, principal in ended:
-        principal_ended.send(sender=Principal, request=None, principal=principal, session_key=key)
-    return len(ended)
 
 
 def end_child_sessions(account_ids: Iterable[int], pupil: Pupil) -> int:

@@ -7,4 +7,12 @@ class PupilAccountsConfig(AppConfig):
     verbose_name = "Pupil accounts"
 
     def ready(self) -> None:
-        from klaspoort.accounts.pupils import checks  # noqa: F401  (registers system checks)
+        from klaspoort.accounts.pupils import (
+            checks,  # noqa: F401  (registers system checks)
+            receivers,
+        )
+        from klaspoort.roster import signals
+
+        signals.pupils_removed.connect(
+            receivers.on_pupils_removed, dispatch_uid="pupil_accounts.pupils_removed"
+        )
