@@ -18,7 +18,14 @@ from django.db import connection
 from klaspoort.accounts import throttle
 from klaspoort.accounts.challenge import new_challenge
 from klaspoort.accounts.login import email_subject
-from klaspoort.accounts.throttle import Gate, challenge_needed, check_login, network_of, record_login
+from klaspoort.accounts.throttle import (
+    Gate,
+    LoginKind,
+    challenge_needed,
+    check_login,
+    network_of,
+    record_login,
+)
 from klaspoort.audit.models import AuditEvent
 from tests.accounts.test_challenge import solve
 
@@ -29,12 +36,12 @@ B = "bert@school.example"
 SCHOOL_NAT = "10.0.0.1"
 
 
-def fail(email: str, client_ip: str, times: int = 1) -> bool:
+def fail(email: str, client_ip: str, times: int = 1, kind: LoginKind = "staff") -> bool:
     """Count failed password tries as if each had been allowed (the attacker's view)."""
     needed = False
     for _ in range(times):
         needed = record_login(
-            Gate(email=email, network=network_of(client_ip), decision="allow"), password_ok=False
+            Gate(email=email, network=network_of(client_ip), decision="allow", kind=kind), password_ok=False
         )
     return needed
 
@@ -174,6 +181,55 @@ def test_spraying_many_accounts_from_one_address_requires_the_challenge_there(ca
 def test_repeating_one_account_never_counts_as_spraying() -> None:
     fail(A, SCHOOL_NAT, 100)
     assert throttle._Counters.for_policy(throttle.policy()).per_address.peek(SCHOOL_NAT) == 1
+
+
+@pytest.mark.parametrize(("failing", "other"), [("parent", "staff"), ("staff", "parent")])
+def test_each_login_kind_counts_on_its_own(cache_backend: str, failing: LoginKind, other: LoginKind) -> None:
+    """A parent's and a teacher's account may share an address: failures at one login never slow
+    down or challenge the other, not even from the same client."""
+    assert fail(A, SCHOOL_NAT, 12, kind=failing) is True
+    gate = check_login(A, SCHOOL_NAT, solution=None, kind=failing)
+    assert (gate.decision, gate.client_failures, gate.challenge_required) == ("wait", 12, True)
+    assert challenge_needed(A, "198.51.100.7", kind=failing) is True
+
+    gate = check_login(A, SCHOOL_NAT, solution=None, kind=other)
+    assert (gate.decision, gate.client_failures, gate.challenge_required, gate.kind) == (
+        "allow",
+        0,
+        False,
+        other,
+    )
+    assert challenge_needed(A, "198.51.100.7", kind=other) is False
+    assert record_login(gate, password_ok=False) is False  # counted for `other` only: its first failure
+    assert check_login(A, SCHOOL_NAT, solution=None, kind=other).client_failures == 1
+    assert check_login(A, SCHOOL_NAT, solution=None, kind=failing).client_failures == 12
+
+
+@pytest.mark.parametrize(("failing", "other"), [("parent", "staff"), ("staff", "parent")])
+def test_spraying_one_login_kind_does_not_challenge_the_other(
+    cache_backend: str, failing: LoginKind, other: LoginKind
+) -> None:
+    sprayer = "203.0.113.66"
+    for n in range(20):
+        fail(f"user{n}@school.example", sprayer, kind=failing)
+    assert challenge_needed(None, sprayer, kind=failing) is True
+    assert challenge_needed(None, sprayer, kind=other) is False
+    assert check_login("new@school.example", sprayer, solution=None, kind=other).allowed
+
+
+def test_parent_refusals_are_logged_and_audited_as_the_parent_login(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="klaspoort.accounts.throttle")
+    fail(A, SCHOOL_NAT, 10, kind="parent")
+    gate = check_login(A, SCHOOL_NAT, solution=None, kind="parent")
+    assert gate.decision == "wait"
+    messages = [r.getMessage() for r in caplog.records if r.name == "klaspoort.accounts.throttle"]
+    assert messages[-1] == (
+        f"home-login refused subject={email_subject(A)} network={SCHOOL_NAT} client_failures=10 wait=32 challenge=-"
+    )
+    throttled = AuditEvent.objects.get(action="login.throttled")
+    assert throttled.data == {"reason": "wait", "wait_seconds": 32, "challenge": "", "login": "parent"}
+    required = AuditEvent.objects.get(action="login.challenge_required")
+    assert required.data == {"counter": "account", "failures": 10, "login": "parent"}
 
 
 def test_ipv6_clients_count_per_64() -> None:

@@ -1,4 +1,4 @@
-"""Brute-force policy for staff login (C3): slow down and challenge, never lock out.
+"""Brute-force policy for staff and parent login (C3): slow down and challenge, never lock out.
 
 Three counters of failed password tries, all in the shared cache (`core/ratelimit.py`):
 
@@ -11,6 +11,11 @@ Three counters of failed password tries, all in the shared cache (`core/ratelimi
   from that address needs the challenge. This only catches spraying across many accounts; one
   person's failures never touch colleagues behind the same school address (their own account is
   a different subject everywhere).
+
+Each login kind counts in a key space of its own (`LOGIN_KINDS`): staff (/login/) and parents
+(/thuis/) are separate accounts even with the same email address, so a parent's failures never slow
+down or challenge the teacher with that address, nor the other way round. The parent login's log
+lines start with "home-login" and its audit events carry `login: "parent"`.
 
 IPv6 addresses count per /64 (one household or school network). Before the password is checked,
 `check_login` decides: wait, challenge needed / not solved, or go. A refused try checks no password
@@ -49,6 +54,10 @@ from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek
 logger = logging.getLogger("klaspoort.accounts.throttle")
 
 Decision = Literal["allow", "wait", "challenge"]
+LoginKind = Literal["staff", "parent"]
+
+# Counter namespace per login kind (the staff names are those from before parents had a login).
+LOGIN_KINDS: dict[LoginKind, str] = {"staff": "login", "parent": "home-login"}
 
 
 @dataclass(frozen=True)
@@ -89,19 +98,20 @@ class _Counters:
     per_address: DistinctCounter
 
     @classmethod
-    def for_policy(cls, rules: LoginPolicy) -> _Counters:
+    def for_policy(cls, rules: LoginPolicy, kind: LoginKind = "staff") -> _Counters:
+        space = LOGIN_KINDS[kind]
         return cls(
             per_client=Limiter(
                 Rule(
-                    "login:account-client",
+                    f"{space}:account-client",
                     window=rules.client_window,
                     delay_after=rules.client_delay_after,
                     base_delay=rules.client_base_delay,
                     max_delay=rules.client_max_delay,
                 )
             ),
-            per_account=Limiter(Rule("login:account", window=rules.account_window)),
-            per_address=DistinctCounter("login:address-accounts", window=rules.address_window),
+            per_account=Limiter(Rule(f"{space}:account", window=rules.account_window)),
+            per_address=DistinctCounter(f"{space}:address-accounts", window=rules.address_window),
         )
 
 
@@ -117,6 +127,7 @@ class Gate:
     client_failures: int = 0
     challenge_required: bool = False
     client_ip: str = field(default="", compare=False)
+    kind: LoginKind = "staff"
 
     @property
     def allowed(self) -> bool:
@@ -154,7 +165,8 @@ def _log(gate: Gate, verdict: str, details: str = "") -> None:
     """One line per decision: refusals from `check_login`, allowed tries with their result from
     `record_login`. Addresses are keyed hashes (as in the audit trail), never the typed email."""
     logger.info(
-        "login %s subject=%s network=%s client_failures=%d wait=%d challenge=%s%s",
+        "%s %s subject=%s network=%s client_failures=%d wait=%d challenge=%s%s",
+        LOGIN_KINDS[gate.kind],
         verdict,
         email_subject(gate.email),
         gate.network,
@@ -175,14 +187,22 @@ def _refuse(gate: Gate) -> Gate:
         reason=gate.decision,
         wait_seconds=gate.wait_seconds,
         challenge=gate.challenge_outcome or "",
+        **_kind_data(gate.kind),
     )
     return gate
 
 
-def check_login(email: str, client_ip: str, *, solution: str | None, now: float | None = None) -> Gate:
+def _kind_data(kind: LoginKind) -> dict[str, Any]:
+    """Audit data naming the login, for every kind but staff (whose events predate the others)."""
+    return {} if kind == "staff" else {"login": kind}
+
+
+def check_login(
+    email: str, client_ip: str, *, solution: str | None, kind: LoginKind = "staff", now: float | None = None
+) -> Gate:
     """May this try go ahead? One cache read; a required challenge answer is verified (and used up)."""
     rules = policy()
-    counters = _Counters.for_policy(rules)
+    counters = _Counters.for_policy(rules, kind)
     email = normalise_email(email)
     network = network_of(client_ip)
     per_client_subject, account_subject = _subjects(email, network)
@@ -192,7 +212,12 @@ def check_login(email: str, client_ip: str, *, solution: str | None, now: float 
         (counters.per_address, network),
     )
     gate = Gate(
-        email=email, network=network, decision="allow", client_failures=client.count, client_ip=client_ip
+        email=email,
+        network=network,
+        decision="allow",
+        client_failures=client.count,
+        client_ip=client_ip,
+        kind=kind,
     )
     required = _challenge_required(rules, account, address)
     gate = replace(gate, challenge_required=required)
@@ -210,7 +235,7 @@ def check_login(email: str, client_ip: str, *, solution: str | None, now: float 
 def record_login(gate: Gate, *, password_ok: bool) -> bool:
     """Count the result of an allowed try. Returns whether the next try needs the challenge."""
     rules = policy()
-    counters = _Counters.for_policy(rules)
+    counters = _Counters.for_policy(rules, gate.kind)
     per_client_subject, account_subject = _subjects(gate.email, gate.network)
     if password_ok:
         if gate.client_failures:
@@ -238,14 +263,15 @@ def record_login(gate: Gate, *, password_ok: bool) -> bool:
                 client_ip=gate.client_ip or None,
                 counter=counter,
                 failures=reached,
+                **_kind_data(gate.kind),
             )
     return _challenge_required(rules, account, State(accounts_from_address))
 
 
-def challenge_needed(email: str | None, client_ip: str) -> bool:
+def challenge_needed(email: str | None, client_ip: str, *, kind: LoginKind = "staff") -> bool:
     """Whether the login form should carry a challenge for this (possibly unknown) account."""
     rules = policy()
-    counters = _Counters.for_policy(rules)
+    counters = _Counters.for_policy(rules, kind)
     network = network_of(client_ip)
     if not email:
         return counters.per_address.peek(network) >= rules.address_spray_accounts

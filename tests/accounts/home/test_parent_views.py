@@ -350,6 +350,37 @@ def test_parent_password_step_waits_after_five_failures_from_one_client(
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("failing", ["parent", "teacher"])
+def test_failures_at_one_login_leave_the_other_login_with_the_same_address_alone(
+    client: Client, family: Family, staff_account: Account, settings: Any, failing: str
+) -> None:
+    """A parent and a teacher share an address: one of them mistypes until the next try must wait
+    and needs the challenge; the other logs in at once from the same client, without a challenge."""
+    settings.LOGIN_THROTTLE = {"account_challenge_after": 3, "client_delay_after": 3}
+    parent = activated_parent(family, email=staff_account.email, password="Thuiswerk-2026")
+    logins = {
+        "parent": ("/thuis/", "Thuiswerk-2026", parent),
+        "teacher": ("/login/", "Schoolbord-2026", staff_account),
+    }
+    other = "teacher" if failing == "parent" else "parent"
+    path, _, _ = logins[failing]
+    for _ in range(3):
+        client.post(path, {"email": staff_account.email, "password": "fout-wachtwoord-1"})
+    body = client.post(path, {"email": staff_account.email, "password": logins[failing][1]}).content.decode()
+    assert "Te veel mislukte pogingen." in body
+    assert challenge_in(body) is not None
+    assert "_auth_user_id" not in client.session
+
+    path, password, account = logins[other]
+    response = client.post(path, {"email": staff_account.email, "password": password})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(account.pk)
+    throttled = AuditEvent.objects.filter(action="login.throttled").values_list("data", flat=True)
+    assert [data.get("login", "staff") for data in throttled] == [
+        "parent" if failing == "parent" else "staff"
+    ]
+
+
 # --- queries on the hot path ---
 
 

@@ -1,6 +1,6 @@
 """The parent's own login at /thuis/ (C6): email + password of a parent account, behind the same
 brute-force throttle as the staff login (accounts/throttle.py: waits and a proof-of-work challenge,
-never a lockout).
+never a lockout), with counters of its own.
 
     authenticate_parent(request, email, password, *, solution) -> ParentLogin   verify; audit; throttle
     begin_parent_session(request, account) -> None                              new session key, no child yet
@@ -58,7 +58,7 @@ def authenticate_parent(
     request: HttpRequest, email: str, password: str, *, solution: str | None
 ) -> ParentLogin:
     ip = client_ip(request)
-    gate = throttle.check_login(email, ip, solution=solution)
+    gate = throttle.check_login(email, ip, solution=solution, kind="parent")
     if not gate.allowed:
         return ParentLogin(None, gate.message, challenge.new_challenge() if gate.challenge_required else None)
     found = authenticate(request, email=email, password=password, kind=Account.Kind.PARENT)
