@@ -5,6 +5,8 @@ Staff creation and roles are in `staff.py`. Every action records an audit event.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,9 +95,38 @@ def do_reset_password(raw_token: str, password: str) -> Account:
     return account
 
 
-def reset_rate_key(email: str) -> str:
-    digest = salted_hmac("klaspoort.password_reset", normalise_email(email), algorithm="sha256").hexdigest()
-    return f"kp:pwreset:{digest}"
+@dataclass(frozen=True)
+class ResetRequests:
+    """The gate before a forgotten-password mail (C8), shared by the staff and the home login: at
+    most one request per address per 15 minutes (in the shared cache, under `key_prefix`), and only
+    for an account of `kind`. Refusals are audited as `event` with outcome "throttled" or "unknown".
+    """
+
+    kind: str
+    event: str
+    salt: str
+    key_prefix: str
+
+    def rate_key(self, email: str) -> str:
+        digest = salted_hmac(self.salt, normalise_email(email), algorithm="sha256").hexdigest()
+        return f"{self.key_prefix}:{digest}"
+
+    def admit(self, email: str, *, client_ip: str | None) -> Account | None:
+        """The account to mail, or None (nothing to send: throttled, empty or unknown address)."""
+        address = normalise_email(email)
+        if not address or not cache.add(self.rate_key(address), 1, timeout=RESET_INTERVAL_SECONDS):
+            record_event(self.event, outcome="throttled", subject=email_subject(address), client_ip=client_ip)
+            return None
+        account = Account.objects.filter(email=address, kind=self.kind).first()
+        if account is None:
+            record_event(self.event, outcome="unknown", subject=email_subject(address), client_ip=client_ip)
+        return account
+
+
+STAFF_RESETS = ResetRequests(
+    Account.Kind.STAFF, "password.reset_requested", salt="klaspoort.password_reset", key_prefix="kp:pwreset"
+)
+reset_rate_key = STAFF_RESETS.rate_key
 
 
 def do_request_password_reset(email: str, *, client_ip: str | None = None) -> bool:
@@ -104,23 +135,11 @@ def do_request_password_reset(email: str, *, client_ip: str | None = None) -> bo
     The caller shows the same answer whatever happens (no account enumeration). Returns whether a
     mail was sent, for tests and logs. Accounts that were never activated get a new activation link.
     """
-    address = normalise_email(email)
-    if not address or not cache.add(reset_rate_key(address), 1, timeout=RESET_INTERVAL_SECONDS):
-        record_event(
-            "password.reset_requested",
-            outcome="throttled",
-            subject=email_subject(address),
-            client_ip=client_ip,
-        )
-        return False
-    account = Account.objects.filter(email=address, kind=Account.Kind.STAFF).first()
+    account = STAFF_RESETS.admit(email, client_ip=client_ip)
     if account is None:
-        record_event(
-            "password.reset_requested", outcome="unknown", subject=email_subject(address), client_ip=client_ip
-        )
         return False
     if not account.is_active:
-        do_send_activation(account, actor=email_subject(address))
+        do_send_activation(account, actor=email_subject(account.email))
         return True
     raw = tokens.issue_token(account, tokens.PASSWORD_RESET)
     link = absolute_url(reverse("accounts:password_reset", args=[raw]))

@@ -21,14 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 
 from klaspoort.accounts import tokens
-from klaspoort.accounts.actions import RESET_INTERVAL_SECONDS, _set_password_with_token
+from klaspoort.accounts.actions import ResetRequests, _set_password_with_token
 from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.home.addresses import AddressPlan, parse_addresses, plan_addresses
 from klaspoort.accounts.home.models import HomeAddress
@@ -220,9 +218,9 @@ def do_activate_home(raw_token: str, password: str) -> Account:
     return account
 
 
-def reset_rate_key(email: str) -> str:
-    digest = salted_hmac("klaspoort.home_reset", normalise_email(email), algorithm="sha256").hexdigest()
-    return f"kp:home-pwreset:{digest}"
+HOME_RESETS = ResetRequests(
+    Account.Kind.PARENT, "home.reset_requested", salt="klaspoort.home_reset", key_prefix="kp:home-pwreset"
+)
 
 
 def do_request_home_password_reset(email: str, *, client_ip: str | None = None) -> bool:
@@ -231,23 +229,14 @@ def do_request_home_password_reset(email: str, *, client_ip: str | None = None) 
     The caller shows the same answer whatever happens (no enumeration). Returns whether a mail was
     sent. An account without a password yet gets a new activation link instead.
     """
-    address = normalise_email(email)
-    if not address or not cache.add(reset_rate_key(address), 1, timeout=RESET_INTERVAL_SECONDS):
-        record_event(
-            "home.reset_requested", outcome="throttled", subject=email_subject(address), client_ip=client_ip
-        )
-        return False
-    account = Account.objects.filter(email=address, kind=Account.Kind.PARENT).first()
+    account = HOME_RESETS.admit(email, client_ip=client_ip)
     if account is None:
-        record_event(
-            "home.reset_requested", outcome="unknown", subject=email_subject(address), client_ip=client_ip
-        )
         return False
     if not account.is_active:
         row = (
             HomeAddress.objects.filter(account=account).select_related("pupil__school").order_by("pk").first()
         )
-        return row is not None and do_send_home_activation(row, actor=email_subject(address))
+        return row is not None and do_send_home_activation(row, actor=email_subject(account.email))
     raw = tokens.issue_token(account, HOME_PASSWORD_RESET)
     context = {
         "link": _link("password_reset", raw),
