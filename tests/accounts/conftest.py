@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 
 from klaspoort.accounts.models import Account
-from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffMember, StaffPlacement
+from tests.roster import factories
 
 PASSWORD = "zonnebloem42"
 
@@ -36,12 +36,12 @@ def empty_cache(db: None) -> Iterator[None]:
 
 @pytest.fixture
 def school(db: None) -> SchoolLocation:
-    return do_register_school("12AB00", name="De Regenboog")
+    return factories.school("12AB00", "De Regenboog")
 
 
 @pytest.fixture
 def other_school(db: None) -> SchoolLocation:
-    return do_register_school("34CD00", name="De Klimop")
+    return factories.school("34CD00", "De Klimop")
 
 
 def _make_staff(
@@ -54,14 +54,16 @@ def _make_staff(
     surname: str = "Jansen",
     active: bool = True,
 ) -> StaffPlacement:
-    staff = StaffMember.objects.filter(email=email).first()
-    if staff is None:
-        account = Account.objects.create_user(email, password, kind="staff", is_active=active)
-        staff = StaffMember.objects.create(
-            email=email, first_name=first_name, surname=surname, account=account
-        )
-    return StaffPlacement.objects.create(
-        staff=staff, school=school, roles=list(roles), las_key=f"{email}-key"
+    known = StaffMember.objects.filter(email=email).exists()
+    account = None if known else Account.objects.create_user(email, password, kind="staff", is_active=active)
+    return factories.staff(
+        school,
+        email,
+        roles=roles,
+        first_name=first_name,
+        surname=surname,
+        account=account,
+        las_key=f"{email}-key",
     )
 
 

@@ -10,9 +10,8 @@ import pytest
 
 from klaspoort.accounts.actions import activation_link
 from klaspoort.accounts.staff import ensure_staff_accounts
-from klaspoort.registry.actions import do_register_school
-from klaspoort.roster.models import StaffMember, StaffPlacement
 from tests.accounts.conftest import RequestLog
+from tests.roster import factories
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,11 +25,9 @@ NEW_PASSWORD = "Twee schapen en 3 koeien"
 @pytest.fixture
 def two_school_teacher(settings: Any, live_server: Any) -> str:
     settings.BASE_URL = live_server.url
-    first = do_register_school("12AB00", name="De Regenboog")
-    second = do_register_school("34CD00", name="De Klimop")
-    staff = StaffMember.objects.create(email="anna@school.example", first_name="Anna", surname="Jansen")
-    for school in (first, second):
-        StaffPlacement.objects.create(staff=staff, school=school, roles=["teacher"], las_key="a1")
+    for school in (factories.school("12AB00", "De Regenboog"), factories.school("34CD00", "De Klimop")):
+        placement = factories.staff(school, "anna@school.example", surname="Jansen")
+    staff = placement.staff
     ensure_staff_accounts([staff])
     staff.refresh_from_db()
     assert staff.account is not None

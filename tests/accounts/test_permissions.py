@@ -7,8 +7,9 @@ import pytest
 from klaspoort.accounts import permissions
 from klaspoort.accounts.principal import Principal
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import Group, SchoolYear, StaffMembership, StaffPlacement, StaffRole
+from klaspoort.roster.models import Group, StaffMembership, StaffPlacement, StaffRole
 from tests.accounts.conftest import MakeStaff
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +18,7 @@ ALL_ROLES = ["teacher", "ict_coordinator", "internal_counsellor", "remedial_teac
 
 @pytest.fixture
 def groups(school: SchoolLocation) -> list[Group]:
-    year = SchoolYear.objects.create(start_year=2026)
-    return [
-        Group.objects.create(
-            school=school,
-            school_year=year,
-            kind="home",
-            las_key=f"g{n}",
-            name=f"Groep {n}",
-            year_group=str(n),
-        )
-        for n in (3, 4, 5)
-    ]
+    return [factories.group(school, f"Groep {n}", year_group=str(n)) for n in (3, 4, 5)]
 
 
 def test_the_six_roles_exist() -> None:

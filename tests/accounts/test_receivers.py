@@ -10,6 +10,7 @@ from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffMember, StaffPlacement
 from klaspoort.roster.signals import staff_access_removed, staff_added
 from tests.accounts.conftest import MakeStaff
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_added_creates_inactive_accounts_and_mails_in_batch(
     school: SchoolLocation, mailoutbox, django_assert_max_num_queries
 ) -> None:
-    members = [
-        StaffMember.objects.create(email=f"l{i}@school.example", first_name=f"L{i}") for i in range(25)
-    ]
-    for member in members:
-        StaffPlacement.objects.create(staff=member, school=school, roles=["teacher"], las_key=member.email)
+    members = [factories.staff(school, f"l{i}@school.example", first_name=f"L{i}").staff for i in range(25)]
     with django_assert_max_num_queries(10):
         staff_added.send(sender=None, school=school, staff_uuids=[m.uuid for m in members])
     assert Account.objects.filter(kind="staff", is_active=False).count() == 25

@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from klaspoort.classroom.columns import OverviewColumn, register_column, unregister_column
 from klaspoort.roster.models import Group, Pupil
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_a_registered_column_gets_one_bulk_load_and_a_cell_per_pupil(
     from django.conf import settings
 
     room = roster.classroom()
-    teacher = roster.staff(room.school, "juf@school.nl", groups=(room.group,))
+    teacher = factories.staff(room.school, "juf@school.nl", groups=(room.group,))
     roster.sign_in_staff(client, teacher)
     with override_settings(
         TEMPLATES=[{**TEMPLATES[0], "DIRS": settings.TEMPLATES[0]["DIRS"], "APP_DIRS": False}]

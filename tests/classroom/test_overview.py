@@ -15,6 +15,7 @@ from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.audit.models import AuditEvent
 from klaspoort.roster.models import Group, PupilMembership, StaffRole
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def school_with_two_groups() -> dict:
     room = roster.classroom()
-    other = roster.group(room.school, "Groep 7", year_group="7")
-    roster.pupil(other, "Zoë", "Bakker")
-    teacher = roster.staff(
+    other = factories.group(room.school, "Groep 7", year_group="7")
+    factories.pupil(other, "Zoë", "Bakker")
+    teacher = factories.staff(
         room.school, "juf@school.nl", groups=(room.group,), first_name="Ineke", surname="Smit"
     )
-    colleague = roster.staff(
+    colleague = factories.staff(
         room.school, "meester@school.nl", groups=(other,), first_name="Piet", surname="Kok"
     )
-    coordinator = roster.staff(room.school, "ict@school.nl", roles=(StaffRole.ICT_COORDINATOR,))
+    coordinator = factories.staff(room.school, "ict@school.nl", roles=(StaffRole.ICT_COORDINATOR,))
     return {
         "room": room,
         "other": other,
@@ -102,11 +103,11 @@ def credential_code(credential: PupilCredential) -> tuple[str, str]:
 
 
 def test_query_count_does_not_depend_on_group_size(client: Client) -> None:
-    at = roster.school()
-    small, large = roster.group(at, "Klein"), roster.group(at, "Groot")
-    roster.pupils(small, 3)
-    roster.pupils(large, 30)
-    teacher = roster.staff(at, "juf@school.nl", groups=(small, large))
+    at = factories.school()
+    small, large = factories.group(at, "Klein"), factories.group(at, "Groot")
+    factories.pupils(small, 3)
+    factories.pupils(large, 30)
+    teacher = factories.staff(at, "juf@school.nl", groups=(small, large))
     roster.sign_in_staff(client, teacher)
     client.get(f"/klas/{small.uuid}/")
     client.get(f"/klas/{large.uuid}/")  # credentials are created on the first visit
@@ -250,9 +251,9 @@ def test_recent_failed_attempts_are_shown(client: Client, school_with_two_groups
 
 def test_composite_groups_show_credentials_from_home_groups(client: Client) -> None:
     room = roster.classroom()
-    plus = roster.group(room.school, "Rekenplus", kind=Group.Kind.COMPOSITE)
+    plus = factories.group(room.school, "Rekenplus", kind=Group.Kind.COMPOSITE)
     PupilMembership.objects.create(pupil=room.pupils["Bram"], group=plus)
-    teacher = roster.staff(room.school, "plus@school.nl", groups=(plus,))
+    teacher = factories.staff(room.school, "plus@school.nl", groups=(plus,))
     roster.sign_in_staff(client, teacher)
     html = client.get(f"/klas/{plus.uuid}/").content.decode()
     assert re.findall(r'<th scope="row">([^<]+)</th>', html) == ["Bram Jansen"]

@@ -24,9 +24,9 @@ from klaspoort.federation.models import Partner
 from klaspoort.federation.pseudonyms import pairwise_subject
 from tests.accounts.pupils import roster
 from tests.e2e.conftest import DemoPublisher, register_both, session_cookie
-from tests.federation.factories import make_teacher
 from tests.portal.stub_publisher import Behaviour, StubPublisher
 from tests.portal.world import register_app
+from tests.roster import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +37,14 @@ PARENT = "ouder@klaproos.example"
 
 @pytest.fixture
 def school_world(platform: Any, demo_publishers: dict[str, DemoPublisher]) -> dict[str, Any]:
-    school = roster.school("99DM00", "Demoschool De Klaproos")
-    group = roster.group(school, "Groep 5a")
-    pupil = roster.pupil(group, "Sanne", "de Vries")
+    school = factories.school("99DM00", "Demoschool De Klaproos")
+    group = factories.group(school, "Groep 5a")
+    pupil = factories.pupil(group, "Sanne", "de Vries")
     credential = roster.credentials(group)["Sanne"]
     do_new_code(credential, actor="test", school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN)
-    teacher = make_teacher(school, group, email="juf@klaproos.example")
+    teacher = factories.staff(
+        school, "juf@klaproos.example", groups=(group,), first_name="Jan", surname="Jansen"
+    ).staff
     register_both(demo_publishers, school)
     return {"school": school, "group": group, "pupil": pupil, "teacher": teacher}
 

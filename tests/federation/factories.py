@@ -1,4 +1,5 @@
-"""Small builders for federation tests: a school with groups, a pupil, a teacher, a partner app."""
+"""Small builders for federation tests: a partner app, a school's tick, a principal (rosters come
+from `tests.roster.factories`)."""
 
 from __future__ import annotations
 
@@ -8,59 +9,10 @@ from klaspoort.accounts.principal import Principal
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.models import Partner, PartnerApp
 from klaspoort.federation.partner_spec import parse_partner_spec
-from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import (
-    Group,
-    Pupil,
-    PupilMembership,
-    SchoolYear,
-    StaffMember,
-    StaffMembership,
-    StaffPlacement,
-    StaffRole,
-)
+from klaspoort.roster.models import Pupil, StaffMember
 
 REDIRECT_URI = "https://rekenwijs.example/oidc/callback"
-
-
-def make_school(code: str = "12AB00", name: str = "De Regenboog") -> SchoolLocation:
-    return do_register_school(code, name=name)
-
-
-def make_group(school: SchoolLocation, name: str = "Groep 5a", year_group: str = "5", **kw: Any) -> Group:
-    year, _ = SchoolYear.objects.get_or_create(start_year=2026)
-    kind = kw.pop("kind", Group.Kind.HOME)
-    return Group.objects.create(
-        school=school,
-        school_year=year,
-        kind=kind,
-        las_key=f"g-{name}",
-        name=name,
-        year_group=year_group,
-        **kw,
-    )
-
-
-def make_pupil(school: SchoolLocation, *groups: Group, **kw: Any) -> Pupil:
-    values = {"first_name": "Sanne", "infix": "de", "surname": "Vries", "las_key": "p1", "year_group": "5"}
-    values.update(kw)
-    pupil = Pupil.objects.create(school=school, **values)
-    for group in groups:
-        PupilMembership.objects.create(pupil=pupil, group=group)
-    return pupil
-
-
-def make_teacher(school: SchoolLocation, *groups: Group, **kw: Any) -> StaffMember:
-    values = {"first_name": "Jan", "infix": "", "surname": "Jansen", "email": "jan@regenboog.example"}
-    values.update(kw)
-    staff = StaffMember.objects.create(**values)
-    placement = StaffPlacement.objects.create(
-        staff=staff, school=school, las_key=f"s-{staff.email}", roles=[StaffRole.TEACHER]
-    )
-    for group in groups:
-        StaffMembership.objects.create(placement=placement, group=group)
-    return staff
 
 
 def partner_spec_data(slug: str = "uitgeverij-noord", **oidc: Any) -> dict[str, Any]:

@@ -17,8 +17,9 @@ from klaspoort.federation.actions import (
 from klaspoort.federation.keyed_hash import digest_matches
 from klaspoort.federation.models import Consent, ConsentChange, Partner, PartnerApp
 from klaspoort.federation.partner_spec import PartnerSpecError, parse_partner_spec
+from tests.roster import factories
 
-from .factories import make_app, make_school, partner_spec_data
+from .factories import make_app, partner_spec_data
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_new_client_secret_replaces_the_old_one() -> None:
 
 
 def test_consent_history_is_appended_for_every_change() -> None:
-    school = make_school()
+    school = factories.school()
     app, _ = make_app()
     partner = app.partner
     grant = do_grant_consent(school, partner, actor="coord")
@@ -124,7 +125,7 @@ def test_consent_history_is_appended_for_every_change() -> None:
 
 
 def test_consent_history_is_append_only() -> None:
-    school = make_school()
+    school = factories.school()
     app, _ = make_app()
     change = do_grant_consent(school, app.partner)
     assert change is not None

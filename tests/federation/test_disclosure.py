@@ -17,14 +17,11 @@ from klaspoort.federation.disclosure import (
 from klaspoort.federation.models import Disclosure, PartnerApp
 from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
-from klaspoort.roster.models import PupilMembership, StaffPlacement
+from klaspoort.roster.models import Group, PupilMembership, StaffPlacement
+from tests.roster import factories
 
 from .factories import (
     make_app,
-    make_group,
-    make_pupil,
-    make_school,
-    make_teacher,
     partner_spec_data,
     principal_for,
     tick,
@@ -34,8 +31,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_without_consent_nothing_is_released_or_recorded() -> None:
-    school = make_school()
-    pupil = make_pupil(school, make_group(school))
+    school = factories.school()
+    pupil = factories.pupil(factories.group(school), "Sanne")
     app, _ = make_app()
     with pytest.raises(ConsentMissing, match="niet aangezet"):
         disclose(principal_for(pupil, school), app, purpose="oidc")
@@ -43,10 +40,12 @@ def test_without_consent_nothing_is_released_or_recorded() -> None:
 
 
 def test_identity_only_by_default(django_assert_num_queries) -> None:
-    school = make_school()
-    group5 = make_group(school, "Groep 5a", "5")
-    reading = make_group(school, "Leesclub", "", kind="composite")
-    pupil = make_pupil(school, reading, group5, eck_id="https://ketenid.nl/201703/" + "a" * 128)
+    school = factories.school()
+    group5 = factories.group(school, "Groep 5a")
+    reading = factories.group(school, "Leesclub", kind=Group.Kind.COMPOSITE)
+    pupil = factories.pupil(
+        reading, "Sanne", also_in=(group5,), eck_id="https://ketenid.nl/201703/" + "a" * 128
+    )
     app, _ = make_app()
     tick(school, app.partner)
     secret = settings.PSEUDONYM_SECRET
@@ -79,9 +78,16 @@ def test_identity_only_by_default(django_assert_num_queries) -> None:
 
 
 def test_names_and_eck_id_only_with_consent_and_request() -> None:
-    school = make_school()
+    school = factories.school()
     eck = "https://ketenid.nl/201703/" + "b" * 128
-    teacher = make_teacher(school, make_group(school), eck_id=eck)
+    teacher = factories.staff(
+        school,
+        "jan@regenboog.example",
+        groups=(factories.group(school),),
+        first_name="Jan",
+        surname="Jansen",
+        eck_id=eck,
+    ).staff
     app, _ = make_app()
     tick(school, app.partner, names=True, eck_id=True)
     principal = principal_for(teacher, school)
@@ -120,8 +126,8 @@ def test_names_and_eck_id_only_with_consent_and_request() -> None:
 
 
 def test_staff_without_groups_costs_one_more_query(django_assert_num_queries) -> None:
-    school = make_school()
-    coordinator = make_teacher(school)
+    school = factories.school()
+    coordinator = factories.staff(school, "jan@regenboog.example").staff
     app, _ = make_app()
     tick(school, app.partner)
     with django_assert_num_queries(4):
@@ -130,8 +136,8 @@ def test_staff_without_groups_costs_one_more_query(django_assert_num_queries) ->
 
 
 def test_withdrawn_consent_refuses() -> None:
-    school = make_school()
-    pupil = make_pupil(school)
+    school = factories.school()
+    pupil = factories.pupil(school, "Sanne")
     app, _ = make_app()
     tick(school, app.partner)
     do_withdraw_consent(school, app.partner)
@@ -141,8 +147,8 @@ def test_withdrawn_consent_refuses() -> None:
 
 
 def test_consent_of_another_school_does_not_count() -> None:
-    school, other = make_school(), make_school("34CD00", "Het Anker")
-    pupil = make_pupil(school)
+    school, other = factories.school(), factories.school("34CD00", "Het Anker")
+    pupil = factories.pupil(school, "Sanne")
     app, _ = make_app()
     tick(other, app.partner)
     with pytest.raises(ConsentMissing):
@@ -150,8 +156,8 @@ def test_consent_of_another_school_does_not_count() -> None:
 
 
 def test_inactive_pupil_app_or_school_is_refused() -> None:
-    school = make_school()
-    pupil = make_pupil(school)
+    school = factories.school()
+    pupil = factories.pupil(school, "Sanne")
     app, _ = make_app()
     tick(school, app.partner)
     principal = principal_for(pupil, school)
@@ -176,9 +182,9 @@ def test_inactive_pupil_app_or_school_is_refused() -> None:
 
 
 def test_subject_survives_group_moves_and_differs_per_partner() -> None:
-    school = make_school()
-    old, new = make_group(school, "Groep 4"), make_group(school, "Groep 5")
-    pupil = make_pupil(school, old)
+    school = factories.school()
+    old, new = factories.group(school, "Groep 4"), factories.group(school, "Groep 5")
+    pupil = factories.pupil(old, "Sanne")
     app, _ = make_app()
     tick(school, app.partner)
     before = disclose(principal_for(pupil, school), app, purpose="oidc")
@@ -204,10 +210,10 @@ def test_released_round_trips_through_json() -> None:
 
 
 def test_unknown_purpose_is_a_programming_error() -> None:
-    school = make_school()
+    school = factories.school()
     app, _ = make_app()
     with pytest.raises(ValueError, match="unknown disclosure purpose"):
-        disclose(principal_for(make_pupil(school), school), app, purpose="marketing")
+        disclose(principal_for(factories.pupil(school, "Sanne"), school), app, purpose="marketing")
 
 
 def _other_app(name: str) -> PartnerApp:
@@ -221,9 +227,9 @@ def _other_app(name: str) -> PartnerApp:
 
 
 def test_many_apps_at_once_in_as_many_queries_as_one(django_assert_num_queries) -> None:
-    school = make_school()
-    group = make_group(school)
-    pupil = make_pupil(school, group, eck_id="https://ketenid.nl/201703/" + "a" * 128)
+    school = factories.school()
+    group = factories.group(school)
+    pupil = factories.pupil(group, "Sanne", eck_id="https://ketenid.nl/201703/" + "a" * 128)
     noord, _ = make_app()
     zuid, west, oost = _other_app("zuid"), _other_app("west"), _other_app("oost")
     tick(school, noord.partner, names=True, eck_id=True)
@@ -263,8 +269,8 @@ def test_many_apps_at_once_in_as_many_queries_as_one(django_assert_num_queries) 
 def test_many_apps_for_someone_no_longer_at_the_school_release_and_record_nothing(
     django_assert_num_queries,
 ) -> None:
-    school = make_school()
-    teacher = make_teacher(school)
+    school = factories.school()
+    teacher = factories.staff(school, "jan@regenboog.example").staff
     noord, _ = make_app()
     zuid, west = _other_app("zuid"), _other_app("west")
     tick(school, noord.partner)
@@ -280,8 +286,8 @@ def test_many_apps_for_someone_no_longer_at_the_school_release_and_record_nothin
 
 
 def test_many_apps_without_any_consent_do_not_look_up_the_person(django_assert_num_queries) -> None:
-    school = make_school()
-    pupil = make_pupil(school)
+    school = factories.school()
+    pupil = factories.pupil(school, "Sanne")
     noord, _ = make_app()
     with django_assert_num_queries(1):
         (outcome,) = disclose_many(principal_for(pupil, school), [noord], purpose="oidc")

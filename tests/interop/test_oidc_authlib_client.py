@@ -25,8 +25,9 @@ from klaspoort.accounts.models import Account
 from klaspoort.federation.actions import do_withdraw_consent
 from klaspoort.federation.models import OidcGrant
 from klaspoort.federation.oidc.logout import wait_for_deliveries
-from tests.federation.factories import REDIRECT_URI, make_app, make_group, make_school, make_teacher, tick
+from tests.federation.factories import REDIRECT_URI, make_app, tick
 from tests.federation.oidc.receiver import logout_receiver
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,8 +38,10 @@ EMAIL, PASSWORD = "jan@regenboog.example", "zonnebloem42"
 def provider(live_server: Any, settings: Any) -> Iterator[dict[str, Any]]:
     settings.BASE_URL = live_server.url
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    school = make_school()
-    teacher = make_teacher(school, make_group(school))
+    school = factories.school()
+    teacher = factories.staff(
+        school, EMAIL, groups=(factories.group(school, "Groep 5a"),), first_name="Jan", surname="Jansen"
+    ).staff
     teacher.account = Account.objects.create_user(EMAIL, PASSWORD, kind="staff", is_active=True)
     teacher.save()
     app, secret = make_app(scopes=["openid", "profile"])

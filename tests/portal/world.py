@@ -14,8 +14,8 @@ from klaspoort.federation.models import PartnerApp
 from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group, Pupil, StaffMember
-from tests.federation.factories import make_group, make_pupil, make_school, make_teacher
 from tests.portal.stub_publisher import Behaviour, StubPublisher, product
+from tests.roster import factories
 
 
 def register_app(
@@ -105,10 +105,12 @@ class World:
 
 
 def make_world() -> World:
-    school = make_school()
-    group = make_group(school)
-    pupil = make_pupil(school, group)
-    teacher = make_teacher(school, group)
+    school = factories.school()
+    group = factories.group(school, "Groep 5a")
+    pupil = factories.pupil(group, "Sanne", "Vries", infix="de")
+    teacher = factories.staff(
+        school, "jan@regenboog.example", groups=(group,), first_name="Jan", surname="Jansen"
+    ).staff
     return World(school=school, group=group, pupil=pupil, teacher=teacher)
 
 

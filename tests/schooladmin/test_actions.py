@@ -6,7 +6,7 @@ from klaspoort.audit.models import AuditEvent
 from klaspoort.schooladmin import actions
 from klaspoort.schooladmin.models import AgentToken, FixedRange, SchoolNetwork
 from klaspoort.schooladmin.network import NetworkError
-from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def effective(school: object) -> list[str]:
 
 
 def test_fixed_ranges_make_up_the_network() -> None:
-    school = roster.school()
+    school = factories.school()
     actions.do_add_fixed_range(school, "203.0.113.0/24", label="hoofdgebouw", actor="staff:x")
     actions.do_add_fixed_range(school, "2001:db8::/48", actor="staff:x")
     assert effective(school) == ["2001:db8::/48", "203.0.113.0/24"]
@@ -29,7 +29,7 @@ def test_fixed_ranges_make_up_the_network() -> None:
 
 
 def test_bad_range_stores_nothing() -> None:
-    school = roster.school()
+    school = factories.school()
     with pytest.raises(NetworkError):
         actions.do_add_fixed_range(school, "203.0.113.7/24", actor="staff:x")
     assert not FixedRange.objects.exists()
@@ -37,7 +37,7 @@ def test_bad_range_stores_nothing() -> None:
 
 
 def test_restriction_needs_a_known_network_and_the_last_range_cannot_be_removed_under_it() -> None:
-    school = roster.school()
+    school = factories.school()
     with pytest.raises(NetworkError, match="Registreer eerst"):
         actions.do_set_shortcut_restriction(school, True, actor="staff:x")
     assert not SchoolNetwork.objects.filter(school=school, restrict_pupil_shortcut=True).exists()
@@ -53,7 +53,7 @@ def test_restriction_needs_a_known_network_and_the_last_range_cannot_be_removed_
 
 
 def test_agent_tokens_are_stored_hashed_and_reports_set_the_dynamic_network() -> None:
-    school = roster.school()
+    school = factories.school()
     agent, token = actions.do_issue_agent_token(school, label="pc directie", actor="staff:x")
     assert token.startswith("kpa_")
     assert len(token) > 40
@@ -72,7 +72,7 @@ def test_agent_tokens_are_stored_hashed_and_reports_set_the_dynamic_network() ->
 
 
 def test_revoked_or_unknown_tokens_are_refused_and_change_nothing() -> None:
-    school = roster.school()
+    school = factories.school()
     agent, token = actions.do_issue_agent_token(school, actor="staff:x")
     actions.do_set_network_mode(school, "dynamic", actor="staff:x")
     actions.do_record_agent_report(token, "198.51.100.23")
@@ -88,7 +88,7 @@ def test_revoked_or_unknown_tokens_are_refused_and_change_nothing() -> None:
 
 
 def test_a_token_only_works_for_its_own_school() -> None:
-    first, second = roster.school("12AB00"), roster.school("34CD00", "Het Anker")
+    first, second = factories.school("12AB00"), factories.school("34CD00", "Het Anker")
     agent, _token = actions.do_issue_agent_token(first, actor="staff:x")
     with pytest.raises(NetworkError):
         actions.do_revoke_agent_token(second, agent.pk, actor="staff:x")
@@ -96,6 +96,6 @@ def test_a_token_only_works_for_its_own_school() -> None:
 
 
 def test_unknown_mode_is_refused() -> None:
-    school = roster.school()
+    school = factories.school()
     with pytest.raises(NetworkError, match="vaste adressen"):
         actions.do_set_network_mode(school, "magic", actor="staff:x")

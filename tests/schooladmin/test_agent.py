@@ -12,7 +12,7 @@ from django.test import Client
 from klaspoort.schooladmin import actions
 from klaspoort.schooladmin.agent import AgentError, check_url, parse_interval, send_report
 from klaspoort.schooladmin.models import AgentToken, SchoolNetwork
-from tests.accounts.pupils import roster
+from tests.roster import factories
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_the_token_only_travels_over_https_or_to_this_machine() -> None:
 
 @pytest.mark.django_db
 def test_endpoint_records_the_socket_address_not_what_headers_claim() -> None:
-    school = roster.school()
+    school = factories.school()
     _agent, token = actions.do_issue_agent_token(school, actor="t")
     client = Client(REMOTE_ADDR="198.51.100.23")
     response = client.post(
@@ -60,7 +60,7 @@ def test_endpoint_records_the_socket_address_not_what_headers_claim() -> None:
     [("", 401), ("Bearer", 401), ("Basic abc", 401), ("Bearer kpa_wrong", 401), ("Bearer " + "x" * 300, 401)],
 )
 def test_endpoint_refuses_missing_or_wrong_tokens(header: str, status: int) -> None:
-    school = roster.school()
+    school = factories.school()
     actions.do_issue_agent_token(school, actor="t")
     response = Client().post("/schoolnetwerk/melding", HTTP_AUTHORIZATION=header)
     assert response.status_code == status
@@ -75,7 +75,7 @@ def test_endpoint_needs_post() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_ip_agent_command_reports_to_the_live_server(live_server, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    school = roster.school()
+    school = factories.school()
     agent, token = actions.do_issue_agent_token(school, actor="t")
     actions.do_set_network_mode(school, "dynamic", actor="t")
     url = f"{live_server.url}/schoolnetwerk/melding"

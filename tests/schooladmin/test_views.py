@@ -8,6 +8,7 @@ from django.test import Client
 from klaspoort.roster.models import StaffRole
 from klaspoort.schooladmin.models import AgentToken, FixedRange, SchoolNetwork
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +17,14 @@ URL = "/schoolbeheer/netwerk/"
 
 @pytest.fixture
 def coordinator_client(client: Client) -> Client:
-    school = roster.school()
-    roster.sign_in_staff(client, roster.staff(school, "ict@school.nl", roles=(StaffRole.ICT_COORDINATOR,)))
+    school = factories.school()
+    roster.sign_in_staff(client, factories.staff(school, "ict@school.nl", roles=(StaffRole.ICT_COORDINATOR,)))
     return client
 
 
 def test_teachers_may_not_change_the_network(client: Client) -> None:
-    school = roster.school()
-    roster.sign_in_staff(client, roster.staff(school, "juf@school.nl"))
+    school = factories.school()
+    roster.sign_in_staff(client, factories.staff(school, "juf@school.nl"))
     assert client.get(URL).status_code == 403
     response = client.post(URL, {"action": "add_range", "cidr": "203.0.113.0/24"})
     assert response.status_code == 403

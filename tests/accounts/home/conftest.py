@@ -23,6 +23,7 @@ from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group, Pupil, StaffPlacement, StaffRole
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 PARENT = "ouder@thuis.example"
 PARENT_PASSWORD = "Zomervakantie-2027"
@@ -50,15 +51,15 @@ class Family:
 
 
 def make_family() -> Family:
-    regenboog = roster.school("12AB00", "De Regenboog")
-    klimop = roster.school("34CD00", "De Klimop")
-    group5 = roster.group(regenboog, "Groep 5", year_group="5")
-    group2 = roster.group(klimop, "Groep 2", year_group="2")
-    other_group = roster.group(regenboog, "Groep 7", year_group="7")
-    sanne = roster.pupil(group5, "Sanne", "de Boer")
-    classmate = roster.pupil(group5, "Mila", "Visser")
-    daan = roster.pupil(group2, "Daan", "de Boer")
-    roster.pupil(other_group, "Zoë", "Bakker")
+    regenboog = factories.school("12AB00", "De Regenboog")
+    klimop = factories.school("34CD00", "De Klimop")
+    group5 = factories.group(regenboog, "Groep 5", year_group="5")
+    group2 = factories.group(klimop, "Groep 2", year_group="2")
+    other_group = factories.group(regenboog, "Groep 7", year_group="7")
+    sanne = factories.pupil(group5, "Sanne", "de Boer")
+    classmate = factories.pupil(group5, "Mila", "Visser")
+    daan = factories.pupil(group2, "Daan", "de Boer")
+    factories.pupil(other_group, "Zoë", "Bakker")
     sanne_code = do_new_code(
         roster.credentials(group5)["Sanne"],
         actor="test", school_ref=regenboog.instelling_ref, kind=CodeKind.PIN, code=SANNE_PIN,
@@ -78,10 +79,10 @@ def make_family() -> Family:
         classmate=classmate,
         sanne_code=sanne_code,
         daan_code=daan_code,
-        teacher=roster.staff(regenboog, "juf@regenboog.example", groups=(group5,), first_name="Ineke"),
-        daan_teacher=roster.staff(klimop, "meester@klimop.example", groups=(group2,), first_name="Piet"),
-        colleague=roster.staff(regenboog, "collega@regenboog.example", groups=(other_group,)),
-        coordinator=roster.staff(regenboog, "ict@regenboog.example", roles=(StaffRole.ICT_COORDINATOR,)),
+        teacher=factories.staff(regenboog, "juf@regenboog.example", groups=(group5,), first_name="Ineke"),
+        daan_teacher=factories.staff(klimop, "meester@klimop.example", groups=(group2,), first_name="Piet"),
+        colleague=factories.staff(regenboog, "collega@regenboog.example", groups=(other_group,)),
+        coordinator=factories.staff(regenboog, "ict@regenboog.example", roles=(StaffRole.ICT_COORDINATOR,)),
     )
 
 

@@ -12,7 +12,7 @@ from klaspoort import demo_data
 from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Pupil
-from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_parent_logs_in_for_both_children_and_rerun_is_harmless(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     school = do_register_school("99DM00", name="Demoschool De Klaproos")
-    roster.pupil(roster.group(school, "Groep 2", year_group="2"), "Eva")
-    roster.pupil(roster.group(school, "Groep 6", year_group="6"), "Ravi")
+    factories.pupil(factories.group(school, "Groep 2", year_group="2"), "Eva")
+    factories.pupil(factories.group(school, "Groep 6", year_group="6"), "Ravi")
     login, children = demo_data.home_credentials("99DM00")
     assert login == (demo_data.DEMO_PARENT_EMAIL, demo_data.DEMO_PARENT_PASSWORD)
     assert children == [("Ravi", "Groep 6", "4821"), ("Eva", "Groep 2", "ster,maan")]

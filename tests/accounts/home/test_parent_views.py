@@ -26,6 +26,7 @@ from tests.accounts.home.conftest import (
 )
 from tests.accounts.pupils import roster
 from tests.accounts.test_challenge import solve
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -387,12 +388,10 @@ def test_failures_at_one_login_leave_the_other_login_with_the_same_address_alone
 def test_home_login_costs_a_fixed_small_number_of_queries(
     client: Client, family: Family, parent: Account, django_assert_max_num_queries: Any
 ) -> None:
-    from tests.accounts.pupils import roster as more
-
     for index in range(5):  # more children do not cost more queries
-        child = more.pupil(family.group5, f"Broer{index}")
+        child = factories.pupil(family.group5, f"Broer{index}")
         HomeAddress.objects.create(pupil=child, position=1, email=PARENT, account=parent)
-    more.credentials(family.group5)
+    roster.credentials(family.group5)
     # throttle read, account, audit, session insert (+2 savepoints in tests)
     with django_assert_max_num_queries(6):
         log_in_parent(client)

@@ -15,7 +15,7 @@ from klaspoort.accounts.home.state import (
     state_of,
 )
 from tests.accounts.home.conftest import PARENT, PARENT_PASSWORD, Family, last_link
-from tests.accounts.pupils import roster
+from tests.roster import factories
 
 
 def view(activated: bool, position: int = 1) -> AddressView:
@@ -38,7 +38,7 @@ def test_state_rules() -> None:
 
 @pytest.mark.django_db
 def test_states_of_a_group_in_one_query(family: Family, django_assert_num_queries: Any) -> None:
-    extra = [roster.pupil(family.group5, f"Kind{index}") for index in range(30)]
+    extra = [factories.pupil(family.group5, f"Kind{index}") for index in range(30)]
     do_set_home_addresses(family.sanne, [PARENT, "tweede@thuis.example"], actor="t")
     do_set_home_addresses(family.classmate, ["mila@thuis.example"], actor="t")
     do_activate_home(last_link("tweede@thuis.example").rstrip("/").rsplit("/", 1)[1], PARENT_PASSWORD)

@@ -17,6 +17,7 @@ from klaspoort.accounts.models import Account
 from klaspoort.audit.models import AuditEvent
 from tests.accounts.home.conftest import PARENT, PARENT_PASSWORD, SANNE_PIN, Family, last_link
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_the_column_costs_one_query_whatever_the_group_size(client: Client, fami
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len([q for q in queries if "home_accounts_homeaddress" in q["sql"]]))
-        extra = [roster.pupil(family.group5, f"Kind{n}") for n in range(10)]
+        extra = [factories.pupil(family.group5, f"Kind{n}") for n in range(10)]
         for pupil in extra:
             HomeAddress.objects.create(pupil=pupil, position=1, email=f"{pupil.first_name}@thuis.example")
         client.get(url)  # new pupils get their pictures once

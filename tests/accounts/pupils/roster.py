@@ -1,8 +1,8 @@
-"""Roster rows for pupil-login tests, created directly (no EDEXML import needed)."""
+"""Pupil-login helpers on top of the shared roster builders (`tests.roster.factories`): a classroom,
+its credentials as the shortcut makes them, and a staff principal in a test client's session."""
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from django.test import Client
@@ -11,68 +11,9 @@ from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.accounts.pupils.actions import do_ensure_credentials
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import members_of
-from klaspoort.core.clock import current_school_year_start
-from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import (
-    Group,
-    Pupil,
-    PupilMembership,
-    SchoolYear,
-    StaffMember,
-    StaffMembership,
-    StaffPlacement,
-    StaffRole,
-)
-
-_keys = itertools.count(1)
-
-
-def school(code: str = "12AB00", name: str = "De Regenboog") -> SchoolLocation:
-    return do_register_school(code, name=name)
-
-
-def school_year(offset: int = 0) -> SchoolYear:
-    year, _created = SchoolYear.objects.get_or_create(start_year=current_school_year_start() + offset)
-    return year
-
-
-def group(
-    at: SchoolLocation,
-    name: str = "Groep 5",
-    *,
-    year_group: str = "5",
-    kind: str = Group.Kind.HOME,
-    year_offset: int = 0,
-    active: bool = True,
-) -> Group:
-    return Group.objects.create(
-        school=at,
-        school_year=school_year(year_offset),
-        kind=kind,
-        las_key=f"g{next(_keys)}",
-        name=name,
-        year_group=year_group if kind == Group.Kind.HOME else "",
-        active=active,
-    )
-
-
-def pupil(
-    in_group: Group, first_name: str, surname: str = "Jansen", *, year_group: str | None = None
-) -> Pupil:
-    created = Pupil.objects.create(
-        school=in_group.school,
-        las_key=f"p{next(_keys)}",
-        first_name=first_name,
-        surname=surname,
-        year_group=in_group.year_group if year_group is None else year_group,
-    )
-    PupilMembership.objects.create(pupil=created, group=in_group)
-    return created
-
-
-def pupils(in_group: Group, count: int) -> list[Pupil]:
-    return [pupil(in_group, f"Kind{index:02d}", f"Achternaam{index:02d}") for index in range(count)]
+from klaspoort.roster.models import Group, Pupil, StaffPlacement
+from tests.roster import factories
 
 
 def credentials(in_group: Group) -> dict[str, PupilCredential]:
@@ -85,24 +26,6 @@ def credentials(in_group: Group) -> dict[str, PupilCredential]:
             "pupil"
         )
     }
-
-
-def staff(
-    at: SchoolLocation,
-    email: str,
-    *,
-    roles: tuple[str, ...] = (StaffRole.TEACHER,),
-    groups: tuple[Group, ...] = (),
-    first_name: str = "Anna",
-    surname: str = "de Vries",
-) -> StaffPlacement:
-    member, _created = StaffMember.objects.get_or_create(
-        email=email, defaults={"first_name": first_name, "surname": surname}
-    )
-    placement = StaffPlacement.objects.create(staff=member, school=at, roles=list(roles), las_key=email)
-    for each in groups:
-        StaffMembership.objects.create(placement=placement, group=each)
-    return placement
 
 
 def sign_in_staff(client: Client, placement: StaffPlacement) -> None:
@@ -121,6 +44,6 @@ class Classroom:
 
 
 def classroom(code: str = "12AB00", names: tuple[str, ...] = ("Anna", "Bram", "Chloe")) -> Classroom:
-    at = school(code)
-    home = group(at)
-    return Classroom(at, home, {name: pupil(home, name) for name in names})
+    at = factories.school(code)
+    home = factories.group(at)
+    return Classroom(at, home, {name: factories.pupil(home, name) for name in names})

@@ -16,6 +16,7 @@ from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.audit.models import AuditEvent
 from klaspoort.roster.models import Group, PupilMembership
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_reveal_is_audited() -> None:
 
 def test_ensure_credential_goes_through_the_home_group() -> None:
     room = roster.classroom()
-    plus = roster.group(room.school, "Rekenplus", kind=Group.Kind.COMPOSITE)
+    plus = factories.group(room.school, "Rekenplus", kind=Group.Kind.COMPOSITE)
     PupilMembership.objects.create(pupil=room.pupils["Anna"], group=plus)
     credential = ensure_credential(room.pupils["Anna"])
     assert credential is not None
@@ -96,9 +97,9 @@ def test_ensure_credential_goes_through_the_home_group() -> None:
 
 
 def test_pupil_without_home_group_gets_no_credential() -> None:
-    at = roster.school()
-    plus = roster.group(at, "Rekenplus", kind=Group.Kind.COMPOSITE)
-    lonely = roster.pupil(plus, "Tim")
+    at = factories.school()
+    plus = factories.group(at, "Rekenplus", kind=Group.Kind.COMPOSITE)
+    lonely = factories.pupil(plus, "Tim")
     assert ensure_credential(lonely) is None
     assert not PupilCredential.objects.exists()
 
@@ -106,8 +107,8 @@ def test_pupil_without_home_group_gets_no_credential() -> None:
 def test_picture_collision_after_a_group_move_is_resolved_for_the_newcomer() -> None:
     room = roster.classroom()
     found = roster.credentials(room.group)
-    other = roster.group(room.school, "Groep 6", year_group="6")
-    mover = roster.pupil(other, "Mo")
+    other = factories.group(room.school, "Groep 6", year_group="6")
+    mover = factories.pupil(other, "Mo")
     mover_credential = roster.credentials(other)["Mo"]
     PupilCredential.objects.filter(pk=mover_credential.pk).update(picture=found["Anna"].picture)
     PupilMembership.objects.filter(pupil=mover).update(group=room.group)

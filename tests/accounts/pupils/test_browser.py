@@ -12,6 +12,7 @@ from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.roster.models import StaffMembership
 from tests.accounts.conftest import PASSWORD, MakeStaff, RequestLog
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +24,8 @@ def school_room() -> roster.Classroom:
     do_new_code(
         credentials["Anna"], actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PIN, code="4821"
     )
-    young = roster.group(room.school, "Groep 2", year_group="2")
-    roster.pupil(young, "Eva")
+    young = factories.group(room.school, "Groep 2", year_group="2")
+    factories.pupil(young, "Eva")
     eva = roster.credentials(young)["Eva"]
     do_new_code(
         eva, actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PICTURES, code="ster,maan"

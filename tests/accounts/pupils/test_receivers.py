@@ -22,6 +22,7 @@ from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.importing.actions import do_import_edexml
 from klaspoort.roster.models import Group, Pupil
 from tests.accounts.pupils import roster
+from tests.roster import factories
 from tests.roster.importing.documents import PUPILS, as_bytes
 from tests.roster.importing.documents import roster as edex_roster
 
@@ -96,7 +97,7 @@ def test_ending_is_batched_and_leaves_other_schools_and_people_alone(django_asse
             url = reverse("pupils:code", args=[room.school.instelling_ref, room.group.uuid, credential.slug])
             assert browser.post(url, {"code": PIN}).status_code == 302
             browsers[room.school.code, name] = browser
-    teacher = roster.staff(here.school, "juf@regenboog.example", groups=(here.group,))
+    teacher = factories.staff(here.school, "juf@regenboog.example", groups=(here.group,))
     staff_browser = Client()
     roster.sign_in_staff(staff_browser, teacher)
     gone = [here.pupils["Anna"].uuid, here.pupils["Chloe"].uuid, there.pupils["Bram"].uuid]

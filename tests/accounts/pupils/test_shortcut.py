@@ -16,6 +16,7 @@ from klaspoort.audit.models import AuditEvent
 from klaspoort.registry.models import RetiredInstellingRef
 from klaspoort.roster.models import Group
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,12 @@ def set_code(credential: PupilCredential, kind: CodeKind, code: str) -> None:
 
 def test_group_picker_lists_this_years_active_home_groups_only(client: Client) -> None:
     room = roster.classroom()
-    roster.group(room.school, "Groep 3", year_group="3")
-    roster.group(room.school, "Rekenplus", kind=Group.Kind.COMPOSITE)
-    roster.group(room.school, "Groep 4 oud", year_group="4", year_offset=-1)
-    roster.group(room.school, "Groep 6 weg", year_group="6", active=False)
-    other = roster.school("34CD00", "Het Anker")
-    roster.group(other, "Groep 7 Anker", year_group="7")
+    factories.group(room.school, "Groep 3", year_group="3")
+    factories.group(room.school, "Rekenplus", kind=Group.Kind.COMPOSITE)
+    factories.group(room.school, "Groep 4 oud", year_group="4", year_offset=-1)
+    factories.group(room.school, "Groep 6 weg", year_group="6", active=False)
+    other = factories.school("34CD00", "Het Anker")
+    factories.group(other, "Groep 7 Anker", year_group="7")
 
     response = client.get(f"/s/{room.school.instelling_ref}/")
 
@@ -82,7 +83,7 @@ def test_inactive_school_gives_a_friendly_page_on_every_step(client: Client) -> 
 
 def test_pupil_grid_shows_first_names_and_pictures_only(client: Client) -> None:
     room = roster.classroom(names=("Anna", "Bram", "Chloe"))
-    roster.pupil(room.group, "Daan", "Geheimenaam")
+    factories.pupil(room.group, "Daan", "Geheimenaam")
     response = client.get(f"/s/{room.school.instelling_ref}/{room.group.uuid}/")
 
     assert response.status_code == 200
@@ -100,8 +101,8 @@ def test_pupil_grid_shows_first_names_and_pictures_only(client: Client) -> None:
 
 def test_young_pupils_default_to_a_picture_password(client: Client) -> None:
     room = roster.classroom()
-    young = roster.group(room.school, "Groep 2", year_group="2")
-    roster.pupil(young, "Eva")
+    young = factories.group(room.school, "Groep 2", year_group="2")
+    factories.pupil(young, "Eva")
     client.get(f"/s/{room.school.instelling_ref}/{young.uuid}/")
     assert PupilCredential.objects.get(pupil__first_name="Eva").kind == "pictures"
 
@@ -147,8 +148,8 @@ def test_login_rotates_an_existing_session(client: Client) -> None:
 
 def test_picture_password_login(client: Client) -> None:
     room = roster.classroom()
-    young = roster.group(room.school, "Groep 1", year_group="1")
-    roster.pupil(young, "Fenna")
+    young = factories.group(room.school, "Groep 1", year_group="1")
+    factories.pupil(young, "Fenna")
     credential = roster.credentials(young)["Fenna"]
     set_code(credential, CodeKind.PICTURES, "ster,maan")
     url = reverse("pupils:code", args=[room.school.instelling_ref, young.uuid, credential.slug])
@@ -213,7 +214,7 @@ def test_twenty_mistakes_by_one_pupil_do_not_slow_down_a_classmate_on_the_same_d
 
 def test_the_pupil_must_be_in_the_group_of_the_url(client: Client) -> None:
     room = roster.classroom()
-    other = roster.group(room.school, "Groep 6", year_group="6")
+    other = factories.group(room.school, "Groep 6", year_group="6")
     credential = roster.credentials(room.group)["Anna"]
     url = reverse("pupils:code", args=[room.school.instelling_ref, other.uuid, credential.slug])
     response = client.get(url)

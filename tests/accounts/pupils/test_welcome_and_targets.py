@@ -14,6 +14,7 @@ from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.targets import register_target_handler, unregister_target_handler
 from tests.accounts.pupils import roster
+from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_welcome_page_without_login_is_a_friendly_refusal(client: Client) -> Non
 
 def test_staff_are_not_pupils(client: Client) -> None:
     room = roster.classroom()
-    roster.sign_in_staff(client, roster.staff(room.school, "juf@school.nl", groups=(room.group,)))
+    roster.sign_in_staff(client, factories.staff(room.school, "juf@school.nl", groups=(room.group,)))
     assert client.get("/leerling/").status_code == 403
 
 

@@ -16,16 +16,8 @@ from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.federation.models import PartnerApp
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group, Pupil, StaffMember
-from tests.federation.factories import (
-    REDIRECT_URI,
-    make_app,
-    make_group,
-    make_pupil,
-    make_school,
-    make_teacher,
-    principal_for,
-    tick,
-)
+from tests.federation.factories import REDIRECT_URI, make_app, principal_for, tick
+from tests.roster import factories
 
 
 @dataclass
@@ -41,10 +33,14 @@ class World:
 @pytest.fixture
 def world(db: None, settings: Any) -> World:
     settings.BASE_URL = "http://localhost"
-    school = make_school()
-    group = make_group(school)
-    pupil = make_pupil(school, group, eck_id="https://ketenid.nl/201703/" + "c" * 128)
-    teacher = make_teacher(school, group)
+    school = factories.school()
+    group = factories.group(school, "Groep 5a")
+    pupil = factories.pupil(
+        group, "Sanne", "Vries", infix="de", eck_id="https://ketenid.nl/201703/" + "c" * 128
+    )
+    teacher = factories.staff(
+        school, "jan@regenboog.example", groups=(group,), first_name="Jan", surname="Jansen"
+    ).staff
     app, secret = make_app()
     tick(school, app.partner)
     return World(school, group, pupil, teacher, app, secret)

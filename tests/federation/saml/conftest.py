@@ -14,18 +14,10 @@ from klaspoort.federation.actions import do_grant_consent, do_register_partner, 
 from klaspoort.federation.models import Partner, PartnerApp
 from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.federation.pseudonyms import pairwise_subject
-from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import (
-    Group,
-    Pupil,
-    PupilMembership,
-    SchoolYear,
-    StaffMember,
-    StaffMembership,
-    StaffPlacement,
-)
+from klaspoort.roster.models import Pupil, StaffMember
 from tests.federation.saml.pysaml2_sp import SP_ACS_URL, SP_ENTITY_ID
+from tests.roster import factories
 
 SECTOR = "sector:rekenwijs"
 ECK = "https://ketenid.nl/201703/" + "b" * 128
@@ -60,20 +52,12 @@ class World:
 
 
 def make_world(*, acs_urls: list[str] | None = None, certificate: str = "", names: bool = False) -> World:
-    school = do_register_school("12AB01", name="De Regenboog")
-    year = SchoolYear.objects.create(start_year=2026)
-    group = Group.objects.create(
-        school=school, school_year=year, kind=Group.Kind.HOME, las_key="g7", name="Groep 7", year_group="7"
-    )
-    pupil = Pupil.objects.create(
-        school=school, las_key="l1", first_name="Sem", infix="de", surname="Vries", eck_id=ECK, year_group="7"
-    )
-    PupilMembership.objects.create(pupil=pupil, group=group)
-    staff = StaffMember.objects.create(
-        first_name="Anna", infix="van der", surname="Berg", email="anna@example.nl"
-    )
-    placement = StaffPlacement.objects.create(staff=staff, school=school, las_key="s1", roles=["teacher"])
-    StaffMembership.objects.create(placement=placement, group=group, las_roles=["LRK"])
+    school = factories.school("12AB01", "De Regenboog")
+    group = factories.group(school, "Groep 7", year_group="7")
+    pupil = factories.pupil(group, "Sem", "Vries", infix="de", eck_id=ECK)
+    staff = factories.staff(
+        school, "anna@example.nl", groups=(group,), first_name="Anna", infix="van der", surname="Berg"
+    ).staff
     saml = {"entity_id": SP_ENTITY_ID, "acs_urls": acs_urls or [SP_ACS_URL], "certificate": certificate}
     spec = {
         "slug": "uitgeverij-noord",
