@@ -19,7 +19,7 @@ from klaspoort.accounts.actions import (
 )
 from klaspoort.accounts.errors import AccountError, PasswordRejected
 from klaspoort.accounts.models import Account, AccountSession
-from klaspoort.accounts.principal import Principal, principal_ended
+from klaspoort.accounts.principal import Principal, principals_ended
 from klaspoort.accounts.session_store import SessionStore
 from klaspoort.audit.models import AuditEvent
 from tests.accounts.conftest import PASSWORD
@@ -207,16 +207,14 @@ def test_end_all_sessions_tells_listeners(active: Account) -> None:
     def listener(sender, **kwargs):
         received.append(kwargs)
 
-    principal_ended.connect(listener)
+    principals_ended.connect(listener)
     try:
         assert do_end_all_sessions(active, actor="test") == 2
     finally:
-        principal_ended.disconnect(listener)
+        principals_ended.disconnect(listener)
     assert list(AccountSession.objects.values_list("session_key", flat=True)) == [kept]
-    assert len(received) == 1
-    assert received[0]["request"] is None
-    assert received[0]["session_key"] == with_principal
-    assert received[0]["principal"] == principal
+    assert len(received) == 1  # once, with every ended session that had a principal
+    assert received[0]["ended"] == [(with_principal, principal)]
     event = AuditEvent.objects.get(action="sessions.ended")
     assert event.data == {"reason": "sign_out_everywhere", "count": 2}
 

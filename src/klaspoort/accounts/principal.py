@@ -19,6 +19,9 @@ SESSION_KEY = "kp_principal"
 
 # Sent by `end_principal` (every logout path) with `request` and `principal`.
 principal_ended = Signal()
+# Many sessions ended at once without a request (sign out everywhere, removed pupils or staff):
+# sent once with `ended`, a list of (session key, Principal), so listeners can work in batches.
+principals_ended = Signal()
 
 PrincipalKind = Literal["staff", "pupil"]
 Context = Literal["school", "home"]

@@ -1,8 +1,8 @@
 """The session index: find and end a person's sessions on every worker ("sign out everywhere", B5).
 
 Sessions live in the `AccountSession` table (see `session_store`), which records the account and
-the school of each session. Ending a session deletes its row; listeners of `principal_ended` are
-told for every session that had a principal, with `request=None` and the `session_key`.
+the school of each session. Ending sessions deletes their rows; listeners of `principals_ended`
+are told once, with the (session key, principal) of every ended session that had a principal.
 
     end_sessions(account_ids, *, school_ref=None, except_key=None) -> int
     end_sessions_where(rows, acting) -> int       those of `rows` whose principal `acting` accepts
@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from klaspoort.accounts.models import Account, AccountSession
 from klaspoort.accounts.principal import SESSION_KEY as PRINCIPAL_KEY
-from klaspoort.accounts.principal import Principal, principal_ended
+from klaspoort.accounts.principal import Principal, principals_ended
 from klaspoort.accounts.session_store import SessionStore
 from klaspoort.core import clock
 
@@ -46,7 +46,7 @@ def end_sessions_where(rows: QuerySet[AccountSession], acting: Callable[[Princip
     """End the sessions among `rows` whose principal (None: nobody acting) `acting` accepts.
 
     One query reads the rows, one deletes the ended ones; each session is decoded to find its
-    principal. Listeners of `principal_ended` are told for every ended session that had one.
+    principal. Listeners of `principals_ended` are told once, with every ended session that had one.
     """
     store = SessionStore()
     ended: list[tuple[str, Principal | None]] = []
@@ -57,7 +57,7 @@ def end_sessions_where(rows: QuerySet[AccountSession], acting: Callable[[Princip
     if not ended:
         return 0
     AccountSession.objects.filter(session_key__in=[key for key, _ in ended]).delete()
-    for key, principal in ended:
-        if principal is not None:
-            principal_ended.send(sender=Principal, request=None, principal=principal, session_key=key)
+    with_principal = [(key, principal) for key, principal in ended if principal is not None]
+    if with_principal:
+        principals_ended.send(sender=Principal, ended=with_principal)
     return len(ended)

@@ -9,12 +9,13 @@ class FederationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from klaspoort.accounts.principal import principal_ended
+        from klaspoort.accounts.principal import principal_ended, principals_ended
         from klaspoort.federation.models import Partner, PartnerApp
         from klaspoort.federation.oidc.client import forget_clients
-        from klaspoort.federation.oidc.logout import on_principal_ended
+        from klaspoort.federation.oidc.logout import on_principal_ended, on_principals_ended
 
         principal_ended.connect(on_principal_ended, dispatch_uid="federation.oidc.backchannel_logout")
+        principals_ended.connect(on_principals_ended, dispatch_uid="federation.oidc.backchannel_logout_many")
         for model in (Partner, PartnerApp):
             post_save.connect(
                 forget_clients, sender=model, dispatch_uid=f"federation.forget_clients.{model.__name__}"

@@ -105,11 +105,10 @@ def test_ending_is_batched_and_leaves_other_schools_and_people_alone(django_asse
     with CaptureQueriesContext(connection) as queries:
         assert end_pupil_sessions(here.school.instelling_ref, gone) == 2
     # The school's live sessions, one delete; then the back-channel logout (federation.oidc, a
-    # `principal_ended` listener) looks up the partner sign-ins of each ended session.
+    # `principals_ended` listener) looks up the partner sign-ins of all ended sessions at once.
     assert [re.findall(r'^(\w+) .*?(?:FROM|INTO) "(\w+)"', query["sql"])[0] for query in queries] == [
         ("SELECT", "accounts_accountsession"),
         ("DELETE", "accounts_accountsession"),
-        ("SELECT", "federation_oidcgrant"),
         ("SELECT", "federation_oidcgrant"),
     ]
 

@@ -4,11 +4,13 @@ import threading
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from klaspoort.accounts.principal import SESSION_KEY, Principal, principal_ended
+from klaspoort.accounts.principal import SESSION_KEY, Principal, principal_ended, principals_ended
 from klaspoort.federation.models import OidcGrant
 from klaspoort.federation.oidc.logout import BACKCHANNEL_EVENT, wait_for_deliveries
 from tests.federation.factories import principal_for
@@ -159,3 +161,31 @@ def test_a_forged_hint_is_refused(world: World) -> None:
     response = client.get("/oidc/logout/", {"id_token_hint": "a.b.c"})
     assert response.status_code == 400
     assert SESSION_KEY in client.session
+
+
+def test_many_logins_ended_at_once_cost_two_queries(world: World) -> None:
+    """Sign-out everywhere and removals by an import end many sessions at once: one lookup of all
+    their partner sign-ins and one revocation, then one logout token per app and login."""
+    teacher, pupil = _teacher_client(world), Client()
+    sign_in(pupil, principal_for(world.pupil, world.school))
+    with logout_receiver() as receiver:
+        world.app.backchannel_logout_uri = receiver.url
+        world.app.save()
+        subs = set()
+        for client in (teacher, pupil):
+            id_token = exchange(get_code(client), world.secret).json()["id_token"]
+            subs.add(
+                jwt.decode(id_token, KeySet.import_key_set(Client().get("/oidc/jwks/").json())).claims["sub"]
+            )
+        ended = [
+            (f"key-{n}", Principal.from_session(c.session[SESSION_KEY]))
+            for n, c in enumerate((teacher, pupil))
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            principals_ended.send(sender=Principal, ended=ended)
+        wait_for_deliveries()
+
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["SELECT", "UPDATE"]
+    assert {_decode_logout_token(body["logout_token"][0]).claims["sub"] for body in receiver.bodies} == subs
+    assert len(receiver.bodies) == 2
+    assert list(OidcGrant.objects.values_list("revoke_reason", flat=True)) == ["logout", "logout"]

@@ -22,7 +22,7 @@ def end_home_sessions(
     one school.
 
     Sessions are indexed by account and school; the few of these parents at this school are decoded
-    to find the child. Listeners of `principal_ended` are told, as for every other ending session.
+    to find the child. Listeners of `principals_ended` are told, as for every other ending session.
     """
     ids = list(account_ids)
     persons = set(pupil_uuids)

@@ -1,11 +1,11 @@
 """Logout: RP-initiated (`/oidc/logout/`) and back-channel logout to partner apps.
 
-When a Principal ends (`accounts.principal.principal_ended`: logout, school switch, "sign out
-everywhere", removal by an import), every app that redeemed a code in that login gets a signed
-logout token (OpenID Connect Back-Channel Logout 1.0) at its `backchannel_logout_uri`, and the
-grants of that login end (except `offline_access` ones). The tokens are signed in the request;
-the POSTs go out from a small thread pool with a short timeout, so the user never waits for a
-slow partner.
+When a Principal ends (`accounts.principal.principal_ended`: logout, school switch; or many at once,
+`principals_ended`: "sign out everywhere", removal by an import), every app that redeemed a code
+in that login gets a signed logout token (OpenID Connect Back-Channel Logout 1.0) at its
+`backchannel_logout_uri`, and the grants of that login end (except `offline_access` ones). The
+tokens are signed in the request; the POSTs go out from a small thread pool with a short
+timeout, so the user never waits for a slow partner.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
@@ -93,32 +94,42 @@ def wait_for_deliveries(timeout: float = 5.0) -> None:
     wait(list(_pending), timeout=timeout)
 
 
-def do_end_partner_sessions(principal: Principal) -> list[LogoutDelivery]:
-    """End the grants of this login and queue a logout token for every app that had one."""
-    op_session = op_session_of(principal)
+def do_end_partner_sessions(principals: Iterable[Principal]) -> list[LogoutDelivery]:
+    """End the grants of these logins and queue a logout token for every app that had one: two
+    queries however many logins end (the grants, their revocation)."""
+    op_sessions = {op_session_of(principal) for principal in principals}
+    if not op_sessions:
+        return []
     grants = list(
-        OidcGrant.objects.filter(op_session=op_session, code_used_at__isnull=False).select_related("app")
+        OidcGrant.objects.filter(op_session__in=op_sessions, code_used_at__isnull=False).select_related("app")
     )
     ending = [g.pk for g in grants if g.revoked_at is None and "offline_access" not in g.scope.split()]
     if ending:
         OidcGrant.objects.filter(pk__in=ending, revoked_at__isnull=True).update(
             revoked_at=now(), revoke_reason="logout"
         )
-    deliveries: dict[str, LogoutDelivery] = {}
+    deliveries: dict[tuple[str, str], LogoutDelivery] = {}  # one per app and login
     for grant in grants:
         app = grant.app
-        if not app.backchannel_logout_uri or not app.client_id or app.client_id in deliveries:
+        if not app.backchannel_logout_uri or not app.client_id:
+            continue
+        if (app.client_id, grant.op_session) in deliveries:
             continue
         sub = str(grant.released.get("sub", ""))
         token = logout_token(app.client_id, app.id_token_signed_response_alg, sub, grant.sid)
-        deliveries[app.client_id] = LogoutDelivery(app.client_id, app.backchannel_logout_uri, token)
+        delivery = LogoutDelivery(app.client_id, app.backchannel_logout_uri, token)
+        deliveries[app.client_id, grant.op_session] = delivery
     result = list(deliveries.values())
     send_deliveries(result)
     return result
 
 
 def on_principal_ended(sender: Any, principal: Principal, **kwargs: Any) -> None:
-    do_end_partner_sessions(principal)
+    do_end_partner_sessions([principal])
+
+
+def on_principals_ended(sender: Any, ended: list[tuple[str, Principal]], **kwargs: Any) -> None:
+    do_end_partner_sessions(principal for _, principal in ended)
 
 
 def end_user_session(request: HttpRequest) -> None:
