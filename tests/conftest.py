@@ -82,3 +82,14 @@ def cache_backend(request: pytest.FixtureRequest) -> str:
         # Through pytest-django's `settings`, so overrides a test makes there are undone in order.
         request.getfixturevalue("settings").CACHES = {"default": config}
     return str(request.param)
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Every test starts in the default language: a request that chose English leaves it active in
+    the thread, which made later tests (run alone or in another order) see English messages."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
