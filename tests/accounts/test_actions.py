@@ -235,7 +235,9 @@ def test_rate_limit_holds_across_workers_with_redis(
     import redis
     from django.core.cache import caches
 
-    from klaspoort.accounts.actions import reset_rate_key
+    from klaspoort.accounts.actions import STAFF_RESETS
+
+    reset_rate_key = STAFF_RESETS.rate_key
 
     settings.CACHES = {"default": redis_cache_config}
     assert do_request_password_reset("actief@school.example")

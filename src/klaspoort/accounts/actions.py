@@ -126,7 +126,6 @@ class ResetRequests:
 STAFF_RESETS = ResetRequests(
     Account.Kind.STAFF, "password.reset_requested", salt="klaspoort.password_reset", key_prefix="kp:pwreset"
 )
-reset_rate_key = STAFF_RESETS.rate_key
 
 
 def do_request_password_reset(email: str, *, client_ip: str | None = None) -> bool:

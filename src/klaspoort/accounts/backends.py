@@ -11,6 +11,14 @@ from django.http import HttpRequest
 from klaspoort.accounts.models import Account, normalise_email
 
 
+def login_account(email: str, kind: str) -> Account | None:
+    """The account of this kind with this address, with its two-factor device in the same query
+    (the login then knows whether to ask for a code)."""
+    return (
+        Account.objects.filter(email=normalise_email(email), kind=kind).select_related("totp_device").first()
+    )
+
+
 def password_matches(account: Account | None, password: str) -> bool:
     """Whether `password` is this active account's password. For no account, or one not activated
     yet, the same time is spent on a real hash, so timing does not reveal which addresses exist or
@@ -32,12 +40,7 @@ class AccountBackend(BaseBackend):
     ) -> Account | None:
         if not email or password is None:
             return None
-        # With the two-factor device in the same query: the login then knows whether to ask for a code.
-        account = (
-            Account.objects.filter(email=normalise_email(email), kind=kind)
-            .select_related("totp_device")
-            .first()
-        )
+        account = login_account(email, kind)
         return account if password_matches(account, password) else None
 
     def get_user(self, user_id: Any) -> Account | None:

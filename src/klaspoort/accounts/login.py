@@ -26,7 +26,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from klaspoort.accounts.backends import password_matches
+from klaspoort.accounts.backends import login_account, password_matches
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.accounts.principal import Principal, current_principal, end_principal, establish_principal
@@ -95,8 +95,7 @@ def _login_candidate(email: str) -> tuple[Account | None, tuple[StaffPlacement, 
         for placement in placements:  # one Account object for all of them
             placement.staff.account = account
         return account, placements
-    found = Account.objects.filter(email=address, kind=Account.Kind.STAFF).select_related("totp_device")
-    return found.first(), ()
+    return login_account(address, Account.Kind.STAFF), ()
 
 
 def authenticate_staff(request: HttpRequest, email: str, password: str) -> LoginResult:
@@ -104,6 +103,7 @@ def authenticate_staff(request: HttpRequest, email: str, password: str) -> Login
     rehash when the hash parameters changed), two when it has none or does not exist."""
     ip = client_ip(request)
     account, placements = _login_candidate(email)
+    # The hash runs first, also for no account (equal timing); `account is None` only narrows the type.
     if not password_matches(account, password) or account is None:
         record_event("login.failed", outcome="denied", subject=email_subject(email), client_ip=ip)
         return LoginResult("invalid")
