@@ -5,7 +5,10 @@ Whole stack, real HTTP: the production server (granian; BENCH_SERVER=gunicorn to
 loopback port; each login GETs /login/
 (CSRF cookie and token) and POSTs email + password, which passes the throttle, Argon2id, the
 placements, the session and the audit event. Every login is a different teacher, so no login waits
-on another's counters. Two runs: one worker with one client at a time, then BENCH_WORKERS workers
+on another's counters, and starts as a new browser (no cookies). Each client thread keeps its
+connection to the server open, as the reverse proxy in front of the workers does in production
+(docs/operations.md); a new TCP connection per login would measure the kernel's handshake, which
+the proxy pays, not klaspoort. Two runs: one worker with one client at a time, then BENCH_WORKERS workers
 (default one per core) with BENCH_CLIENTS client threads. Each is compared with raw Argon2id
 verifications (same parameters, as many processes at once as the run had workers), both per second
 of CPU time, so other load on the machine counts less; the ratio is the share of the server's CPU
@@ -21,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +82,7 @@ def make_staff(count: int) -> None:
 
 
 def log_in(http: httpx.Client, number: int) -> None:
+    http.cookies.clear()  # a new browser: no session, no CSRF cookie
     form = http.get("/login/")
     token = CSRF_FIELD.search(form.text)
     if form.status_code != 200 or token is None:
@@ -90,13 +95,21 @@ def log_in(http: httpx.Client, number: int) -> None:
 
 
 def load(base_url: str, numbers: list[int], clients: int) -> tuple[int, float]:
-    """Log in as each of `numbers` from `clients` threads; (logins, seconds)."""
+    """Log in as each of `numbers` from `clients` threads, one kept-open connection each; (logins, seconds)."""
+    local = threading.local()
+    opened: list[httpx.Client] = []
 
     def one(number: int) -> None:
-        with httpx.Client(base_url=base_url) as http:  # a new browser: no cookies yet
-            log_in(http, number)
+        if not hasattr(local, "http"):
+            local.http = httpx.Client(base_url=base_url)
+            opened.append(local.http)
+        log_in(local.http, number)
 
-    return drain(numbers, clients, one)
+    try:
+        return drain(numbers, clients, one)
+    finally:
+        for http in opened:
+            http.close()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from klaspoort.accounts.backends import login_account, password_matches
 from klaspoort.accounts.client_address import client_ip
+from klaspoort.accounts.login_candidate import active_placements_by_email
 from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.accounts.principal import Principal, current_principal, end_principal, establish_principal
 from klaspoort.audit.events import record_event
@@ -85,16 +86,9 @@ def _login_candidate(email: str) -> tuple[Account | None, tuple[StaffPlacement, 
     and its two-factor device joined in, when it has a school (the usual case); a second query for
     the account alone when it has none."""
     address = normalise_email(email)
-    placements = _active(
-        StaffPlacement.objects.filter(
-            staff__account__email=address, staff__account__kind=Account.Kind.STAFF
-        ).select_related("staff__account__totp_device")
-    )
+    placements = active_placements_by_email(address)
     if placements:
-        account = placements[0].staff.account
-        for placement in placements:  # one Account object for all of them
-            placement.staff.account = account
-        return account, placements
+        return placements[0].staff.account, placements
     return login_account(address, Account.Kind.STAFF), ()
 
 
