@@ -1,4 +1,4 @@
-"""Hand-written SELECTs give the same instances the ORM gives, on SQLite and PostgreSQL alike."""
+"""Hand-written SELECTs and prepared INSERTs behave as the ORM does, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
-from klaspoort.accounts.models import Account
-from klaspoort.core.rows import ModelColumns
+from klaspoort.accounts.models import Account, AccountSession
+from klaspoort.audit.models import AuditEvent
+from klaspoort.core.rows import InsertStatement, ModelColumns
 from klaspoort.roster.models import StaffPlacement
 from klaspoort.twofactor.models import TotpDevice
 from tests.roster import factories
@@ -89,3 +91,55 @@ def test_an_outer_join_that_found_nothing_builds_none_and_one_that_found_a_row_b
 def test_a_name_that_is_not_a_column_is_refused() -> None:
     with pytest.raises(ValueError, match=r"Account\.totp_device is not a column"):
         ACCOUNTS.column(connection, "totp_device")
+
+
+AUDIT_INSERT = InsertStatement(AuditEvent)
+SESSION_INSERT = InsertStatement(AccountSession)
+
+
+def test_an_insert_stores_what_the_orm_would_and_sets_the_new_key() -> None:
+    school = uuid.uuid4()
+    event = AuditEvent(
+        action="login.failed", outcome="denied", school_ref=school, client_ip="192.0.2.1", data={"n": [1, 2]}
+    )
+    before = timezone.now()
+
+    AUDIT_INSERT.insert(event, connection)
+
+    stored = AuditEvent.objects.get()
+    assert event.pk == stored.pk
+    assert event._state.adding is False
+    assert (stored.action, stored.outcome, stored.school_ref, stored.client_ip, stored.data) == (
+        "login.failed",
+        "denied",
+        school,
+        "192.0.2.1",
+        {"n": [1, 2]},
+    )
+    assert before <= stored.created_at <= timezone.now()  # auto_now_add, as save() would set it
+    assert stored.created_at == event.created_at
+
+
+def test_consecutive_inserts_get_their_own_keys() -> None:
+    first = AUDIT_INSERT.insert(AuditEvent(action="a"), connection)
+    second = AUDIT_INSERT.insert(AuditEvent(action="b"), connection)
+    assert list(AuditEvent.objects.order_by("pk").values_list("pk", "action")) == [
+        (first.pk, "a"),
+        (second.pk, "b"),
+    ]
+
+
+def test_a_given_key_is_stored_and_a_taken_key_is_refused_without_a_change() -> None:
+    expires = timezone.now() + dt.timedelta(hours=1)
+    SESSION_INSERT.insert(
+        AccountSession(session_key="k" * 32, session_data="eerste", expire_date=expires), connection
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SESSION_INSERT.insert(
+            AccountSession(session_key="k" * 32, session_data="tweede", expire_date=expires), connection
+        )
+
+    assert list(AccountSession.objects.values_list("session_key", "session_data", "expire_date")) == [
+        ("k" * 32, "eerste", expires)
+    ]

@@ -6,7 +6,8 @@ Changes to Django's behaviour, to save queries and CPU on the login path and on 
   insert, and `create()` then simply picks another key);
 - `cycle_key()` (called by `login()`) does not insert a row at once: the row is written once,
   with its new key, when the response is sent. Until then `session_key` is None;
-- outside a transaction the row is written without BEGIN/COMMIT around it (one statement);
+- outside a transaction the row is written without BEGIN/COMMIT around it (one statement), and a
+  new row with a prepared INSERT (`core.rows`), not the ORM's save();
 - a session is read with one plain SELECT of the one column needed, not through the ORM (whose
   query building cost more than the query itself on every request of a signed-in person).
 """
@@ -24,6 +25,9 @@ from django.utils.crypto import get_random_string
 
 from klaspoort.accounts.models import AccountSession
 from klaspoort.accounts.principal import SESSION_KEY as PRINCIPAL_KEY
+from klaspoort.core.rows import InsertStatement
+
+_INSERT = InsertStatement(AccountSession)
 
 
 class SessionStore(DBStore):
@@ -68,7 +72,10 @@ class SessionStore(DBStore):
             return
         obj = self.create_model_instance(self._get_session(no_load=must_create))  # type: ignore[attr-defined]
         try:
-            obj.save(force_insert=must_create, force_update=not must_create, using=using)
+            if must_create:
+                _INSERT.insert(obj, connections[using])
+            else:
+                obj.save(force_update=True, using=using)
         except IntegrityError as exc:
             if must_create:
                 raise CreateError from exc

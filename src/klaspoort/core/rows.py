@@ -79,3 +79,50 @@ class ModelColumns(Generic[M]):
     def build_optional(self, row: Sequence[Any], start: int, connection: BaseDatabaseWrapper) -> M | None:
         """As `build`, or None when the primary key is NULL (nothing matched an outer join)."""
         return None if row[start + self._pk_index] is None else self.build(row, start, connection)
+
+
+class InsertStatement(Generic[M]):
+    """One-row INSERTs of `model` without the ORM's statement building: the SQL is made once per
+    database; each value goes through its field's `pre_save` (auto_now_add and the like) and
+    `get_db_prep_save`, as `Model.save()` would; the new primary key is set on the instance.
+
+    No `pre_save`/`post_save` signals are sent: use it only for models nothing listens to."""
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        pk = model._meta.pk
+        # An auto-increment key is left to the database and read back; any other key is a value.
+        self.auto_pk = pk if pk is not None and getattr(pk, "db_returning", False) else None
+        self.columns = tuple(
+            field for field in model._meta.concrete_fields if not (field is self.auto_pk or field.generated)
+        )
+        self._sql: dict[str, str] = {}
+
+    def _statement(self, connection: BaseDatabaseWrapper) -> str:
+        found = self._sql.get(connection.vendor)
+        if found is None:
+            quote = connection.ops.quote_name
+            names = ", ".join(quote(field.column) for field in self.columns)
+            marks = ", ".join(["%s"] * len(self.columns))
+            found = f"INSERT INTO {quote(self.model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+            if self.auto_pk is not None and connection.features.can_return_columns_from_insert:
+                returning, _ = connection.ops.return_insert_columns([self.auto_pk])
+                found = f"{found} {returning}"
+            self._sql[connection.vendor] = found
+        return found
+
+    def insert(self, instance: M, connection: BaseDatabaseWrapper) -> M:
+        values = [
+            field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in self.columns
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(connection), values)
+            if self.auto_pk is not None:
+                if connection.features.can_return_columns_from_insert:
+                    pk = cursor.fetchone()[0]
+                else:
+                    pk = connection.ops.last_insert_id(cursor, self.model._meta.db_table, self.auto_pk.column)
+                setattr(instance, self.auto_pk.attname, pk)
+        instance._state.adding = False
+        instance._state.db = connection.alias
+        return instance
