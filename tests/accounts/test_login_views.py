@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from klaspoort.accounts.forms import LoginForm
 from klaspoort.accounts.models import Account, AccountSession
 from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.audit.models import AuditEvent
@@ -13,6 +18,7 @@ from klaspoort.roster.models import StaffPlacement
 from tests.accounts.conftest import PASSWORD, MakeStaff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
+EMAIL = "anna.jansen@school.example"
 
 
 def _login(client: Client, email: str = "anna.jansen@school.example", password: str = PASSWORD, **extra: str):
@@ -188,3 +194,74 @@ def test_login_inputs_keep_the_address_and_point_at_their_errors(client: Client)
     )
     assert '<ul class="errorlist" id="id_password_error"><li>Dit veld is verplicht.</li></ul>' in refused
     assert 'value="' not in refused.split('id="id_password"')[0].rsplit("<input", 1)[1]
+
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _tokens(page: str) -> list[str]:
+    return CSRF_INPUT.findall(page)
+
+
+def test_each_browser_gets_its_own_working_token_on_the_blank_login_page(teacher: StaffPlacement) -> None:
+    """The blank page is built once per worker; the CSRF token in it is always the visitor's own."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get("/login/").content.decode()
+    second_page = second.get("/login/").content.decode()
+    first_tokens, second_tokens = _tokens(first_page), _tokens(second_page)
+
+    assert len(first_tokens) == len(second_tokens) == 2  # the language switch and the login form
+    assert first_tokens[0] == first_tokens[1]
+    assert second_tokens[0] == second_tokens[1]
+    assert first_tokens[0] != second_tokens[0]
+    assert "kp-csrf-token-marker" not in first_page + second_page
+    events = AuditEvent.objects.count()
+    refused = second.post(
+        "/login/", {"csrfmiddlewaretoken": first_tokens[1], "email": EMAIL, "password": PASSWORD}
+    )
+    assert refused.status_code == 403
+    assert AuditEvent.objects.count() == events
+    assert not AccountSession.objects.exists()
+    answer = second.post(
+        "/login/", {"csrfmiddlewaretoken": second_tokens[1], "email": EMAIL, "password": PASSWORD}
+    )
+    assert (answer.status_code, answer["Location"]) == (302, "/portal/")
+
+
+def test_the_blank_login_page_is_the_page_a_full_render_gives(client: Client) -> None:
+    served = client.get("/login/")
+    rendered = render_to_string(
+        "accounts/login.html",
+        {"form": LoginForm(), "next": "", "challenge": None, "csrf_token": "TOKEN"},
+        served.wsgi_request,
+    )
+    assert CSRF_INPUT.sub('name="csrfmiddlewaretoken" value="TOKEN"', served.content.decode()) == rendered
+    assert served["Content-Type"] == "text/html; charset=utf-8"
+    assert "no-store" in served["Cache-Control"]
+
+
+def test_the_blank_login_page_follows_the_chosen_language(client: Client) -> None:
+    assert "Inloggen voor medewerkers" in client.get("/login/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/login/").content.decode()
+    assert "Staff sign-in" in english
+    assert '<html lang="en">' in english
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert "Inloggen voor medewerkers" in client.get("/login/").content.decode()
+
+
+def test_a_pending_message_or_a_parameter_gets_the_page_rendered_for_the_request(
+    client: Client, teacher: StaffPlacement
+) -> None:
+    client.get("/login/")  # the blank page is now built
+    _login(client)
+    after_logout = client.get(client.post("/logout/")["Location"]).content.decode()
+    assert "Je bent uitgelogd." in after_logout
+    assert "Je bent uitgelogd." not in client.get("/login/").content.decode()
+
+    with_next = client.get("/login/?next=/portal/&email=anna.jansen@school.example").content.decode()
+    assert '<input type="hidden" name="next" value="/portal/">' in with_next
+    assert 'value="anna.jansen@school.example"' in with_next
+    blank = client.get("/login/").content.decode()
+    assert 'type="hidden" name="next"' not in blank
+    assert "anna.jansen@school.example" not in blank

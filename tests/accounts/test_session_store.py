@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -54,3 +55,12 @@ def test_tampered_session_data_is_empty() -> None:
     key = _saved(colour="blauw")
     AccountSession.objects.filter(session_key=key).update(session_data="dGFtcGVyZWQ:nope")
     assert dict(SessionStore(key).items()) == {}
+
+
+def test_new_keys_are_32_characters_a_valid_key_may_hold_and_never_repeat() -> None:
+    keys = {_saved(n=n) for n in range(50)}
+    assert len(keys) == 50
+    for key in keys:
+        assert len(key) == 32
+        assert set(key) <= set(VALID_KEY_CHARS)
+        assert SessionStore(key).get("n") is not None

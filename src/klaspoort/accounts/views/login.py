@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -60,8 +63,29 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(continue_login(request, attempt.result, next_url))
         form.add_error(None, attempt.message or refusal_message(attempt.result))
         challenge = attempt.challenge
+    if request.method == "GET" and not request.GET and not messages.get_messages(request):
+        return _blank_login_page(request)
     context = {"form": form, "next": next_url or "", "challenge": challenge}
     return render(request, "accounts/login.html", context)
+
+
+# The blank login form (GET /login/ without parameters or messages) is the page served before nearly
+# every staff login: rendered once per language and worker, then served with this request's CSRF token
+# put in place of the marker. Everything else on the page is the same for everyone.
+_TOKEN_MARKER = "kp-csrf-token-marker"  # noqa: S105 (a placeholder, not a secret)
+_blank_pages: dict[str, str] = {}
+
+
+def _blank_login_page(request: HttpRequest) -> HttpResponse:
+    language = get_language()
+    page = _blank_pages.get(language)
+    if page is None:
+        context = {"form": LoginForm(), "next": "", "challenge": None, "csrf_token": _TOKEN_MARKER}
+        page = render_to_string("accounts/login.html", context, request)
+        if page.count(_TOKEN_MARKER) < 1:
+            raise RuntimeError("the login page has no {% csrf_token %}")
+        _blank_pages[language] = page
+    return HttpResponse(page.replace(_TOKEN_MARKER, get_token(request)))
 
 
 @never_cache
