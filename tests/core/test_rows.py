@@ -143,3 +143,16 @@ def test_a_given_key_is_stored_and_a_taken_key_is_refused_without_a_change() -> 
     assert list(AccountSession.objects.values_list("session_key", "session_data", "expire_date")) == [
         ("k" * 32, "eerste", expires)
     ]
+
+
+def test_a_subset_of_columns_builds_an_instance_with_the_rest_deferred() -> None:
+    account = Account.objects.create_user("piet@school.example", "geheim123", kind="staff")
+    some = ModelColumns(Account, "a", ("email", "kind"))
+    sql = f"SELECT {some.select(connection)} FROM {some.table(connection)} WHERE {some.column(connection, 'pk')} = %s"
+
+    built = some.build(_rows(sql, [account.pk])[0], 0, connection)
+
+    assert some.attnames == ["id", "kind", "email"]  # in the model's order, with the primary key
+    assert (built.pk, built.email, built.kind) == (account.pk, "piet@school.example", "staff")
+    assert "uuid" in built.get_deferred_fields()
+    assert "email" not in built.get_deferred_fields()

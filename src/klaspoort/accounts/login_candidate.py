@@ -35,9 +35,9 @@ def _sql() -> str:
         found = (
             f"SELECT {PLACEMENT.select(c)}, {STAFF.select(c)}, {ACCOUNT.select(c)}, {SCHOOL.select(c)}, "  # noqa: S608
             f"{DEVICE.select(c)} FROM {PLACEMENT.table(c)}"
-            f" INNER JOIN {STAFF.table(c)} ON {STAFF.column(c, 'id')} = {PLACEMENT.column(c, 'staff')}"
-            f" INNER JOIN {ACCOUNT.table(c)} ON {ACCOUNT.column(c, 'id')} = {STAFF.column(c, 'account')}"
-            f" INNER JOIN {SCHOOL.table(c)} ON {SCHOOL.column(c, 'id')} = {PLACEMENT.column(c, 'school')}"
+            f"{STAFF.joined_on(c, PLACEMENT, 'staff')}"
+            f"{ACCOUNT.joined_on(c, STAFF, 'account')}"
+            f"{SCHOOL.joined_on(c, PLACEMENT, 'school')}"
             f" LEFT OUTER JOIN {DEVICE.table(c)} ON {DEVICE.column(c, 'account')} = {ACCOUNT.column(c, 'id')}"
             f" WHERE {ACCOUNT.column(c, 'email')} = %s AND {ACCOUNT.column(c, 'kind')} = %s"
             f" AND {PLACEMENT.column(c, 'active')} = %s AND {SCHOOL.column(c, 'active')} = %s"

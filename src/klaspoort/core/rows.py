@@ -27,28 +27,61 @@ Chains = list[tuple[int, list[tuple[Converter, Any]]]]
 
 
 class ModelColumns(Generic[M]):
-    """All concrete columns of `model` under the table alias `alias`, and the way back to instances."""
+    """The concrete columns of `model` (all, or only `fields`, always with the primary key) under the
+    table alias `alias`, and the way back to instances (the other fields deferred) or plain values."""
 
-    def __init__(self, model: type[M], alias: str) -> None:
+    def __init__(self, model: type[M], alias: str, fields: Sequence[str] | None = None) -> None:
         self.model = model
         self.alias = alias
-        self.fields = tuple(model._meta.concrete_fields)
+        pk = model._meta.pk
+        assert pk is not None
+        wanted = None if fields is None else {model._meta.get_field(name) for name in fields} | {pk}
+        self.fields = tuple(f for f in model._meta.concrete_fields if wanted is None or f in wanted)
         self.attnames = [field.attname for field in self.fields]
         self.width = len(self.fields)
-        self._pk_index = self.attnames.index(model._meta.pk.attname)
+        self._pk_index = self.attnames.index(pk.attname)
         self._converters: dict[str, Chains] = {}
 
     def table(self, connection: BaseDatabaseWrapper) -> str:
         quote = connection.ops.quote_name
         return f"{quote(self.model._meta.db_table)} {quote(self.alias)}"
 
-    def column(self, connection: BaseDatabaseWrapper, name: str) -> str:
-        """The qualified column of field `name` (for joins and conditions)."""
-        field = self.model._meta.get_field(name)
+    def field(self, name: str) -> Field[Any, Any]:
+        """The field with a column called `name` ("pk": the primary key)."""
+        field = self.model._meta.pk if name == "pk" else self.model._meta.get_field(name)
         if not isinstance(field, Field) or field.column is None:
             raise ValueError(f"{self.model.__name__}.{name} is not a column")
+        return field
+
+    def column(self, connection: BaseDatabaseWrapper, name: str) -> str:
+        """The qualified column of field `name` (for joins and conditions)."""
         quote = connection.ops.quote_name
-        return f"{quote(self.alias)}.{quote(field.column)}"
+        return f"{quote(self.alias)}.{quote(self.field(name).column)}"
+
+    def bare_column(self, connection: BaseDatabaseWrapper, name: str) -> str:
+        """The column of field `name` without the alias (for an UPDATE)."""
+        return connection.ops.quote_name(self.field(name).column)
+
+    def joined_on(self, connection: BaseDatabaseWrapper, other: ModelColumns[Any], field: str) -> str:
+        """` INNER JOIN <this table> ON <its primary key> = <other>.<field>`."""
+        key, foreign = self.column(connection, "pk"), other.column(connection, field)
+        return f" INNER JOIN {self.table(connection)} ON {key} = {foreign}"
+
+    def assignments(self, connection: BaseDatabaseWrapper, values: dict[str, Any]) -> tuple[str, list[Any]]:
+        """`"column" = %s, …` for an UPDATE's SET (bare column names) and its parameters, each value
+        prepared by its field as `QuerySet.update()` would."""
+        quote = connection.ops.quote_name
+        parts, params = [], []
+        for name, value in values.items():
+            field = self.field(name)
+            parts.append(f"{quote(field.column)} = %s")
+            params.append(field.get_db_prep_save(value, connection))
+        return ", ".join(parts), params
+
+    def param(self, connection: BaseDatabaseWrapper, name: str, value: Any) -> Any:
+        """`value` as a query parameter compared with field `name` (a UUID, a date, …), as the ORM
+        would pass it."""
+        return self.field(name).get_db_prep_value(value, connection)
 
     def select(self, connection: BaseDatabaseWrapper) -> str:
         quote = connection.ops.quote_name
@@ -66,15 +99,19 @@ class ModelColumns(Generic[M]):
             self._converters[connection.vendor] = found
         return found
 
-    def build(self, row: Sequence[Any], start: int, connection: BaseDatabaseWrapper) -> M:
-        """The instance in `row[start:start + width]`."""
+    def values(self, row: Sequence[Any], start: int, connection: BaseDatabaseWrapper) -> list[Any]:
+        """The converted values in `row[start:start + width]`, in the order of `fields`."""
         values = list(row[start : start + self.width])
         for index, chain in self._converters_for(connection):
             value = values[index]
             for converter, column in chain:
                 value = converter(value, column, connection)
             values[index] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return values
+
+    def build(self, row: Sequence[Any], start: int, connection: BaseDatabaseWrapper) -> M:
+        """The instance in `row[start:start + width]`."""
+        return self.model.from_db(connection.alias, self.attnames, self.values(row, start, connection))
 
     def build_optional(self, row: Sequence[Any], start: int, connection: BaseDatabaseWrapper) -> M | None:
         """As `build`, or None when the primary key is NULL (nothing matched an outer join)."""

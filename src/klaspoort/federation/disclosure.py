@@ -21,16 +21,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
+from django.db import connections, router
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.core.clock import now
+from klaspoort.core.rows import InsertStatement
+from klaspoort.federation.disclosure_queries import PERSON_FIELDS, consents_at, person_in_groups
 from klaspoort.federation.models import ECK_ID, IDENTITY, NAMES, Consent, Disclosure, PartnerApp
 from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import Group, Pupil, PupilMembership, StaffMembership, StaffPlacement
+from klaspoort.roster.models import Group, Pupil, StaffPlacement
 
 PURPOSES = frozenset(Disclosure.Purpose.values)
 
@@ -198,14 +201,7 @@ def disclose_many(
 
 def _consents(school_ref: uuid.UUID, partner_ids: set[int]) -> dict[int, Consent]:
     """The consents of these partners at the school (with the school), by partner id (1 query)."""
-    if not partner_ids:
-        return {}
-    rows = (
-        Consent.objects.select_related("school")
-        .only(*_CONSENT_COLUMNS)
-        .filter(partner_id__in=partner_ids, school__instelling_ref=school_ref)
-    )
-    return {consent.partner_id: consent for consent in rows}
+    return consents_at(school_ref, partner_ids)
 
 
 def _release(
@@ -247,30 +243,18 @@ def _release(
 def _record(records: list[Disclosure]) -> None:
     """Write the disclosure records: one INSERT (a single row without a transaction around it)."""
     if len(records) == 1:
-        records[0].save(force_insert=True)
+        _INSERT.insert(records[0], connections[router.db_for_write(Disclosure)])
     elif records:
         Disclosure.objects.bulk_create(records)
 
 
-# Hot path (every sign-in to a partner): select only the columns used, not whole rows of four tables.
-_CONSENT_COLUMNS = (
-    "partner",
-    "active",
-    "names",
-    "eck_id",
-    "school__active",
-    "school__instelling_ref",
-    "school__brin",
-    "school__location_code",
-    "school__name",
-)
-_GROUP_COLUMNS = ("group__pk", "group__uuid", "group__name", "group__year_group", "group__kind")
-_PERSON_COLUMNS = ("uuid", "first_name", "infix", "surname", "eck_id")
+# Written on every sign-in to a partner: a prepared INSERT (nothing listens to its signals).
+_INSERT = InsertStatement(Disclosure)
 
 
 def _sorted_groups(rows: Iterable[tuple[Any, ...]]) -> tuple[_Group, ...]:
-    """Groups from the trailing `_GROUP_COLUMNS` of each row: home groups first, then by name."""
-    groups = (_Group(*row[len(_PERSON_COLUMNS) :]) for row in rows)
+    """Groups (pk, uuid, name, year_group, kind): home groups first, then by name."""
+    groups = (_Group(*row) for row in rows)
     return tuple(sorted(groups, key=lambda group: (group.kind != Group.Kind.HOME, group.name, group.pk)))
 
 
@@ -283,39 +267,18 @@ _UNKNOWN = {
 def _load_person(principal: Principal, school: SchoolLocation) -> _Person | None:
     """The principal as an active member of `school`, with their active groups (1 or 2 queries);
     None when they are not (or no longer) an active member."""
-    if principal.kind == "pupil":
-        rows = list(
-            PupilMembership.objects.filter(
-                pupil__uuid=principal.person,
-                pupil__school_id=school.pk,
-                pupil__active=True,
-                group__active=True,
-            ).values_list(*(f"pupil__{c}" for c in _PERSON_COLUMNS), *_GROUP_COLUMNS)
-        )
-        person = (
-            rows[0]
-            if rows
-            else Pupil.objects.filter(uuid=principal.person, school_id=school.pk, active=True)
-            .values_list(*_PERSON_COLUMNS)
-            .first()
-        )
-    else:
-        rows = list(
-            StaffMembership.objects.filter(
-                placement__staff__uuid=principal.person,
-                placement__school_id=school.pk,
-                placement__active=True,
-                group__active=True,
-            ).values_list(*(f"placement__staff__{c}" for c in _PERSON_COLUMNS), *_GROUP_COLUMNS)
-        )
-        person = (
-            rows[0]
-            if rows
-            else StaffPlacement.objects.filter(staff__uuid=principal.person, school_id=school.pk, active=True)
-            .values_list(*(f"staff__{c}" for c in _PERSON_COLUMNS))
-            .first()
-        )
+    kind: Literal["staff", "pupil"] = "pupil" if principal.kind == "pupil" else "staff"
+    person, groups = person_in_groups(kind, principal.person, school.pk)
+    if person is None:  # in no active group: the person alone
+        if kind == "pupil":
+            alone = Pupil.objects.filter(uuid=principal.person, school_id=school.pk, active=True)
+            person = alone.values_list(*PERSON_FIELDS).first()
+        else:
+            placement = StaffPlacement.objects.filter(
+                staff__uuid=principal.person, school_id=school.pk, active=True
+            )
+            person = placement.values_list(*(f"staff__{name}" for name in PERSON_FIELDS)).first()
     if person is None:
         return None
-    person_uuid, first_name, infix, surname, eck_id = person[: len(_PERSON_COLUMNS)]
-    return _Person(person_uuid, first_name, infix, surname, eck_id, _sorted_groups(rows))
+    person_uuid, first_name, infix, surname, eck_id = person
+    return _Person(person_uuid, first_name, infix, surname, eck_id, _sorted_groups(groups))

@@ -27,6 +27,7 @@ from klaspoort.federation.keyed_hash import digest_matches, keyed_digest, new_se
 from klaspoort.federation.oidc import config, keys
 from klaspoort.federation.oidc.claims import AuthorizedUser, oidc_claims, requested_categories
 from klaspoort.federation.oidc.client import OidcClient
+from klaspoort.federation.oidc.grant_rows import grant_by_handle, insert_grant, update_grant_if
 from klaspoort.federation.oidc.models import OidcGrant
 
 CODE = "oidc-code"
@@ -45,12 +46,13 @@ def split_token(value: str | None) -> str | None:
     return handle
 
 
-def grant_for(token: str | None, **filters: Any) -> OidcGrant | None:
-    """The grant a code or token names (by its handle), or None. One indexed query, no ordering."""
+def grant_for(token: str | None, app_id: int | None = None) -> OidcGrant | None:
+    """The grant a code or token names (by its handle; of app `app_id` when given), or None. One
+    indexed query."""
     handle = split_token(token)
     if handle is None:
         return None
-    return next(iter(OidcGrant.objects.filter(handle=handle, **filters)[:1]), None)
+    return grant_by_handle(handle, app_id)
 
 
 def revoke_grant(grant: OidcGrant, reason: str) -> None:
@@ -158,7 +160,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         principal = user.principal
         data = request.payload.data
         moment = now()
-        OidcGrant.objects.create(
+        grant = OidcGrant(
             handle=split_token(code) or "",
             app=request.client.app,
             person=principal.person,
@@ -176,6 +178,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             code_hash=keyed_digest(code, CODE),
             code_expires_at=moment + dt.timedelta(seconds=config.CODE_LIFETIME),
         )
+        insert_grant(grant)
 
     def query_authorization_code(self, code: str, client: OidcClient) -> CodeRecord | None:
         grant = grant_for(code, app_id=client.app.pk)
@@ -196,9 +199,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def save_token(self, token: dict[str, Any]) -> None:
         grant = self.request.authorization_code.grant
-        updated = OidcGrant.objects.filter(
-            pk=grant.pk, code_used_at__isnull=True, revoked_at__isnull=True
-        ).update(code_used_at=now(), **_token_values(token))
+        updated = update_grant_if(
+            grant.pk, {"code_used_at": now(), **_token_values(token)}, code_used_at=None, revoked_at=None
+        )
         if not updated:
             revoke_grant(grant, "code_reuse")
             raise InvalidGrantError("Invalid 'code' in request.")
@@ -241,9 +244,12 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def save_token(self, token: dict[str, Any]) -> None:
         grant = self.request.refresh_token.grant
-        updated = OidcGrant.objects.filter(
-            pk=grant.pk, refresh_hash=grant.refresh_hash, revoked_at__isnull=True
-        ).update(released=self.request.user.released.to_json(), **_token_values(token))
+        updated = update_grant_if(
+            grant.pk,
+            {"released": self.request.user.released.to_json(), **_token_values(token)},
+            refresh_hash=grant.refresh_hash,
+            revoked_at=None,
+        )
         if not updated:
             revoke_grant(grant, "refresh_reuse")
             raise InvalidGrantError()

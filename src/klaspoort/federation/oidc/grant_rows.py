@@ -1,0 +1,62 @@
+"""The statements on `OidcGrant` that every sign-in runs (authorize, token, userinfo), written out
+once (`core.rows`) instead of built by the ORM on each request.
+
+    grant_by_handle(handle, app_id=None) -> OidcGrant | None     one indexed SELECT
+    insert_grant(grant)                                          one INSERT, sets grant.pk
+    update_grant_if(pk, values, **conditions) -> bool            compare-and-set: one UPDATE
+
+`conditions` name fields that must still hold the given value (None: IS NULL), so that of two
+concurrent redemptions of one code or refresh token only one changes the row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+from klaspoort.core.rows import InsertStatement, ModelColumns
+from klaspoort.federation.oidc.models import OidcGrant
+
+_GRANT = ModelColumns(OidcGrant, "g")
+_INSERT = InsertStatement(OidcGrant)
+_SELECT: dict[str, str] = {}
+
+
+def grant_by_handle(handle: str, app_id: int | None = None) -> OidcGrant | None:
+    select = _SELECT.get(connection.vendor)
+    if select is None:
+        select = f"SELECT {_GRANT.select(connection)} FROM {_GRANT.table(connection)} WHERE {_GRANT.column(connection, 'handle')} = %s"  # noqa: E501, S608
+        _SELECT[connection.vendor] = select
+    params: list[Any] = [handle]
+    sql = select
+    if app_id is not None:
+        sql = f"{sql} AND {_GRANT.column(connection, 'app')} = %s"
+        params.append(app_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else _GRANT.build(row, 0, connection)
+
+
+def insert_grant(grant: OidcGrant) -> OidcGrant:
+    return _INSERT.insert(grant, connection)
+
+
+def update_grant_if(pk: int, values: dict[str, Any], **conditions: Any) -> bool:
+    """Set `values` on the grant when every condition still holds; whether it did."""
+    assignments, params = _GRANT.assignments(connection, values)
+    where = [f"{_GRANT.bare_column(connection, 'pk')} = %s"]
+    params.append(pk)
+    for name, expected in conditions.items():
+        column = _GRANT.bare_column(connection, name)
+        if expected is None:
+            where.append(f"{column} IS NULL")
+        else:
+            where.append(f"{column} = %s")
+            params.append(_GRANT.param(connection, name, expected))
+    table = connection.ops.quote_name(OidcGrant._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} WHERE {' AND '.join(where)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount)

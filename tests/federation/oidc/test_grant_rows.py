@@ -1,0 +1,89 @@
+"""The written-out statements on OidcGrant: found by handle, inserted, changed only when unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from klaspoort.federation.oidc.grant_rows import grant_by_handle, insert_grant, update_grant_if
+from klaspoort.federation.oidc.models import OidcGrant
+from tests.federation.factories import make_app
+
+pytestmark = pytest.mark.django_db
+MOMENT = dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC)
+
+
+def _grant(app_id: int, handle: str = "h" * 16) -> OidcGrant:
+    return OidcGrant(
+        handle=handle,
+        app_id=app_id,
+        person=uuid.UUID("11111111-2222-3333-4444-555555555555"),
+        school_ref=uuid.UUID("66666666-7777-8888-9999-000000000000"),
+        principal={"kind": "pupil", "auth_time": 1},
+        op_session="op",
+        sid="sid",
+        released={"sub": "abc", "groups": []},
+        scope="openid",
+        redirect_uri="https://rp.example/cb",
+        created_at=MOMENT,
+        code_hash="c" * 64,
+        code_expires_at=MOMENT + dt.timedelta(minutes=1),
+    )
+
+
+def _columns(grant: OidcGrant) -> dict[str, object]:
+    return {field.attname: getattr(grant, field.attname) for field in OidcGrant._meta.concrete_fields}
+
+
+def test_an_inserted_grant_reads_back_as_the_orm_reads_it(django_assert_num_queries) -> None:
+    app, _ = make_app()
+    grant = insert_grant(_grant(app.pk))
+    assert grant.pk is not None
+
+    with django_assert_num_queries(1):
+        found = grant_by_handle("h" * 16)
+
+    assert found is not None
+    assert _columns(found) == _columns(OidcGrant.objects.get(pk=grant.pk))
+    assert found.principal == {"kind": "pupil", "auth_time": 1}
+    assert found.code_used_at is None
+    assert found.code_expires_at == MOMENT + dt.timedelta(minutes=1)
+
+
+def test_a_handle_of_another_app_or_an_unknown_handle_finds_nothing() -> None:
+    app, _ = make_app()
+    insert_grant(_grant(app.pk))
+    assert grant_by_handle("h" * 16, app.pk) is not None
+    assert grant_by_handle("h" * 16, app.pk + 1) is None
+    assert grant_by_handle("x" * 16) is None
+
+
+def test_of_two_redemptions_only_the_first_changes_the_grant() -> None:
+    app, _ = make_app()
+    grant = insert_grant(_grant(app.pk))
+    first_use = timezone.now()
+
+    assert update_grant_if(grant.pk, {"code_used_at": first_use, "access_hash": "a" * 64}, code_used_at=None)
+    assert not update_grant_if(
+        grant.pk,
+        {"code_used_at": first_use + dt.timedelta(seconds=1), "access_hash": "b" * 64},
+        code_used_at=None,
+    )
+
+    stored = OidcGrant.objects.get(pk=grant.pk)
+    assert (stored.code_used_at, stored.access_hash) == (first_use, "a" * 64)
+
+
+def test_a_condition_on_a_value_must_still_match() -> None:
+    app, _ = make_app()
+    grant = insert_grant(_grant(app.pk))
+    OidcGrant.objects.filter(pk=grant.pk).update(refresh_hash="r1")
+
+    assert not update_grant_if(grant.pk, {"refresh_hash": "r3"}, refresh_hash="r0", revoked_at=None)
+    assert OidcGrant.objects.get(pk=grant.pk).refresh_hash == "r1"
+    assert update_grant_if(grant.pk, {"refresh_hash": "r2", "released": {"sub": "new"}}, refresh_hash="r1")
+    stored = OidcGrant.objects.get(pk=grant.pk)
+    assert (stored.refresh_hash, stored.released) == ("r2", {"sub": "new"})
