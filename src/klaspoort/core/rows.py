@@ -7,10 +7,13 @@ and their rows become model instances here: every column passes the database's a
 converters (booleans, UUIDs, dates and JSON on SQLite and PostgreSQL alike) and `Model.from_db`
 builds the instance, as a QuerySet would.
 
-    cols = ModelColumns(Account, "a")
-    sql = f"SELECT {cols.select(connection)} FROM {cols.table(connection)} ..."
-    account = cols.build(row, 0, connection)
-    device = devices.build_optional(row, cols.width, connection)   # None when a LEFT JOIN found nothing
+    accounts, devices = ModelColumns(Account, "a"), ModelColumns(TotpDevice, "t")
+    sql = f"SELECT {accounts.select(connection)}, {devices.select(connection)} FROM ... LEFT OUTER JOIN ..."
+    account = accounts.build(row, 0, connection)
+    device = devices.build_optional(row, accounts.width, connection)   # None: the outer join found nothing
+
+`InsertStatement` does the same for one-row INSERTs. SQL texts and converter lists are kept per
+database vendor: they depend on the backend and the settings only, never on the connection.
 """
 
 from __future__ import annotations
