@@ -6,7 +6,7 @@
     reauthenticate_staff(request, password) -> bool                   after a client address change (C10)
     end_staff_session(request) -> None                                logout (ends the principal first)
     safe_next(request, candidate) -> str | None                       no open redirects
-    landing_url() -> str                                              /portal/ if it exists, else /start/
+    landing_url() -> str                                              the portal
 
 Session keys written here are read by `middleware.StaffSessionGuard`.
 """
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -209,8 +209,5 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 
 
 def landing_url() -> str:
-    try:
-        resolve("/portal/")
-    except Resolver404:
-        return reverse("accounts:start")
-    return "/portal/"
+    """Where a signed-in person starts: the portal with their tiles."""
+    return reverse("portal:tiles")

@@ -12,7 +12,7 @@ pupil. The session is marked as home context, with the parent account in the pri
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import reverse
 
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.home.login import HomeChild
@@ -42,15 +42,8 @@ def child_code_attempt(
 
 
 def landing_url() -> str:
-    """The portal when it exists, else the pupil welcome page."""
-    try:
-        resolve("/portal/")
-    except Resolver404:
-        try:
-            return reverse("pupils:welcome")
-        except NoReverseMatch:
-            return "/"
-    return "/portal/"
+    """Where a child signed in at home starts: the portal with their tiles."""
+    return reverse("portal:tiles")
 
 
 def begin_child_session(request: HttpRequest, parent: Account, child: HomeChild) -> str:
