@@ -14,6 +14,7 @@ from django.test import Client
 
 from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.federation.models import PartnerApp
+from klaspoort.federation.oidc import keys
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group, Pupil, StaffMember
 from tests.federation.factories import REDIRECT_URI, make_app, principal_for, tick
@@ -104,3 +105,12 @@ def basic_auth(client_id: str, secret: str) -> dict[str, str]:
 def exchange(code: str, secret: str, **extra: str) -> Any:
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, **extra}
     return Client().post("/oidc/token/", data, **basic_auth("rekenwijs", secret))
+
+
+def settle_signing_keys() -> None:
+    """Make the signing keys and load them once more, so this worker's key cache holds for its
+    usual minute. Right after the keys were made it looks again within 2 s (other workers may have
+    made keys too), which a query count taken later on a slow machine would see."""
+    keys.signing_key("ES256")
+    keys.clear_key_cache()
+    keys.signing_key("ES256")

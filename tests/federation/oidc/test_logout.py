@@ -15,7 +15,7 @@ from klaspoort.federation.models import OidcGrant
 from klaspoort.federation.oidc.logout import BACKCHANNEL_EVENT, wait_for_deliveries
 from tests.federation.factories import principal_for
 
-from .conftest import World, exchange, get_code, query_of, sign_in
+from .conftest import World, exchange, get_code, query_of, settle_signing_keys, sign_in
 from .receiver import logout_receiver
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +181,7 @@ def test_many_logins_ended_at_once_cost_two_queries(world: World) -> None:
             (f"key-{n}", Principal.from_session(c.session[SESSION_KEY]))
             for n, c in enumerate((teacher, pupil))
         ]
+        settle_signing_keys()
         with CaptureQueriesContext(connection) as queries:
             principals_ended.send(sender=Principal, ended=ended)
         wait_for_deliveries()

@@ -15,7 +15,7 @@ from klaspoort.federation.models import OidcGrant
 from klaspoort.federation.pseudonyms import pairwise_subject
 from tests.federation.factories import REDIRECT_URI
 
-from .conftest import World, basic_auth, exchange, get_code, pkce_pair
+from .conftest import World, basic_auth, exchange, get_code, pkce_pair, settle_signing_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_token_and_userinfo_are_cheap(
     world: World, pupil_client: Client, django_assert_max_num_queries: Any
 ) -> None:
     code = get_code(pupil_client)
-    _jwks()  # signing keys are made on first use, then cached per worker
+    settle_signing_keys()  # made on first use, then cached per worker
     with django_assert_max_num_queries(2):  # the code's grant, then its single-use update
         token = exchange(code, world.secret).json()
     with django_assert_max_num_queries(1):
