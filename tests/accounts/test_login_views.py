@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -265,3 +266,11 @@ def test_a_pending_message_or_a_parameter_gets_the_page_rendered_for_the_request
     blank = client.get("/login/").content.decode()
     assert 'type="hidden" name="next"' not in blank
     assert "anna.jansen@school.example" not in blank
+
+
+def test_the_blank_login_page_is_built_again_when_a_setting_changes(client: Client, settings: Any) -> None:
+    assert "/static/klaspoort/site.css" in client.get("/login/").content.decode()
+    settings.STATIC_URL = "/elders/"
+    page = client.get("/login/").content.decode()
+    assert "/elders/klaspoort/site.css" in page
+    assert "/static/klaspoort/site.css" not in page

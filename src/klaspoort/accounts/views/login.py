@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -86,6 +88,12 @@ def _blank_login_page(request: HttpRequest) -> HttpResponse:
             raise RuntimeError("the login page has no {% csrf_token %}")
         _blank_pages[language] = page
     return HttpResponse(page.replace(_TOKEN_MARKER, get_token(request)))
+
+
+@receiver(setting_changed)
+def _forget_blank_pages(**kwargs: object) -> None:
+    """A setting changed (tests do that): the page's URLs, static files or languages may differ."""
+    _blank_pages.clear()
 
 
 @never_cache
