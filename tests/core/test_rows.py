@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from klaspoort.accounts.models import Account, AccountSession
 from klaspoort.audit.models import AuditEvent
-from klaspoort.core.rows import InsertStatement, ModelColumns
+from klaspoort.core.rows import InsertStatement, ModelColumns, fetch_rows
 from klaspoort.roster.models import StaffPlacement
 from klaspoort.twofactor.models import TotpDevice
 from tests.roster import factories
@@ -24,9 +24,7 @@ ACCOUNTS = ModelColumns(Account, "a")
 
 
 def _rows(sql: str, params: list[object]) -> list[tuple[object, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    return fetch_rows(connection, sql, params)
 
 
 def _field_values(instance: object, columns: ModelColumns) -> dict[str, object]:
@@ -104,7 +102,7 @@ def test_an_insert_stores_what_the_orm_would_and_sets_the_new_key() -> None:
     )
     before = timezone.now()
 
-    AUDIT_INSERT.insert(event, connection)
+    AUDIT_INSERT.insert(event)
 
     stored = AuditEvent.objects.get()
     assert event.pk == stored.pk
@@ -121,8 +119,8 @@ def test_an_insert_stores_what_the_orm_would_and_sets_the_new_key() -> None:
 
 
 def test_consecutive_inserts_get_their_own_keys() -> None:
-    first = AUDIT_INSERT.insert(AuditEvent(action="a"), connection)
-    second = AUDIT_INSERT.insert(AuditEvent(action="b"), connection)
+    first = AUDIT_INSERT.insert(AuditEvent(action="a"))
+    second = AUDIT_INSERT.insert(AuditEvent(action="b"))
     assert list(AuditEvent.objects.order_by("pk").values_list("pk", "action")) == [
         (first.pk, "a"),
         (second.pk, "b"),
@@ -131,13 +129,11 @@ def test_consecutive_inserts_get_their_own_keys() -> None:
 
 def test_a_given_key_is_stored_and_a_taken_key_is_refused_without_a_change() -> None:
     expires = timezone.now() + dt.timedelta(hours=1)
-    SESSION_INSERT.insert(
-        AccountSession(session_key="k" * 32, session_data="eerste", expire_date=expires), connection
-    )
+    SESSION_INSERT.insert(AccountSession(session_key="k" * 32, session_data="eerste", expire_date=expires))
 
     with pytest.raises(IntegrityError), transaction.atomic():
         SESSION_INSERT.insert(
-            AccountSession(session_key="k" * 32, session_data="tweede", expire_date=expires), connection
+            AccountSession(session_key="k" * 32, session_data="tweede", expire_date=expires)
         )
 
     assert list(AccountSession.objects.values_list("session_key", "session_data", "expire_date")) == [

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import ForeignObjectRel
 
 from klaspoort.accounts.models import Account
-from klaspoort.core.rows import ModelColumns
+from klaspoort.core.rows import ModelColumns, SqlText, fetch_rows
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffMember, StaffPlacement
 from klaspoort.twofactor.models import TotpDevice
@@ -23,27 +23,18 @@ STAFF = ModelColumns(StaffMember, "s")
 ACCOUNT = ModelColumns(Account, "a")
 SCHOOL = ModelColumns(SchoolLocation, "sc")
 DEVICE = ModelColumns(TotpDevice, "t")
-_SQL: dict[str, str] = {}
-
-
-def _sql() -> str:
-    """The SELECT for this database; names come from the models, values are parameters."""
-    found = _SQL.get(connection.vendor)
-    if found is None:
-        c = connection
-        # Table and column names come from the models; every value is a parameter.
-        found = (
-            f"SELECT {PLACEMENT.select(c)}, {STAFF.select(c)}, {ACCOUNT.select(c)}, {SCHOOL.select(c)}, "  # noqa: S608
-            f"{DEVICE.select(c)} FROM {PLACEMENT.table(c)}"
-            f"{STAFF.joined_on(c, PLACEMENT, 'staff')}"
-            f"{ACCOUNT.joined_on(c, STAFF, 'account')}"
-            f"{SCHOOL.joined_on(c, PLACEMENT, 'school')}"
-            f" LEFT OUTER JOIN {DEVICE.table(c)} ON {DEVICE.column(c, 'account')} = {ACCOUNT.column(c, 'id')}"
-            f" WHERE {ACCOUNT.column(c, 'email')} = %s AND {ACCOUNT.column(c, 'kind')} = %s"
-            f" AND {PLACEMENT.column(c, 'active')} = %s AND {SCHOOL.column(c, 'active')} = %s"
-        )
-        _SQL[connection.vendor] = found
-    return found
+_CANDIDATE = SqlText(
+    lambda c: (
+        f"SELECT {PLACEMENT.select(c)}, {STAFF.select(c)}, {ACCOUNT.select(c)}, {SCHOOL.select(c)}, "  # noqa: S608
+        f"{DEVICE.select(c)} FROM {PLACEMENT.table(c)}"
+        f"{STAFF.joined_on(c, PLACEMENT, 'staff')}"
+        f"{ACCOUNT.joined_on(c, STAFF, 'account')}"
+        f"{SCHOOL.joined_on(c, PLACEMENT, 'school')}"
+        f" LEFT OUTER JOIN {DEVICE.table(c)} ON {DEVICE.column(c, 'account')} = {ACCOUNT.column(c, 'id')}"
+        f" WHERE {ACCOUNT.column(c, 'email')} = %s AND {ACCOUNT.column(c, 'kind')} = %s"
+        f" AND {PLACEMENT.column(c, 'active')} = %s AND {SCHOOL.column(c, 'active')} = %s"
+    )
+)
 
 
 _STAFF_OF_PLACEMENT = StaffPlacement._meta.get_field("staff")
@@ -54,12 +45,17 @@ _DEVICE_OF_ACCOUNT = cast(ForeignObjectRel, Account._meta.get_field("totp_device
 _ACCOUNT_OF_DEVICE = TotpDevice._meta.get_field("account")
 
 
+def by_school_name(placement: StaffPlacement) -> tuple[str, int]:
+    """Sort key of a person's placements: by school name (the school must be loaded)."""
+    return (placement.school.name, placement.school_id)
+
+
 def active_placements_by_email(address: str) -> tuple[StaffPlacement, ...]:
     """Active placements at active schools of the staff account with this (normalised) address,
     sorted by school name; staff, account, two-factor device (or None) and school come along."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(), [address, Account.Kind.STAFF.value, True, True])
-        rows = cursor.fetchall()
+    rows = fetch_rows(
+        connection, _CANDIDATE.text(connection), [address, Account.Kind.STAFF.value, True, True]
+    )
     if not rows:
         return ()
     first = rows[0]
@@ -79,5 +75,5 @@ def active_placements_by_email(address: str) -> tuple[StaffPlacement, ...]:
         _STAFF_OF_PLACEMENT.set_cached_value(placement, staff)
         _SCHOOL_OF_PLACEMENT.set_cached_value(placement, school)
         placements.append(placement)
-    placements.sort(key=lambda placement: (placement.school.name, placement.school_id))
+    placements.sort(key=by_school_name)
     return tuple(placements)

@@ -76,7 +76,7 @@ class SessionStore(DBStore):
         obj = self.create_model_instance(self._get_session(no_load=must_create))  # type: ignore[attr-defined]
         try:
             if must_create:
-                _INSERT.insert(obj, connections[using])
+                _INSERT.insert(obj, using)
             else:
                 obj.save(force_update=True, using=using)
         except IntegrityError as exc:

@@ -6,8 +6,6 @@ import logging
 import uuid
 from typing import Any
 
-from django.db import connections, router
-
 from klaspoort.audit.models import AuditEvent
 from klaspoort.core.rows import InsertStatement
 
@@ -35,6 +33,6 @@ def record_event(
         client_ip=client_ip,
         data=data,
     )
-    _INSERT.insert(event, connections[router.db_for_write(AuditEvent)])
+    _INSERT.insert(event)
     logger.info("audit %s outcome=%s actor=%s subject=%s %s", action, outcome, actor, subject, data)
     return event

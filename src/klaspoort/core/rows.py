@@ -12,8 +12,9 @@ builds the instance, as a QuerySet would.
     account = accounts.build(row, 0, connection)
     device = devices.build_optional(row, accounts.width, connection)   # None: the outer join found nothing
 
-`InsertStatement` does the same for one-row INSERTs. SQL texts and converter lists are kept per
-database vendor: they depend on the backend and the settings only, never on the connection.
+`SqlText` holds a statement's text, made once per database vendor; `fetch_rows` runs one.
+`InsertStatement` does one-row INSERTs. SQL texts and converter lists are kept per database vendor:
+they depend on the backend and the settings only, never on the connection.
 """
 
 from __future__ import annotations
@@ -21,12 +22,34 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 Chains = list[tuple[int, list[tuple[Converter, Any]]]]
+
+
+class SqlText:
+    """A statement's text, made by `build(connection)` the first time a database vendor needs it.
+    Only table and column names go into the text; every value is a parameter."""
+
+    def __init__(self, build: Callable[[BaseDatabaseWrapper], str]) -> None:
+        self._build = build
+        self._texts: dict[str, str] = {}
+
+    def text(self, connection: BaseDatabaseWrapper) -> str:
+        found = self._texts.get(connection.vendor)
+        if found is None:
+            found = self._texts[connection.vendor] = self._build(connection)
+        return found
+
+
+def fetch_rows(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 class ModelColumns(Generic[M]):
@@ -136,27 +159,26 @@ class InsertStatement(Generic[M]):
         self.columns = tuple(
             field for field in model._meta.concrete_fields if not (field is self.auto_pk or field.generated)
         )
-        self._sql: dict[str, str] = {}
+        self._sql = SqlText(self._statement)
 
     def _statement(self, connection: BaseDatabaseWrapper) -> str:
-        found = self._sql.get(connection.vendor)
-        if found is None:
-            quote = connection.ops.quote_name
-            names = ", ".join(quote(field.column) for field in self.columns)
-            marks = ", ".join(["%s"] * len(self.columns))
-            found = f"INSERT INTO {quote(self.model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-            if self.auto_pk is not None and connection.features.can_return_columns_from_insert:
-                returning, _ = connection.ops.return_insert_columns([self.auto_pk])
-                found = f"{found} {returning}"
-            self._sql[connection.vendor] = found
-        return found
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(field.column) for field in self.columns)
+        marks = ", ".join(["%s"] * len(self.columns))
+        sql = f"INSERT INTO {quote(self.model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        if self.auto_pk is not None and connection.features.can_return_columns_from_insert:
+            returning, _ = connection.ops.return_insert_columns([self.auto_pk])
+            sql = f"{sql} {returning}"
+        return sql
 
-    def insert(self, instance: M, connection: BaseDatabaseWrapper) -> M:
+    def insert(self, instance: M, using: str | None = None) -> M:
+        """Insert `instance` into the database `using` (by default the router's choice for writes)."""
+        connection = connections[using or router.db_for_write(self.model)]
         values = [
             field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in self.columns
         ]
         with connection.cursor() as cursor:
-            cursor.execute(self._statement(connection), values)
+            cursor.execute(self._sql.text(connection), values)
             if self.auto_pk is not None:
                 if connection.features.can_return_columns_from_insert:
                     pk = cursor.fetchone()[0]

@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import connections, router
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.core.clock import now
@@ -243,7 +242,7 @@ def _release(
 def _record(records: list[Disclosure]) -> None:
     """Write the disclosure records: one INSERT (a single row without a transaction around it)."""
     if len(records) == 1:
-        _INSERT.insert(records[0], connections[router.db_for_write(Disclosure)])
+        _INSERT.insert(records[0])
     elif records:
         Disclosure.objects.bulk_create(records)
 

@@ -15,32 +15,27 @@ from typing import Any
 
 from django.db import connection
 
-from klaspoort.core.rows import InsertStatement, ModelColumns
+from klaspoort.core.rows import InsertStatement, ModelColumns, SqlText, fetch_rows
 from klaspoort.federation.oidc.models import OidcGrant
 
 _GRANT = ModelColumns(OidcGrant, "g")
 _INSERT = InsertStatement(OidcGrant)
-_SELECT: dict[str, str] = {}
+_BY_HANDLE = SqlText(
+    lambda c: f"SELECT {_GRANT.select(c)} FROM {_GRANT.table(c)} WHERE {_GRANT.column(c, 'handle')} = %s"  # noqa: S608
+)
+_BY_HANDLE_OF_APP = SqlText(lambda c: f"{_BY_HANDLE.text(c)} AND {_GRANT.column(c, 'app')} = %s")
 
 
 def grant_by_handle(handle: str, app_id: int | None = None) -> OidcGrant | None:
-    select = _SELECT.get(connection.vendor)
-    if select is None:
-        select = f"SELECT {_GRANT.select(connection)} FROM {_GRANT.table(connection)} WHERE {_GRANT.column(connection, 'handle')} = %s"  # noqa: E501, S608
-        _SELECT[connection.vendor] = select
-    params: list[Any] = [handle]
-    sql = select
-    if app_id is not None:
-        sql = f"{sql} AND {_GRANT.column(connection, 'app')} = %s"
-        params.append(app_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else _GRANT.build(row, 0, connection)
+    if app_id is None:
+        rows = fetch_rows(connection, _BY_HANDLE.text(connection), [handle])
+    else:
+        rows = fetch_rows(connection, _BY_HANDLE_OF_APP.text(connection), [handle, app_id])
+    return _GRANT.build(rows[0], 0, connection) if rows else None
 
 
 def insert_grant(grant: OidcGrant) -> OidcGrant:
-    return _INSERT.insert(grant, connection)
+    return _INSERT.insert(grant)
 
 
 def update_grant_if(pk: int, values: dict[str, Any], **conditions: Any) -> bool:
