@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "klaspoort.classroom",
     "klaspoort.schooladmin",
     "klaspoort.accounts.home",
+    "klaspoort.operator",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("klaspoort.classroom.urls")),
     path("", include("klaspoort.schooladmin.urls")),
     path("", include("klaspoort.accounts.home.urls")),
+    path("", include("klaspoort.operator.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

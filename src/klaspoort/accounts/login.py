@@ -123,11 +123,9 @@ def _principal_for(placement: StaffPlacement, account: Account, auth_time: int) 
     )
 
 
-def begin_staff_session(request: HttpRequest, result: LoginResult, next_url: str | None) -> str:
-    """Log the account in (new session key), remember the client address; returns the next URL."""
-    assert result.ok
-    assert result.account is not None
-    account = result.account
+def start_guarded_session(request: HttpRequest, account: Account) -> tuple[int, str]:
+    """Log the account in (new session key) under the staff session guard's timeouts and address
+    check (`middleware.StaffSessionGuard`). Returns the time and the client address."""
     login(request, account, backend=BACKEND)
     request.session.set_expiry(settings.STAFF_SESSION_MAX_AGE)
     now = int(time.time())
@@ -135,6 +133,15 @@ def begin_staff_session(request: HttpRequest, result: LoginResult, next_url: str
     request.session[SESSION_IP] = ip
     request.session[SESSION_SEEN] = now
     request.session[SESSION_LOGIN_AT] = now
+    return now, ip
+
+
+def begin_staff_session(request: HttpRequest, result: LoginResult, next_url: str | None) -> str:
+    """Log the account in (new session key), remember the client address; returns the next URL."""
+    assert result.ok
+    assert result.account is not None
+    account = result.account
+    now, ip = start_guarded_session(request, account)
     single = result.placements[0] if len(result.placements) == 1 else None
     record_event(
         "login.succeeded",

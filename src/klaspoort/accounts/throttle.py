@@ -54,10 +54,10 @@ from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek
 logger = logging.getLogger("klaspoort.accounts.throttle")
 
 Decision = Literal["allow", "wait", "challenge"]
-LoginKind = Literal["staff", "parent"]
+LoginKind = Literal["staff", "parent", "operator"]
 
 # Counter namespace per login kind (the staff names are those from before parents had a login).
-LOGIN_KINDS: dict[LoginKind, str] = {"staff": "login", "parent": "home-login"}
+LOGIN_KINDS: dict[LoginKind, str] = {"staff": "login", "parent": "home-login", "operator": "operator-login"}
 
 
 @dataclass(frozen=True)

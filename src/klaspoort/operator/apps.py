@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OperatorConfig(AppConfig):
+    name = "klaspoort.operator"
+    label = "operator"
+    verbose_name = "Operator console"
