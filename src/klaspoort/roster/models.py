@@ -181,11 +181,14 @@ class ImportRun(models.Model):
 
     class Source(models.TextChoices):
         UPLOAD = "upload", "upload"
+        CSV = "csv", "CSV upload"
         CLI = "cli", "command line"
         AUTOMATIC = "automatic", "automatic link"
+        SCHOOL_YEAR = "school-year", "school-year switch"
 
     class Status(models.TextChoices):
         APPLIED = "applied", "applied"
+        STAGED = "staged", "staged for a later school year"
         DRY_RUN = "dry-run", "dry run"
         REJECTED = "rejected", "rejected"
         HELD = "held", "held by the mass-removal guard"
@@ -208,6 +211,8 @@ class ImportRun(models.Model):
     errors = models.JSONField(default=list, blank=True, help_text="[{line, message}]")
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
+    effective_on = models.DateField(null=True, blank=True, help_text="staged runs: the day the year starts")
+    report = models.JSONField(default=dict, blank=True, help_text="the full report (roster.importing.report)")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -215,3 +220,47 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.code} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class SchoolYearStart(models.Model):
+    """The day a school's school year starts when it is not 1 August (rule B7): set by a coordinator."""
+
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="year_starts")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="school_starts")
+    starts_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year"], name="unique_school_year_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.code} {self.school_year}: {self.starts_on}"
+
+
+class StagedYear(models.Model):
+    """A roster for a school year that has not started yet (rule B7).
+
+    Its groups and memberships exist already (with that school year, so nothing that asks for the
+    year in force sees them); pupils and staff who are new then exist inactive. What changes for
+    people who are here today (names, leaving, losing the teacher role) is applied on the start day
+    by `do_switch_school_years`, from `records`: the import records of the file, written as EDEXML
+    2.1 by our own writer (names, keys and groups only, as in the roster tables; never the upload).
+    """
+
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="staged_years")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="staged")
+    records = models.BinaryField()
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    mass_removal_allowed = models.BooleanField(default=False)
+    staged_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "school_year"], name="unique_staged_year")]
+
+    def __str__(self) -> str:
+        return f"{self.school.code} {self.school_year} (staged)"

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from klaspoort.core import clock
 from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.edexml.document import EdexDocument
@@ -30,3 +33,10 @@ def run_import(school: SchoolLocation) -> Importer:
         )
 
     return run
+
+
+def set_today(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Move the platform's clock (`core.clock`) to 9:30 on `day`."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+    monkeypatch.setattr(clock, "today", lambda: day)
+    monkeypatch.setattr(clock, "now", lambda: moment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -13,7 +14,9 @@ from django.test import override_settings
 
 from klaspoort import cli
 from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.csvimport import template_csv
 from klaspoort.roster.models import ImportRun
+from tests.roster.importing.conftest import set_today
 from tests.roster.importing.database import roster_state
 from tests.roster.importing.documents import as_bytes, roster
 
@@ -175,3 +178,27 @@ def test_oversize_file_is_refused_and_changes_nothing(edex_file: Path, school: S
     assert roster_state() == before
     run = ImportRun.objects.get()
     assert (run.status, run.file_sha256, run.file_size) == ("rejected", "", edex_file.stat().st_size)
+
+
+def test_csv_import_and_a_staged_year_on_the_command_line(
+    tmp_path: Path, school: SchoolLocation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_today(monkeypatch, dt.date(2026, 12, 3))
+    path = tmp_path / "rooster.csv"
+    path.write_bytes(template_csv(brin="12AB", location_code="00", school_year="2027-2028"))
+
+    code, output = run_cli(str(path), "--school", "12AB00", "--csv")
+
+    assert code == 0
+    assert output.splitlines()[:3] == [
+        "School 12AB00, schooljaar 2027-2028",
+        "Klaargezet voor het nieuwe schooljaar; het huidige rooster is niet veranderd.",
+        "Dit bestand is voor een later schooljaar; het gaat in op 01-08-2027. Tot die dag blijft alles zoals het is.",
+    ]
+    run = ImportRun.objects.get()
+    assert (run.status, run.effective_on, run.report["effective_on"]) == (
+        "staged",
+        dt.date(2027, 8, 1),
+        "2027-08-01",
+    )
+    assert run.report["changes"]["pupils"]["added"] == [{"key": "L1", "name": "Emma de Vries"}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
@@ -10,7 +11,7 @@ import pytest
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster import models
 from klaspoort.roster.models import Group, ImportRun, StaffMember, StaffPlacement
-from tests.roster.importing.conftest import Importer
+from tests.roster.importing.conftest import Importer, set_today
 from tests.roster.importing.database import roster_state
 from tests.roster.importing.documents import GROUPS, PUPILS, SCHOOL, STAFF, roster
 
@@ -39,7 +40,10 @@ def test_flemish_file_is_refused_elsewhere_and_changes_nothing(run_import: Impor
     assert ImportRun.objects.get().status == "rejected"
 
 
-def test_older_school_year_is_refused_and_changes_nothing(run_import: Importer) -> None:
+def test_older_school_year_is_refused_and_changes_nothing(
+    run_import: Importer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_today(monkeypatch, dt.date(2027, 9, 1))
     run_import(roster(school=replace(SCHOOL, school_year="2027-2028")))
     before = roster_state()
 
@@ -50,9 +54,11 @@ def test_older_school_year_is_refused_and_changes_nothing(run_import: Importer) 
     assert roster_state() == before
 
 
-def test_new_school_year_gets_its_own_groups(run_import: Importer) -> None:
+def test_new_school_year_gets_its_own_groups(run_import: Importer, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_today(monkeypatch, dt.date(2027, 7, 1))
     run_import(roster())
     next_year = replace(SCHOOL, school_year="2027-2028")
+    set_today(monkeypatch, dt.date(2027, 8, 1))
 
     outcome = run_import(roster(school=next_year))
 

@@ -1,13 +1,32 @@
-"""`do_import_edexml`: read → check → lock → plan → guard → apply → record, for one school.
+"""`do_import_roster`: read → check → lock → plan → guard → apply → record, for one school.
 
-Statuses: "applied"; "dry-run" (planned, nothing written); "rejected" (bad file, another school, an
-older school year: nothing written); "held" (the mass-removal guard: nothing written); "failed"
-(an internal error: nothing written, the error is raised again). Every run is recorded as an
-ImportRun and an audit event "roster.import". Signals (`roster.signals`) go out only after commit.
+The one import action of the platform: the command line (`import-edexml`), the school console's
+upload page and the automatic LAS link all call it. Entry point::
+
+    outcome = do_import_roster(
+        school, data,                 # the file's bytes (cut off at the size limit + 1 is fine)
+        source=ImportRun.Source.UPLOAD,  # upload | csv | cli | automatic | school-year
+        actor="account:<uuid>",       # who; "cli:<user>", "system:<job>"
+        file_format="edexml",         # or "csv" (roster.csvimport: the same records, checks and plan)
+        file_name="EDEX.XML", file_size=None,   # the real size when `data` was cut off
+        dry_run=False, allow_mass_removal=False,
+    )
+    outcome.run      # the ImportRun: who, when, source, file hash, counts, outcome, duration, report
+    outcome.plan     # the Plan (None when the file was refused before planning)
+
+Statuses: "applied"; "staged" (a file for the next school year: only that year's groups and
+memberships are written, see `apply.apply_plan`; the rest is applied on its start day by
+`do_switch_school_years`); "dry-run" (planned, nothing written); "rejected" (bad file, another
+school, a school year that is over or too far ahead: nothing written); "held" (the mass-removal
+guard: nothing written); "failed" (an internal error: nothing written, the error is raised again).
+Every run is recorded as an ImportRun and an audit event "roster.import". Signals
+(`roster.signals`) go out only after commit. The uploaded bytes are never stored: only their
+SHA-256 (a staged year keeps its import records, written out by our own EDEXML writer).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -15,6 +34,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from klaspoort.audit.events import record_event
 from klaspoort.core import clock
@@ -23,12 +43,14 @@ from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster import signals
 from klaspoort.roster.edexml.document import Problem
 from klaspoort.roster.edexml.reader import default_max_bytes, read_edexml
+from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.apply import Applied, apply_plan
 from klaspoort.roster.importing.guard import mass_removals
 from klaspoort.roster.importing.load import load_roster, school_identity
 from klaspoort.roster.importing.locking import lock_school
 from klaspoort.roster.importing.plan import Plan, check_school, make_plan
-from klaspoort.roster.models import ImportRun, SchoolYear
+from klaspoort.roster.models import ImportRun, SchoolYear, StagedYear
+from klaspoort.roster.schoolyears import starts_on, year_in_force
 
 Status = ImportRun.Status
 
@@ -41,10 +63,11 @@ class ImportOutcome:
     plan: Plan | None = None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    effective_on: dt.date | None = None  # a plan for a later school year: the day it takes effect
 
     @property
     def ok(self) -> bool:
-        return self.status in {Status.APPLIED, Status.DRY_RUN}
+        return self.status in {Status.APPLIED, Status.STAGED, Status.DRY_RUN}
 
 
 def _megabytes(size: int) -> str:
@@ -76,9 +99,12 @@ class _Run:
         self.details = details
 
     def record(self, outcome: ImportOutcome) -> ImportOutcome:
+        from klaspoort.roster.importing.report import as_json
+
         plan = outcome.plan
         year = SchoolYear.objects.filter(start_year=plan.start_year).first() if plan else None
         counts = plan.counts() if plan else Plan(outcome.school_code, 0).counts()
+        report = as_json(outcome)
         outcome.run = ImportRun.objects.create(
             school=self.school,
             school_year=year,
@@ -95,6 +121,8 @@ class _Run:
             errors=[problem.as_dict() for problem in outcome.errors],
             started_at=self.started_at,
             duration_ms=round((time.perf_counter() - self._clock) * 1000),
+            effective_on=outcome.effective_on,
+            report=report,
         )
         record_event(
             "roster.import",
@@ -111,31 +139,65 @@ class _Run:
         return outcome
 
 
-def do_import_edexml(
+def do_import_roster(
     school: SchoolLocation,
     data: bytes,
     *,
     source: str,
     actor: str = "",
+    file_format: str = "edexml",
     file_name: str = "",
     dry_run: bool = False,
     allow_mass_removal: bool = False,
     file_size: int | None = None,
 ) -> ImportOutcome:
-    """Import the EDEXML file `data` into `school` (see the module docstring for the outcomes).
-    `file_size`: the real size when `data` was cut off at the size limit (the file is then refused).
-    The garbage collector is paused meanwhile, so that time stays linear in the roster's size."""
+    """Import the roster file `data` (EDEXML, or CSV with `file_format="csv"`) into `school` (see
+    the module docstring). `file_size`: the real size when `data` was cut off at the size limit (the
+    file is then refused). The garbage collector is paused meanwhile, so that time stays linear in
+    the roster's size. Permission is the caller's: the web view and `schooladmin.roster_actions`
+    check that the actor coordinates `school`; the command line and jobs are trusted."""
     with collector_paused():
         return _import(
             school,
             data,
             source=source,
             actor=actor,
+            file_format=file_format,
             file_name=file_name,
             dry_run=dry_run,
             allow_mass_removal=allow_mass_removal,
             file_size=file_size,
         )
+
+
+def do_import_edexml(school: SchoolLocation, data: bytes, *, source: str, **options: Any) -> ImportOutcome:
+    """`do_import_roster` for an EDEXML file."""
+    return do_import_roster(school, data, source=source, file_format="edexml", **options)
+
+
+def _read(data: bytes, file_format: str) -> Any:
+    if file_format == "csv":
+        from klaspoort.roster.csvimport import read_csv
+
+        return read_csv(data)
+    return read_edexml(data)
+
+
+def _stage(school: SchoolLocation, run: ImportRun, doc: Any, allow_mass_removal: bool) -> None:
+    """Keep the records of a staged year (replacing an earlier staged file for that year)."""
+    year = SchoolYear.objects.get(start_year=doc.school.start_year)
+    StagedYear.objects.update_or_create(
+        school=school,
+        school_year=year,
+        defaults={
+            "records": write_edexml(doc),
+            "run": run,
+            "mass_removal_allowed": allow_mass_removal,
+            "staged_at": run.started_at,
+            "applied_at": None,
+            "applied_run": None,
+        },
+    )
 
 
 def _import(
@@ -144,6 +206,7 @@ def _import(
     *,
     source: str,
     actor: str,
+    file_format: str,
     file_name: str,
     dry_run: bool,
     allow_mass_removal: bool,
@@ -157,7 +220,7 @@ def _import(
         run.sha256, run.size = "", file_size  # not read in full
         message = f"Het bestand is te groot ({_megabytes(file_size)}); de grens is {_megabytes(limit)}."
         return run.record(ImportOutcome(Status.REJECTED, school.code, errors=[Problem(0, message)]))
-    result = read_edexml(data)
+    result = _read(data, file_format)
     outcome = ImportOutcome(Status.REJECTED, school.code, warnings=list(result.warnings))
     if not result.ok or result.document is None:
         outcome.errors = list(result.errors)
@@ -166,10 +229,13 @@ def _import(
     outcome.errors = check_school(doc.school, school_identity(school))
     if outcome.errors:
         return run.record(outcome)
+    in_force = year_in_force(school, timezone.localdate(run.started_at))
+    if doc.school.start_year > in_force:
+        outcome.effective_on = starts_on(school, doc.school.start_year)
     try:
         with transaction.atomic():
             locked = lock_school(school)
-            plan = make_plan(doc, load_roster(locked, doc), now=run.started_at)
+            plan = make_plan(doc, load_roster(locked, doc, in_force=in_force), now=run.started_at)
             outcome.plan = plan
             outcome.warnings.extend(plan.warnings)
             held = [] if allow_mass_removal else mass_removals(plan)
@@ -182,10 +248,16 @@ def _import(
                 outcome.errors = [Problem(0, reason) for reason in held]
             else:
                 applied = apply_plan(plan, locked, now=run.started_at)
-                outcome.status = Status.APPLIED
+                outcome.status = Status.STAGED if plan.staged else Status.APPLIED
                 run.record(outcome)
                 assert outcome.run is not None
-                transaction.on_commit(partial(_send_signals, locked, outcome.run, applied))
+                if plan.staged:
+                    _stage(locked, outcome.run, doc, allow_mass_removal)
+                else:  # a staged file for this year is done with (applied now, or superseded)
+                    StagedYear.objects.filter(
+                        school=locked, school_year__start_year=plan.start_year, applied_at__isnull=True
+                    ).update(applied_at=run.started_at, applied_run=outcome.run)
+                    transaction.on_commit(partial(_send_signals, locked, outcome.run, applied))
                 return outcome
     except Exception:
         outcome.status = Status.FAILED

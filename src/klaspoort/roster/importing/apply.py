@@ -79,9 +79,16 @@ def _pupils(plan: Plan, school: SchoolLocation, group_ids: dict[str, int], now: 
     ops = plan.pupil_ops
     _bulk_update(Pupil, ops.release_keys, ("las_key",))
     _set_aside(Pupil, ops.rekey)
-    if ops.deactivate:
-        Pupil.objects.filter(id__in=ops.deactivate).update(active=False, deactivated_at=now)
-    _bulk_update(Pupil, ops.update, (*PUPIL_FIELDS, "active", "deactivated_at"))
+    if plan.staged:  # only the keys (unique per school, never shown); the rest waits for the start day
+        rekeyed = set(ops.rekey)
+        keys = [
+            RowUpdate(row.id, {"las_key": row.values["las_key"]}) for row in ops.update if row.id in rekeyed
+        ]
+        _bulk_update(Pupil, keys, ("las_key",))
+    else:
+        if ops.deactivate:
+            Pupil.objects.filter(id__in=ops.deactivate).update(active=False, deactivated_at=now)
+        _bulk_update(Pupil, ops.update, (*PUPIL_FIELDS, "active", "deactivated_at"))
     created = Pupil.objects.bulk_create(
         Pupil(
             school=school,
@@ -91,6 +98,7 @@ def _pupils(plan: Plan, school: SchoolLocation, group_ids: dict[str, int], now: 
             surname=pupil.surname,
             eck_id=pupil.eck_id,
             year_group=pupil.year_group,
+            active=not plan.staged,
         )
         for pupil in ops.create
     )
@@ -106,7 +114,8 @@ def _pupils(plan: Plan, school: SchoolLocation, group_ids: dict[str, int], now: 
 def _staff(plan: Plan, school: SchoolLocation, group_ids: dict[str, int]) -> list[uuid.UUID]:
     """Writes the staff changes; the uuids of the members with a new placement here."""
     ops = plan.staff_ops
-    _bulk_update(StaffMember, ops.members_update, MEMBER_FIELDS)
+    if not plan.staged:
+        _bulk_update(StaffMember, ops.members_update, MEMBER_FIELDS)
     if ops.members_create:
         # Another school's import may add the same person at the same moment: keep theirs.
         StaffMember.objects.bulk_create(
@@ -122,10 +131,10 @@ def _staff(plan: Plan, school: SchoolLocation, group_ids: dict[str, int]) -> lis
             ),
             ignore_conflicts=True,
         )
-    if ops.placements_update or ops.placements_release:
+    if not plan.staged and (ops.placements_update or ops.placements_release):
         released = [row.id for row in ops.placements_update] + ops.placements_release
         StaffPlacement.objects.filter(id__in=released).update(las_key=None)
-    if ops.placements_update:
+    if ops.placements_update and not plan.staged:
         _bulk_update(StaffPlacement, ops.placements_update, PLACEMENT_FIELDS)
     added: list[uuid.UUID] = []
     placement_ids = dict(ops.placement_ids)
@@ -137,19 +146,27 @@ def _staff(plan: Plan, school: SchoolLocation, group_ids: dict[str, int]) -> lis
                 "email", "id", "uuid"
             )
         }
+        # Staged: inactive, without the teacher role and without a key (a key may still be someone
+        # else's today); the start day's import gives all three.
         created = StaffPlacement.objects.bulk_create(
             StaffPlacement(
                 staff_id=members[new.email][0],
                 school=school,
-                las_key=new.staff_key,
+                las_key=None if plan.staged else new.staff_key,
                 las_roles=list(new.las_roles),
-                roles=[TEACHER],
+                roles=[] if plan.staged else [TEACHER],
+                active=not plan.staged,
                 source=StaffPlacement.Source.IMPORT,
             )
             for new in ops.placements_create
         )
-        placement_ids.update({placement.las_key or "": placement.id for placement in created})
-        added = [members[new.email][1] for new in ops.placements_create]
+        placement_ids.update(
+            {
+                new.staff_key: placement.id
+                for new, placement in zip(ops.placements_create, created, strict=True)
+            }
+        )
+        added = [] if plan.staged else [members[new.email][1] for new in ops.placements_create]
     if ops.memberships_delete:
         StaffMembership.objects.filter(id__in=ops.memberships_delete).delete()
     _bulk_update(StaffMembership, ops.memberships_update, ("las_roles",))
@@ -163,13 +180,18 @@ def _staff(plan: Plan, school: SchoolLocation, group_ids: dict[str, int]) -> lis
 
 
 def apply_plan(plan: Plan, school: SchoolLocation, *, now: dt.datetime) -> Applied:
-    """Write `plan` (which must be free of errors) for `school`."""
+    """Write `plan` (which must be free of errors) for `school`. A staged plan (`Plan.staged`) writes
+    only its year's groups and memberships, new pupils and staff placements inactive, and pupils'
+    changed LAS keys (unique per school, never shown): nobody here today gains, loses or changes
+    anything before the start day."""
     if plan.errors:
         raise ValueError("a plan with errors cannot be applied")
     year, _ = SchoolYear.objects.get_or_create(start_year=plan.start_year)
     group_ids = _groups(plan, school, year)
     _pupils(plan, school, group_ids, now)
     added = _staff(plan, school, group_ids)
+    if plan.staged:  # nobody gains or loses anything before the start day
+        return Applied()
     return Applied(
         staff_added=[*plan.staff_ops.added_uuids, *added],
         staff_access_removed=list(plan.staff_ops.access_removed_uuids),

@@ -12,17 +12,28 @@ from klaspoort.roster.edexml.document import EdexGroup, EdexPupil
 
 @dataclass(frozen=True)
 class Item:
-    """One record in the report: its LAS key, a display name and (when changed) the fields."""
+    """One record in the report: its LAS key, a display name and (when changed) the fields, with the
+    old and new value of each plain field (`values`: field -> (old, new); groups are not in it)."""
 
     key: str
     label: str
     fields: tuple[str, ...] = ()
+    values: tuple[tuple[str, str, str], ...] = ()  # (field, old, new)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"key": self.key, "name": self.label}
         if self.fields:
             data["fields"] = list(self.fields)
+        if self.values:
+            data["values"] = {name: [old, new] for name, old, new in self.values}
         return data
+
+
+def old_new(
+    current: object, values: dict[str, Any], names: list[str] | tuple[str, ...]
+) -> tuple[tuple[str, str, str], ...]:
+    """(field, old, new) for each of `names`, the old value read from `current`."""
+    return tuple((name, str(getattr(current, name) or ""), str(values[name] or "")) for name in names)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from klaspoort.roster.edexml.document import EdexGroup, Problem
-from klaspoort.roster.importing.changes import GroupOps, Item, RowUpdate, Tally
+from klaspoort.roster.importing.changes import GroupOps, Item, RowUpdate, Tally, old_new
 from klaspoort.roster.importing.snapshot import CurrentGroup
 
 RELEASED_PREFIX = "~released~"
@@ -76,7 +76,9 @@ def diff_groups(
         if not existing.active:
             diff.tally.added.append(Item(group.key, group.name))
         elif changed:
-            diff.tally.changed.append(Item(group.key, group.name, changed))
+            diff.tally.changed.append(
+                Item(group.key, group.name, changed, old_new(existing, values, changed))
+            )
         else:
             diff.tally.unchanged += 1
     claimed = {group.key for group in groups}

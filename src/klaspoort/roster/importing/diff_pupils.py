@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from klaspoort.roster.edexml.document import EdexPupil, Problem
-from klaspoort.roster.importing.changes import Item, PupilOps, RowUpdate, Tally
+from klaspoort.roster.importing.changes import Item, PupilOps, RowUpdate, Tally, old_new
 from klaspoort.roster.importing.diff_groups import RELEASED_PREFIX
 from klaspoort.roster.importing.snapshot import CurrentPupil
 
@@ -132,7 +132,8 @@ def diff_pupils(
             diff.ops.update.append(RowUpdate(existing.id, {**values, "active": True, "deactivated_at": None}))
         if existing.key != pupil.key:
             diff.ops.rekey.append(existing.id)
-        item = Item(pupil.key, _label(pupil), (*changed, "groups") if moved else tuple(changed))
+        fields = (*changed, "groups") if moved else tuple(changed)
+        item = Item(pupil.key, _label(pupil), fields, old_new(existing, values, changed))
         if not existing.active:
             diff.tally.added.append(item)
         elif changed or moved:

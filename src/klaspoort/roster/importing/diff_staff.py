@@ -25,6 +25,7 @@ from klaspoort.roster.importing.changes import (
     SkippedStaff,
     StaffOps,
     Tally,
+    old_new,
 )
 from klaspoort.roster.importing.snapshot import CurrentPlacement, CurrentStaffMember
 
@@ -166,7 +167,7 @@ class _Planner:
             changes.append("groups")
         elif moved == "roles":
             changes.append("group_roles")
-        item = Item(staff.key, item_label, tuple(changes))
+        item = Item(staff.key, item_label, tuple(changes), old_new(member, member_values, member_changes))
         if not was_teacher:
             tally.added.append(item)
             ops.added_uuids.append(self.members_by_id[placement.staff_id].uuid)

@@ -36,12 +36,16 @@ def school_identity(school: SchoolLocation) -> SchoolIdentity:
     )
 
 
-def load_roster(school: SchoolLocation, doc: EdexDocument) -> CurrentRoster:
+def load_roster(school: SchoolLocation, doc: EdexDocument, *, in_force: int | None = None) -> CurrentRoster:
     """The roster of `school` for the school year of `doc`, plus the staff members whose email
-    addresses `doc` uses (they may already work at another school)."""
+    addresses `doc` uses (they may already work at another school). `in_force`: the school year in
+    force today (a staged later year does not count as imported)."""
     year = doc.school.start_year
     in_year = {"group__school": school, "group__school_year__start_year": year}
-    newest = Group.objects.filter(school=school, active=True).aggregate(newest=Max("school_year__start_year"))
+    imported = Group.objects.filter(school=school, active=True)
+    if in_force is not None:
+        imported = imported.filter(school_year__start_year__lte=in_force)
+    newest = imported.aggregate(newest=Max("school_year__start_year"))
     groups = tuple(
         CurrentGroup(*row)
         for row in Group.objects.filter(school=school, school_year__start_year=year).values_list(
@@ -92,6 +96,7 @@ def load_roster(school: SchoolLocation, doc: EdexDocument) -> CurrentRoster:
         school=school_identity(school),
         start_year=year,
         newest_year=newest["newest"],
+        in_force_year=in_force,
         groups=groups,
         pupils=pupils,
         placements=placements,

@@ -5,7 +5,12 @@ The plan covers the file's school year: that year's groups, every pupil of the s
 placements at the school. `make_plan` first checks that the file is for this school (brin +
 dependancecode; a file with only a brincode means location 00; a Flemish file only when the school
 is registered with that instellingsnummer; a file that names the school only by schoolkey cannot be
-checked and is refused) and not for an older school year than the one already imported.
+checked and is refused) and not for an older school year than the one in force (or already
+imported), nor for a year after the next one.
+
+A plan for a later year than the one in force is *staged* (`Plan.staged`): `apply.apply_plan` then
+writes only that year's groups and memberships, and pupils and staff new that year as inactive;
+everything else it would change for people here today waits for the start day.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class Plan:
     staff_ops: StaffOps = field(default_factory=StaffOps)
     active_pupils: int = 0  # before the import
     active_staff: int = 0  # active teacher placements before the import
+    staged: bool = False  # for a later school year than the one in force: takes effect on its start day
 
     @property
     def ok(self) -> bool:
@@ -91,7 +97,16 @@ def check_school(school: EdexSchool, target: SchoolIdentity) -> list[Problem]:
 
 
 def _check_year(doc: EdexDocument, current: CurrentRoster) -> list[Problem]:
-    newest = current.newest_year
+    newest, in_force = current.newest_year, current.in_force_year
+    if in_force is not None and doc.school.start_year > in_force + 1:
+        return [
+            Problem(
+                0,
+                f"Dit bestand is voor schooljaar {doc.school.school_year}; nu loopt "
+                f"{school_year_label(in_force)}. Alleen het volgende schooljaar "
+                f"({school_year_label(in_force + 1)}) kan al worden ingelezen.",
+            )
+        ]
     if newest is not None and newest > doc.school.start_year:
         return [
             Problem(
@@ -101,6 +116,15 @@ def _check_year(doc: EdexDocument, current: CurrentRoster) -> list[Problem]:
                 "Een ouder schooljaar wordt niet meer ingelezen.",
             )
         ]
+    if in_force is not None and in_force > doc.school.start_year:
+        return [
+            Problem(
+                0,
+                f"Dit bestand is voor schooljaar {doc.school.school_year}, maar dat schooljaar is "
+                f"voorbij: nu loopt {school_year_label(in_force)}. Een ouder schooljaar wordt niet "
+                "meer ingelezen.",
+            )
+        ]
     return []
 
 
@@ -108,6 +132,7 @@ def make_plan(doc: EdexDocument, current: CurrentRoster, *, now: dt.datetime) ->
     """The diff between `doc` and `current` (which must be loaded for `doc`'s school year).
     A plan with errors changes nothing."""
     plan = Plan(school_code=current.school.code, start_year=doc.school.start_year)
+    plan.staged = current.in_force_year is not None and doc.school.start_year > current.in_force_year
     plan.errors = check_school(doc.school, current.school) or _check_year(doc, current)
     if plan.errors:
         return plan

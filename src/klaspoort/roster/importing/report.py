@@ -1,7 +1,8 @@
 """The import report: one JSON object for tools, readable Dutch text for people.
 
 JSON shape (external tools rely on it):
-    {"status": "applied"|"dry-run"|"rejected"|"held", "school": "12AB00", "school_year": "2026-2027",
+    {"status": "applied"|"staged"|"dry-run"|"rejected"|"held", "school": "12AB00", "school_year": "2026-2027",
+     "effective_on": "2027-08-01"|null (a file for a later school year: the day it takes effect),
      "counts": {"groups"|"pupils"|"staff": {"added", "changed", "removed", "unchanged", "moved"}},
      "skipped_staff": [{"key", "reason"}], "warnings": ["…"], "errors": [{"line", "message"}],
      "changes": {"groups"|"pupils"|"staff": {"added"|"changed"|"removed": [{"key", "name", "fields"?}]}},
@@ -35,6 +36,7 @@ FIELD_LABELS = {
 }
 STATUS_TEXT: dict[str, str] = {
     Status.APPLIED: "Import uitgevoerd.",
+    Status.STAGED: "Klaargezet voor het nieuwe schooljaar; het huidige rooster is niet veranderd.",
     Status.DRY_RUN: "Proefimport: het bestand is in orde; er is niets veranderd.",
     Status.REJECTED: "Het bestand is geweigerd; er is niets veranderd.",
     Status.HELD: "De import is tegengehouden; er is niets veranderd.",
@@ -55,6 +57,7 @@ def as_json(outcome: ImportOutcome) -> dict[str, Any]:
         "status": outcome.status,
         "school": outcome.school_code,
         "school_year": school_year_label(plan.start_year) if plan else None,
+        "effective_on": outcome.effective_on.isoformat() if outcome.effective_on else None,
         "counts": {kind: tally.counts() for kind, tally in tallies.items()},
         "skipped_staff": [skip.as_dict() for skip in plan.skipped_staff] if plan else [],
         "warnings": [str(problem) for problem in outcome.warnings],
@@ -91,7 +94,13 @@ def as_text(outcome: ImportOutcome, *, limit: int = 20) -> str:
     """A readable Dutch report (lists are cut off after `limit` entries each)."""
     plan = outcome.plan
     year = f", schooljaar {school_year_label(plan.start_year)}" if plan else ""
-    lines = [f"School {outcome.school_code}{year}", STATUS_TEXT.get(outcome.status, outcome.status), ""]
+    lines = [f"School {outcome.school_code}{year}", STATUS_TEXT.get(outcome.status, outcome.status)]
+    if outcome.effective_on:
+        lines.append(
+            f"Dit bestand is voor een later schooljaar; het gaat in op {outcome.effective_on:%d-%m-%Y}. "
+            "Tot die dag blijft alles zoals het is."
+        )
+    lines.append("")
     if outcome.errors:
         lines.append("Fouten:")
         lines += [f"  - {problem}" for problem in outcome.errors]

@@ -79,7 +79,8 @@ class CurrentPlacement:
 class CurrentRoster:
     school: SchoolIdentity
     start_year: int
-    newest_year: int | None = None  # the newest school year with active groups at this school
+    newest_year: int | None = None  # the newest school year with active groups, up to the one in force
+    in_force_year: int | None = None  # the school year in force today (None: not checked)
     groups: tuple[CurrentGroup, ...] = ()
     pupils: tuple[CurrentPupil, ...] = ()
     placements: tuple[CurrentPlacement, ...] = ()

@@ -1,4 +1,7 @@
-"""`klaspoort import-edexml FILE --school 12AB00 [--dry-run] [--json] [--allow-mass-removal]`.
+"""`klaspoort import-edexml FILE --school 12AB00 [--csv] [--dry-run] [--json] [--allow-mass-removal]`.
+
+`--csv`: the file is a CSV roster (`roster.csvimport`; the template is on the school console's
+roster page). A file for the next school year is staged: the report says from which day it counts.
 
 Exit status: 0 applied (or a dry run found the file acceptable); 1 rejected or held by the
 mass-removal guard (nothing changed); 2 usage errors (missing file, unknown school, bad arguments).
@@ -16,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from klaspoort.registry.actions import find_school
 from klaspoort.roster.edexml.reader import default_max_bytes
-from klaspoort.roster.importing.actions import do_import_edexml
+from klaspoort.roster.importing.actions import do_import_roster
 from klaspoort.roster.importing.report import as_json, as_text
 from klaspoort.roster.models import ImportRun
 
@@ -42,6 +45,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the EDEXML file (often EDEX.XML)")
         parser.add_argument("--school", required=True, help="BRIN + location code, e.g. 12AB00")
+        parser.add_argument("--csv", action="store_true", help="the file is a CSV roster, not EDEXML")
         parser.add_argument("--dry-run", action="store_true", help="report what would change; change nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument(
@@ -62,10 +66,11 @@ class Command(BaseCommand):
         except OSError as exc:
             message = f"Bestand '{path}' kan niet worden gelezen: {exc.strerror}."
             raise CommandError(message, returncode=2) from exc
-        outcome = do_import_edexml(
+        outcome = do_import_roster(
             school,
             data,
             source=ImportRun.Source.CLI,
+            file_format="csv" if options["csv"] else "edexml",
             actor=_actor(),
             file_name=path.name,
             dry_run=options["dry_run"],
