@@ -3,7 +3,12 @@
 Environment variables:
     DATABASE_URL              database (default: SQLite file under var/)
     SECRET_KEY                Django secret (default: development key created once under var/)
-    REDIS_URL                 shared cache/throttles/sessions (default: database cache)
+    REDIS_URL                 shared cache/throttles/sessions (default: database cache); also the
+                              Celery broker and result store unless KLASPOORT_BROKER_URL is set
+    KLASPOORT_BROKER_URL      Celery broker (default: REDIS_URL; without either, background jobs run
+                              eagerly in-process: the embedded default, see docs/operations.md)
+    KLASPOORT_RESULT_BACKEND  Celery result store (default: the broker)
+    KLASPOORT_MAIL_MAX_ATTEMPTS  tries of one queued mail before it is marked failed (default 8)
     KLASPOORT_DEBUG           "1" turns on Django's DEBUG (never in production)
     KLASPOORT_DEV             "1" marks a development machine: cookies without Secure, mail to files
     KLASPOORT_ALLOWED_HOSTS   comma-separated host names (default: localhost,127.0.0.1)
@@ -150,6 +155,7 @@ INSTALLED_APPS = [
     "klaspoort.schooladmin",
     "klaspoort.accounts.home",
     "klaspoort.operator",
+    "klaspoort.jobs",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +297,14 @@ else:
     EMAIL_BACKEND = "klaspoort.accounts.mail_backend.EmlFileBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("KLASPOORT_FROM_EMAIL", "klaspoort <noreply@localhost>")
+
+# Background jobs (klaspoort/celery.py, docs/operations.md). Without a broker every task runs at once
+# in the process that queues it ("eager"): `make demo` and a single machine need no Redis.
+CELERY_BROKER_URL = os.environ.get("KLASPOORT_BROKER_URL") or REDIS_URL
+CELERY_RESULT_BACKEND = os.environ.get("KLASPOORT_RESULT_BACKEND") or CELERY_BROKER_URL or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("KLASPOORT_CELERY_QUEUE", "klaspoort")
+MAIL_MAX_ATTEMPTS = int(os.environ.get("KLASPOORT_MAIL_MAX_ATTEMPTS", "8"))
 
 EDEXML_MAX_BYTES = int(os.environ.get("KLASPOORT_EDEXML_MAX_BYTES", str(50 * 1024 * 1024)))
 

@@ -1,0 +1,1 @@
+"""Background work on Celery: housekeeping, the mail queue's sweep, roster syncs (docs/operations.md)."""

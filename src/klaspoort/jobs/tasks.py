@@ -1,0 +1,14 @@
+"""Celery tasks of the scheduled jobs (`klaspoort.jobs.schedule`). Each is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from klaspoort.jobs import housekeeping
+from klaspoort.jobs.runs import run_job
+
+
+@shared_task
+def purge_expired() -> int:
+    """Expired sessions, one-time tokens and OpenID Connect grants; returns the JobRun's id."""
+    return run_job("purge-expired", housekeeping.purge_expired).pk
