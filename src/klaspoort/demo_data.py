@@ -48,7 +48,7 @@ def staff_credentials(school_code: str) -> list[tuple[str, str, str]]:
     school = find_school(school_code)
     if school is None:
         return []
-    placements = StaffPlacement.objects.filter(school=school, active=True).select_related("staff")
+    placements = StaffPlacement.objects.active_at(school).select_related("staff")
     teacher = next((p for p in placements.order_by("staff__email") if StaffRole.TEACHER in p.roles), None)
     if teacher is None:
         teacher = do_create_staff(
@@ -103,9 +103,8 @@ def home_credentials(school_code: str) -> tuple[tuple[str, str], list[tuple[str,
     if school is None:
         return ("", ""), []
     memberships = (
-        PupilMembership.objects.filter(
-            group__in=current_home_groups().filter(school=school), pupil__active=True
-        )
+        PupilMembership.objects.of_active_pupils()
+        .filter(group__in=current_home_groups().filter(school=school))
         .select_related("group", "pupil__school")
         .order_by("group__year_group", "group__name", "pupil__first_name", "pk")
     )

@@ -20,7 +20,6 @@ from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -33,6 +32,7 @@ from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.accounts.principal import Principal, current_principal, end_principal, establish_principal
 from klaspoort.audit.events import record_event
 from klaspoort.roster.models import StaffMember, StaffPlacement
+from klaspoort.roster.rules import StaffPlacementQuerySet
 
 BACKEND = "klaspoort.accounts.backends.AccountBackend"
 SESSION_IP = "kp_ip"
@@ -70,10 +70,10 @@ def email_subject(email: str) -> str:
     return f"email:{digest[:24]}"
 
 
-def _active(placements: QuerySet[StaffPlacement]) -> tuple[StaffPlacement, ...]:
+def _active(placements: StaffPlacementQuerySet) -> tuple[StaffPlacement, ...]:
     """Active placements at active schools, by school name. Sorted here, not in SQL: a person has a
     few at most, and ORDER BY over the join made the query noticeably dearer to build."""
-    found = placements.filter(active=True, school__active=True).select_related("staff", "school")
+    found = placements.active_at().select_related("staff", "school")
     return tuple(sorted(found, key=by_school_name))
 
 

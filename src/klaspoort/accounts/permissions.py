@@ -5,6 +5,7 @@ Platform roles per school are `StaffPlacement.roles` (StaffRole values). A place
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db.models import QuerySet
@@ -22,9 +23,8 @@ SCHOOL_WIDE_ROLES = frozenset(
 
 def active_placement(staff_uuid: uuid.UUID, school_ref: uuid.UUID) -> StaffPlacement | None:
     return (
-        StaffPlacement.objects.filter(
-            staff__uuid=staff_uuid, school__instelling_ref=school_ref, school__active=True, active=True
-        )
+        StaffPlacement.objects.active_at()
+        .filter(staff__uuid=staff_uuid, school__instelling_ref=school_ref)
         .select_related("staff", "school")
         .first()
     )
@@ -50,11 +50,11 @@ def staff_placement_for(principal: Principal | None) -> StaffPlacement | None:
     return active_placement(principal.person, principal.school)
 
 
-def visible_groups(placement: StaffPlacement | None) -> QuerySet[Group]:
-    """Groups a staff member may open: their own groups; school-wide roles see every group."""
+def visible_groups(placement: StaffPlacement | None, *, on: dt.date | None = None) -> QuerySet[Group]:
+    """Groups in force a staff member may open: their own groups; school-wide roles see every group."""
     if placement is None or not placement.active:
         return Group.objects.none()
-    groups = Group.objects.filter(school_id=placement.school_id, active=True)
+    groups = Group.objects.in_force(on=on).filter(school_id=placement.school_id)
     if sees_whole_school(placement):
         return groups
     return groups.filter(staff_memberships__placement=placement).distinct()
@@ -71,7 +71,7 @@ def can_manage_staff(placement: StaffPlacement | None, school: SchoolLocation) -
 
 def schools_of(staff: StaffMember) -> QuerySet[StaffPlacement]:
     """Active placements at active schools: a multi-school teacher picks one after login."""
-    return staff.placements.filter(active=True, school__active=True).select_related("school")
+    return staff.placements.active_at().select_related("school")
 
 
 def has_role(placement: StaffPlacement | None, role: str) -> bool:

@@ -41,9 +41,9 @@ def on_staff_access_removed(
     if not members:
         return
     still_placed = set(
-        StaffPlacement.objects.filter(
-            staff_id__in=[pk for pk, _ in members], active=True, school__active=True
-        ).values_list("staff_id", flat=True)
+        StaffPlacement.objects.active_at()
+        .filter(staff_id__in=[pk for pk, _ in members])
+        .values_list("staff_id", flat=True)
     )
     gone = [account_id for pk, account_id in members if pk not in still_placed]
     elsewhere = [account_id for pk, account_id in members if pk in still_placed]

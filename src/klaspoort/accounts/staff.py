@@ -149,9 +149,7 @@ def do_create_staff(
 def _coordinator_count(school_id: int) -> int:
     return sum(
         1
-        for roles in StaffPlacement.objects.filter(school_id=school_id, active=True).values_list(
-            "roles", flat=True
-        )
+        for roles in StaffPlacement.objects.active_at(school_id).values_list("roles", flat=True)
         if StaffRole.ICT_COORDINATOR in roles
     )
 

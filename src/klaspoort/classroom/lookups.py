@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from klaspoort.accounts.permissions import visible_groups
 from klaspoort.accounts.pupils.actions import do_ensure_credentials, ensure_credential
 from klaspoort.accounts.pupils.queries import has_credential, members_of, parse_ref
 from klaspoort.classroom.access import StaffAccess
-from klaspoort.core.clock import current_school_year_start
 from klaspoort.roster.models import Group, PupilMembership, StaffMembership
+from klaspoort.roster.rules import pupil_active_q
 
 
 def current_visible_groups(access: StaffAccess) -> QuerySet[Group]:
-    return visible_groups(access.placement).filter(school_year__start_year=current_school_year_start())
+    return visible_groups(access.placement)
 
 
 def group_list(access: StaffAccess) -> list[Group]:
     return list(
         current_visible_groups(access)
-        .annotate(pupil_count=Count("pupil_memberships", filter=Q(pupil_memberships__pupil__active=True)))
+        .annotate(pupil_count=Count("pupil_memberships", filter=pupil_active_q("pupil_memberships__pupil__")))
         .order_by("kind", "year_group", "name")
     )
 
@@ -34,7 +34,8 @@ def visible_group(access: StaffAccess, group_uuid: str) -> Group | None:
 
 def teachers_of(group: Group) -> list[StaffMembership]:
     return list(
-        StaffMembership.objects.filter(group=group, placement__active=True)
+        StaffMembership.objects.in_force()
+        .filter(group=group)
         .select_related("placement__staff")
         .order_by("placement__staff__surname", "placement__staff__first_name")
     )
@@ -61,7 +62,8 @@ def pupil_in_visible_group(access: StaffAccess, group_uuid: str, pupil_uuid: str
     if group is None or pupil_ref is None:
         return None
     membership = (
-        PupilMembership.objects.filter(group=group, pupil__uuid=pupil_ref, pupil__active=True)
+        PupilMembership.objects.of_active_pupils()
+        .filter(group=group, pupil__uuid=pupil_ref)
         .select_related("pupil__pupil_credential", "pupil__school")
         .first()
     )

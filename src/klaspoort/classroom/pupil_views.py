@@ -31,6 +31,7 @@ from klaspoort.classroom.access import StaffAccess, denied, staff_view
 from klaspoort.classroom.lookups import pupil_in_visible_group
 from klaspoort.classroom.views import staff_nav
 from klaspoort.roster.models import Group, PupilMembership
+from klaspoort.roster.rules import pupil_active_q
 
 NOT_YOURS = "Deze leerling zit niet in een groep van u, of bestaat niet (meer)."
 
@@ -129,7 +130,7 @@ def change_picture(
             messages.success(request, f"{membership.pupil.first_name} heeft een ander plaatje.")
             return _back(membership)
     taken = set(
-        PupilCredential.objects.filter(pupil__memberships__group=home, pupil__active=True).values_list(
+        PupilCredential.objects.filter(pupil_active_q("pupil__"), pupil__memberships__group=home).values_list(
             "picture", flat=True
         )
     )

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group
+from klaspoort.roster.rules import placement_active_q, pupil_active_q
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,13 +14,16 @@ def home(request: HttpRequest) -> HttpResponse:
     schools = list(
         SchoolLocation.objects.filter(active=True)
         .annotate(
-            pupil_count=Count("pupils", filter=Q(pupils__active=True), distinct=True),
-            staff_count=Count("staff_placements", filter=Q(staff_placements__active=True), distinct=True),
+            pupil_count=Count("pupils", filter=pupil_active_q("pupils__"), distinct=True),
+            staff_count=Count(
+                "staff_placements", filter=placement_active_q("staff_placements__"), distinct=True
+            ),
         )
         .order_by("brin", "location_code")[:50]
     )
     groups = (
-        Group.objects.filter(school__in=schools, active=True)
+        Group.objects.in_force()
+        .filter(school__in=schools)
         .annotate(pupil_count=Count("pupil_memberships", distinct=True))
         .select_related("school_year")
         .order_by("school_id", "kind", "year_group", "name")

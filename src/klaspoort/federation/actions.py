@@ -213,7 +213,7 @@ def do_withdraw_consent(school: SchoolLocation, partner: Partner, *, actor: str 
     consent.active, consent.names, consent.eck_id, consent.changed_at = False, False, False, now()
     consent.save()
     change = _record_change(consent, ConsentChange.Action.WITHDRAW, actor)
-    OidcGrant.objects.filter(
-        app__partner=partner, school_ref=school.instelling_ref, revoked_at__isnull=True
-    ).update(revoked_at=consent.changed_at, revoke_reason="consent_withdrawn")
+    OidcGrant.objects.unrevoked().filter(app__partner=partner, school_ref=school.instelling_ref).update(
+        revoked_at=consent.changed_at, revoke_reason="consent_withdrawn"
+    )
     return change

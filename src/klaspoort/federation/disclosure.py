@@ -270,12 +270,10 @@ def _load_person(principal: Principal, school: SchoolLocation) -> _Person | None
     person, groups = person_in_groups(kind, principal.person, school.pk)
     if person is None:  # in no active group: the person alone
         if kind == "pupil":
-            alone = Pupil.objects.filter(uuid=principal.person, school_id=school.pk, active=True)
+            alone = Pupil.objects.active_at(school).filter(uuid=principal.person)
             person = alone.values_list(*PERSON_FIELDS).first()
         else:
-            placement = StaffPlacement.objects.filter(
-                staff__uuid=principal.person, school_id=school.pk, active=True
-            )
+            placement = StaffPlacement.objects.active_at(school).filter(staff__uuid=principal.person)
             person = placement.values_list(*(f"staff__{name}" for name in PERSON_FIELDS)).first()
     if person is None:
         return None

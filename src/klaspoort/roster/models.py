@@ -11,6 +11,13 @@ import uuid
 from django.db import models
 
 from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.rules import (
+    GroupQuerySet,
+    PupilMembershipQuerySet,
+    PupilQuerySet,
+    StaffMembershipQuerySet,
+    StaffPlacementQuerySet,
+)
 
 YEAR_GROUP_CODES = ("B", "D", "0", "1", "2", "3", "4", "5", "6", "7", "8",
                     "11", "12", "13", "14", "15", "16", "S", "V", "C", "N", "H")  # fmt: skip
@@ -64,6 +71,8 @@ class Group(models.Model):
     description = models.CharField(max_length=256, blank=True)
     active = models.BooleanField(default=True)
 
+    objects = GroupQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["school", "school_year", "las_key"], name="unique_group_key"),
@@ -89,6 +98,8 @@ class Pupil(PersonName):
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PupilQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school", "las_key"], name="unique_pupil_key")]
         indexes = [models.Index(fields=["school", "active"])]
@@ -102,6 +113,8 @@ class PupilMembership(models.Model):
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="memberships")
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="pupil_memberships")
+
+    objects = PupilMembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pupil", "group"], name="unique_pupil_membership")]
@@ -150,6 +163,8 @@ class StaffPlacement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
+    objects = StaffPlacementQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["school", "staff"], name="unique_staff_placement"),
@@ -167,6 +182,8 @@ class StaffMembership(models.Model):
     placement = models.ForeignKey(StaffPlacement, on_delete=models.CASCADE, related_name="memberships")
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="staff_memberships")
     las_roles = models.JSONField(default=list, blank=True)
+
+    objects = StaffMembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["placement", "group"], name="unique_staff_membership")]

@@ -34,6 +34,7 @@ from klaspoort.accounts.pupils.queries import has_credential
 from klaspoort.audit.events import record_event
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Pupil
+from klaspoort.roster.rules import pupil_active_q
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class HomeChild:
 
 def _links(account: Account) -> QuerySet[HomeAddress]:
     return (
-        HomeAddress.objects.filter(account=account, pupil__active=True, pupil__school__active=True)
+        HomeAddress.objects.filter(pupil_active_q("pupil__"), account=account)
         .select_related("pupil__school", "pupil__pupil_credential")
         .order_by("pupil__first_name", "pupil__school__name", "pk")
     )

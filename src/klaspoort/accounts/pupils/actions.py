@@ -29,6 +29,7 @@ from klaspoort.accounts.pupils.throttle import PupilThrottle
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
 from klaspoort.roster.models import Group, Pupil, PupilMembership
+from klaspoort.roster.rules import pupil_active_q
 
 FAILURE_WINDOW = dt.timedelta(hours=24)
 
@@ -173,7 +174,7 @@ def do_set_picture(
     with transaction.atomic():
         taken = set(
             PupilCredential.objects.filter(
-                pupil__memberships__group=group, pupil__active=True, picture=picture
+                pupil_active_q("pupil__"), pupil__memberships__group=group, picture=picture
             ).exclude(pk=credential.pk)
             .values_list("pk", flat=True)
         )  # fmt: skip

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.pictures import identity_picture
-from klaspoort.core.clock import current_school_year_start
 from klaspoort.registry.models import RetiredInstellingRef, SchoolLocation
 from klaspoort.roster.models import Group, Pupil, PupilMembership
+from klaspoort.roster.rules import group_in_force_q, pupil_active_q
 
 
 def parse_ref(text: str | None) -> uuid.UUID | None:
@@ -24,13 +24,9 @@ def parse_ref(text: str | None) -> uuid.UUID | None:
 def shortcut_groups(ref: uuid.UUID) -> list[Group]:
     """This school year's active home groups of an active school, with the school and its network."""
     return sorted(
-        Group.objects.filter(
-            school__instelling_ref=ref,
-            school__active=True,
-            kind=Group.Kind.HOME,
-            active=True,
-            school_year__start_year=current_school_year_start(),
-        ).select_related("school__network_settings"),
+        current_home_groups()
+        .filter(school__instelling_ref=ref, school__active=True)
+        .select_related("school__network_settings"),
         key=lambda group: (_year_order(group.year_group), group.name.lower()),
     )
 
@@ -49,9 +45,7 @@ def is_retired(ref: uuid.UUID) -> bool:
 
 
 def current_home_groups() -> QuerySet[Group]:
-    return Group.objects.filter(
-        kind=Group.Kind.HOME, active=True, school_year__start_year=current_school_year_start()
-    )
+    return Group.objects.in_force().filter(kind=Group.Kind.HOME)
 
 
 def shortcut_group(ref: uuid.UUID, group_uuid: uuid.UUID) -> Group | None:
@@ -76,7 +70,8 @@ class GridSeat:
 def grid_seats(group: Group) -> list[GridSeat]:
     """Active pupils of a group as plain rows (no model instances: this is the hot path)."""
     rows = (
-        PupilMembership.objects.filter(group=group, pupil__active=True)
+        PupilMembership.objects.of_active_pupils()
+        .filter(group=group)
         .order_by("pupil__first_name", "pupil__surname", "pk")
         .values_list(
             "pupil__first_name",
@@ -99,7 +94,8 @@ def seats_in_order(seats: list[GridSeat]) -> bool:
 def members_of(group: Group) -> list[PupilMembership]:
     """Active pupils of a group with their credentials (teacher side): one query."""
     return list(
-        PupilMembership.objects.filter(group=group, pupil__active=True)
+        PupilMembership.objects.of_active_pupils()
+        .filter(group=group)
         .select_related("pupil__pupil_credential")
         .order_by("pupil__first_name", "pupil__surname", "pk")
     )
@@ -109,14 +105,12 @@ def login_seat(ref: uuid.UUID, group_uuid: uuid.UUID, slug: str) -> PupilCredent
     """The credential of a pupil picked in a current home group of an active school: one query."""
     return (
         PupilCredential.objects.filter(
+            pupil_active_q("pupil__"),
+            group_in_force_q("pupil__memberships__group__"),
             slug=slug,
-            pupil__active=True,
             pupil__school__instelling_ref=ref,
-            pupil__school__active=True,
             pupil__memberships__group__uuid=group_uuid,
             pupil__memberships__group__kind=Group.Kind.HOME,
-            pupil__memberships__group__active=True,
-            pupil__memberships__group__school_year__start_year=current_school_year_start(),
         )
         .select_related("pupil__school__network_settings")
         .first()

@@ -30,7 +30,8 @@ def welcome(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     pupil = (
-        Pupil.objects.filter(uuid=principal.person, school__instelling_ref=principal.school, active=True)
+        Pupil.objects.active_at()
+        .filter(uuid=principal.person, school__instelling_ref=principal.school)
         .select_related("school", "pupil_credential")
         .first()
     )

@@ -45,9 +45,8 @@ def _post(request: HttpRequest, actor: StaffPlacement, form: AddStaffForm) -> st
     if not role_form.is_valid():
         raise AccountError(_("Kies een medewerker en een rol."))
     target = (
-        StaffPlacement.objects.filter(
-            pk=role_form.cleaned_data["placement"], school=actor.school, active=True
-        )
+        StaffPlacement.objects.active_at(actor.school)
+        .filter(pk=role_form.cleaned_data["placement"])
         .select_related("staff__account", "school")
         .first()
     )
@@ -84,7 +83,7 @@ def school_staff_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, done)
                 return HttpResponseRedirect(reverse("accounts:school_staff"))
     placements = (
-        StaffPlacement.objects.filter(school=actor.school, active=True)
+        StaffPlacement.objects.active_at(actor.school)
         .select_related("staff__account")
         .order_by("staff__surname", "staff__first_name", "staff__email")
     )

@@ -56,9 +56,7 @@ def grant_for(token: str | None, app_id: int | None = None) -> OidcGrant | None:
 
 
 def revoke_grant(grant: OidcGrant, reason: str) -> None:
-    OidcGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
-        revoked_at=now(), revoke_reason=reason
-    )
+    OidcGrant.objects.unrevoked().filter(pk=grant.pk).update(revoked_at=now(), revoke_reason=reason)
 
 
 def _user_of(grant: OidcGrant, released: Released | None = None) -> AuthorizedUser:

@@ -103,11 +103,9 @@ def do_end_partner_sessions(principals: Iterable[Principal]) -> list[LogoutDeliv
     grants = list(
         OidcGrant.objects.filter(op_session__in=op_sessions, code_used_at__isnull=False).select_related("app")
     )
-    ending = [g.pk for g in grants if g.revoked_at is None and "offline_access" not in g.scope.split()]
+    ending = [g.pk for g in grants if "offline_access" not in g.scope.split()]  # revoked ones: unchanged
     if ending:
-        OidcGrant.objects.filter(pk__in=ending, revoked_at__isnull=True).update(
-            revoked_at=now(), revoke_reason="logout"
-        )
+        OidcGrant.objects.unrevoked().filter(pk__in=ending).update(revoked_at=now(), revoke_reason="logout")
     deliveries: dict[tuple[str, str], LogoutDelivery] = {}  # one per app and login
     for grant in grants:
         app = grant.app

@@ -7,7 +7,36 @@ HMAC-SHA256 (`keyed_hash`), so nothing usable is stored. Revoking the row ends e
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Self
+
 from django.db import models
+
+from klaspoort.core.clock import now
+
+
+class OidcGrantQuerySet(models.QuerySet["OidcGrant"]):
+    """The one definition of which grants still count. `at` is the moment asked about (default: now).
+
+    unrevoked()            not revoked (a revocation ends the code and every token of the grant)
+    redeemable(at=None)    a code that may still be exchanged: unrevoked, unused, not expired
+    access_valid(at=None)  an access token that may still be used: unrevoked, not expired
+    refreshable(at=None)   a refresh token that may still be used: unrevoked, not expired
+    """
+
+    def unrevoked(self) -> Self:
+        return self.filter(revoked_at__isnull=True)
+
+    def redeemable(self, at: dt.datetime | None = None) -> Self:
+        return self.filter(
+            revoked_at__isnull=True, code_used_at__isnull=True, code_expires_at__gt=at or now()
+        )
+
+    def access_valid(self, at: dt.datetime | None = None) -> Self:
+        return self.filter(revoked_at__isnull=True, access_expires_at__gt=at or now())
+
+    def refreshable(self, at: dt.datetime | None = None) -> Self:
+        return self.filter(revoked_at__isnull=True, refresh_expires_at__gt=at or now())
 
 
 class OidcGrant(models.Model):
@@ -36,6 +65,8 @@ class OidcGrant(models.Model):
     refresh_expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.CharField(max_length=32, blank=True)
+
+    objects = OidcGrantQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -58,7 +58,7 @@ def load_roster(school: SchoolLocation, doc: EdexDocument, *, in_force: int | No
     ):
         pupil_groups[pupil_id].append((membership_id, group_id))
     pupils = tuple(
-        CurrentPupil(*row, memberships=tuple(pupil_groups.get(row[0], ())))
+        CurrentPupil(*row, tuple(pupil_groups.get(row[0], ())))
         for row in Pupil.objects.filter(school=school)
         .order_by("id")
         .values_list(

@@ -1,0 +1,100 @@
+"""Who belongs where, and when: the one definition of "active" and "in force" for the roster.
+
+Every query that asks "is this person (still) at this school / in this group" goes through one of
+these QuerySet methods; nothing else in the code writes the conditions out again.
+
+    StaffPlacement.objects.active_at(school=None, on=None)   active placement at an active school
+    Pupil.objects.active_at(school=None, on=None)            active pupil of an active school
+    Group.objects.in_force(on=None)                          active group of the school year in force
+    Group.objects.in_year(start_year)                        active group of a given school year
+    PupilMembership.objects.in_force(on=None)                active pupil in a group in force
+    PupilMembership.objects.of_active_pupils(on=None)        active pupil, group already known in force
+    StaffMembership.objects.in_force(on=None)                active placement in a group in force
+
+`on` is the day asked about (default: today, `core.clock.today`); the school year in force is the
+one that day lies in (`core.clock.current_school_year_start`). Placements and pupils carry no dates
+of their own yet, so for them `on` only decides the school year of the groups they are joined to.
+`school` is a `SchoolLocation` or its primary key; None means any school.
+
+Each rule also exists as a `*_q(prefix, on)` function giving the same condition as a `Q` for a relation path
+(`"placement__"`), so queries that start at another model state the rule through it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Self
+
+from django.db import models
+from django.db.models import Q
+
+from klaspoort.core.clock import current_school_year_start
+
+if TYPE_CHECKING:
+    from klaspoort.registry.models import SchoolLocation
+    from klaspoort.roster.models import Group, Pupil, PupilMembership, StaffMembership, StaffPlacement  # noqa: F401 (base-class parameters)
+
+
+def placement_active_q(prefix: str = "", on: dt.date | None = None) -> Q:
+    """An active placement at an active school (`on`: no placement field depends on the day yet)."""
+    return Q(**{f"{prefix}active": True, f"{prefix}school__active": True})
+
+
+def pupil_active_q(prefix: str = "", on: dt.date | None = None) -> Q:
+    """An active pupil of an active school (`on`: no pupil field depends on the day yet)."""
+    return Q(**{f"{prefix}active": True, f"{prefix}school__active": True})
+
+
+def group_in_year_q(prefix: str, start_year: int) -> Q:
+    """An active group of the school year starting in `start_year`."""
+    return Q(**{f"{prefix}active": True, f"{prefix}school_year__start_year": start_year})
+
+
+def group_in_force_q(prefix: str = "", on: dt.date | None = None) -> Q:
+    """An active group of the school year in force on `on`."""
+    return group_in_year_q(prefix, current_school_year_start(on))
+
+
+def _school_q(prefix: str, school: SchoolLocation | int | None) -> Q:
+    if school is None:
+        return Q()
+    return Q(**{f"{prefix}school": school})
+
+
+class StaffPlacementQuerySet(models.QuerySet["StaffPlacement"]):
+    def active_at(self, school: SchoolLocation | int | None = None, *, on: dt.date | None = None) -> Self:
+        """Active placements at active schools (at `school` only, when given)."""
+        return self.filter(placement_active_q(on=on), _school_q("", school))
+
+
+class PupilQuerySet(models.QuerySet["Pupil"]):
+    def active_at(self, school: SchoolLocation | int | None = None, *, on: dt.date | None = None) -> Self:
+        """Active pupils of active schools (of `school` only, when given)."""
+        return self.filter(pupil_active_q(on=on), _school_q("", school))
+
+
+class GroupQuerySet(models.QuerySet["Group"]):
+    def in_force(self, *, on: dt.date | None = None) -> Self:
+        """Active groups of the school year in force on `on`."""
+        return self.filter(group_in_force_q(on=on))
+
+    def in_year(self, start_year: int) -> Self:
+        """Active groups of the school year starting in `start_year` (exports of a given year)."""
+        return self.filter(group_in_year_q("", start_year))
+
+
+class PupilMembershipQuerySet(models.QuerySet["PupilMembership"]):
+    def in_force(self, *, on: dt.date | None = None) -> Self:
+        """Active pupils of active schools in active groups of the school year in force."""
+        return self.filter(pupil_active_q("pupil__", on), group_in_force_q("group__", on))
+
+    def of_active_pupils(self, *, on: dt.date | None = None) -> Self:
+        """Memberships of active pupils of active schools, in whatever group: for a group the caller
+        already found in force (one join fewer on the pupil login grid)."""
+        return self.filter(pupil_active_q("pupil__", on))
+
+
+class StaffMembershipQuerySet(models.QuerySet["StaffMembership"]):
+    def in_force(self, *, on: dt.date | None = None) -> Self:
+        """Active placements at active schools in active groups of the school year in force."""
+        return self.filter(placement_active_q("placement__", on), group_in_force_q("group__", on))
