@@ -4,21 +4,56 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+LOCK := requirements.lock
 
-.PHONY: demo test lint types pytest bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench clean
+.PHONY: demo test lint types pytest lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Dependencies: requirements.lock pins every package (runtime and the dev extras) to an exact version
+# with its hashes, and every install comes from it: `make`, `make demo`, `make test`, .ci/run.
+#   add or change a dependency:  edit pyproject.toml, then `make lock` (keeps every other pin), commit
+#                                both files; the next `make` installs it
+#   refresh every pin:           `make upgrade-deps` (prints what changed), then `make test`
+#   the lock conflicts in a rebase: take origin/main's requirements.lock, then `make lock` again
+# The lock is written by uv (`uv pip compile --universal --generate-hashes`, itself pinned in the lock),
+# resolved for every platform and every Python >= 3.11.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --generate-hashes --extra dev \
+	--custom-compile-command "make lock" --output-file $(LOCK) pyproject.toml
+
+$(STAMP): pyproject.toml $(LOCK)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python tools/lock.py check
 	touch $(STAMP)
+
+# uv alone, from its pin in the lock: `make lock` must work while the lock lags behind pyproject.toml.
+$(BIN)/uv: $(LOCK)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) tools/lock.py only uv > $(VENV)/uv-requirement.txt
+	$(BIN)/pip install --quiet --require-hashes -r $(VENV)/uv-requirement.txt
+	touch $(BIN)/uv
+
+lock: $(BIN)/uv
+	cp $(LOCK) $(VENV)/previous.lock
+	$(UV_COMPILE)
+	@echo "Changed in $(LOCK):"
+	@$(PYTHON) tools/lock.py diff $(VENV)/previous.lock $(LOCK)
+	@$(PYTHON) tools/lock.py check && echo "$(LOCK) is up to date with pyproject.toml"
+
+upgrade-deps: $(BIN)/uv
+	cp $(LOCK) $(VENV)/previous.lock
+	$(UV_COMPILE) --upgrade
+	@echo "Changed in $(LOCK):"
+	@$(PYTHON) tools/lock.py diff $(VENV)/previous.lock $(LOCK)
+	$(MAKE) $(STAMP)
+	@echo "Now run \`make test\` and commit $(LOCK) if it passes."
 
 demo: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python -m klaspoort.demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples tools
+	$(BIN)/ruff format --check src tests benchmarks examples tools
 
 types: $(STAMP)
 	$(BIN)/mypy

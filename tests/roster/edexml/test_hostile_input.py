@@ -101,18 +101,48 @@ def test_not_an_edexml_file(data: bytes, expected: tuple[int, str]) -> None:
 
 def test_broken_xml_gives_the_line() -> None:
     data = edex().replace(b"</leerling>", b"</leerlingx>", 1)
-    line, message = only_error(data)
-    assert line == line_of(data, "</leerlingx>")
-    assert message.startswith(
-        "Het bestand is geen geldige XML (technische melding: Opening and ending tag mismatch"
+    assert only_error(data) == (
+        line_of(data, "</leerlingx>"),
+        "Het bestand is geen geldige XML: een element wordt met een andere naam afgesloten dan waarmee "
+        "het begon.",
     )
 
 
 def test_truncated_file() -> None:
     data = edex()[:-40]
     line, message = only_error(data)
-    assert line > 40
-    assert message.startswith("Het bestand is geen geldige XML (technische melding:")
+    assert line == data.count(b"\n") + 1
+    assert message == (
+        "Het bestand is geen geldige XML: het bestand houdt op voordat alle elementen zijn afgesloten "
+        "(is het onvolledig opgeslagen of verstuurd?)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"<EDEX></EDEX>\n<extra/>", (2, "na het afsluiten van het hoofdelement staat nog meer inhoud.")),
+        (b"<EDEX>\n<a x=1/></EDEX>", (2, "de opbouw klopt niet (een tag, attribuut of teken is fout).")),
+        (b"<EDEX>&#0;</EDEX>", (1, "het bevat een teken dat in XML niet is toegestaan.")),
+        (b"<EDEX>\n\n\x01</EDEX>", (3, "het bevat een teken dat in XML niet is toegestaan.")),
+    ],
+)
+def test_other_syntax_errors_get_our_own_sentence(data: bytes, expected: tuple[int, str]) -> None:
+    line, tail = expected
+    assert only_error(data) == (line, "Het bestand is geen geldige XML: " + tail)
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE EDEX [<!ENTITY a "b">]>\n<EDEX/>'.encode(
+            "utf-16"
+        ),
+        b"\xef\xbb\xbf<!-- export -->\n<?pi x?>\n<!DOCTYPE EDEX SYSTEM 'x.dtd'>\n<EDEX/>",
+    ],
+)
+def test_doctype_is_found_whatever_the_encoding(encoded: bytes) -> None:
+    assert only_error(encoded)[1] == DOCTYPE_MESSAGE
 
 
 def test_oversized_file_is_refused_before_parsing() -> None:

@@ -15,7 +15,12 @@ from lxml import etree
 
 Element = etree._Element
 
-_UNDEFINED_ENTITY = re.compile(r"Entity '([^']*)' not defined")
+# A document type declaration in the prolog: after an XML declaration, comments, processing
+# instructions and white space. Found in the bytes before parsing, so the verdict never depends on
+# how a parser version reacts to what the declaration holds (an entity bomb, an external DTD).
+_PROLOG_DOCTYPE = re.compile(r"\A\ufeff?(?:\s+|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE", re.DOTALL)
+_ENTITY_REFERENCE = re.compile(rb"&([^\s&;#]+);")
+_PREDEFINED_ENTITIES = {b"lt", b"gt", b"amp", b"apos", b"quot"}
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -41,23 +46,65 @@ def _doctype_line(data: bytes, fallback: int) -> int:
     return data.count(b"\n", 0, index) + 1 if index >= 0 else fallback
 
 
-def _syntax_problem(error: etree.XMLSyntaxError) -> tuple[int, str]:
+def _declares_doctype(data: bytes) -> bool:
+    """Whether the prolog holds a <!DOCTYPE (UTF-8, ASCII-compatible encodings and UTF-16)."""
+    head = data[: 64 * 1024]
+    if head.startswith((b"\xff\xfe", b"<\x00")):
+        text = head.decode("utf-16-le", errors="ignore")
+    elif head.startswith((b"\xfe\xff", b"\x00<")):
+        text = head.decode("utf-16-be", errors="ignore")
+    else:
+        text = head.decode("latin-1")  # the prolog's markup is ASCII in every encoding EDEXML allows
+    return _PROLOG_DOCTYPE.match(text.removeprefix("\xef\xbb\xbf")) is not None
+
+
+_DOCTYPE_MESSAGE = (
+    "Het bestand bevat een DOCTYPE-declaratie (een DTD of entiteiten). Die horen niet in een "
+    "EDEXML-bestand en worden om veiligheidsredenen geweigerd."
+)
+_INVALID_XML = "Het bestand is geen geldige XML: "
+# Our own sentence per kind of parser error (libxml2's error types); the parser's English wording
+# never reaches the user, so a new parser version cannot change what a school reads.
+_SYNTAX_MESSAGES = {
+    "ERR_TAG_NAME_MISMATCH": "een element wordt met een andere naam afgesloten dan waarmee het begon.",
+    "ERR_TAG_NOT_FINISHED": "het bestand houdt op voordat alle elementen zijn afgesloten "
+    "(is het onvolledig opgeslagen of verstuurd?).",
+    "ERR_DOCUMENT_END": "na het afsluiten van het hoofdelement staat nog meer inhoud.",
+    "ERR_INVALID_CHAR": "het bevat een teken dat in XML niet is toegestaan.",
+    "ERR_INVALID_ENCODING": "de tekens passen niet bij de tekenset (encoding) die het bestand opgeeft.",
+    "ERR_UNSUPPORTED_ENCODING": "het bestand gebruikt een tekenset (encoding) die niet wordt ondersteund.",
+}
+_UNKNOWN_SYNTAX_ERROR = "de opbouw klopt niet (een tag, attribuut of teken is fout)."
+_NO_ENTITIES = "Entiteiten zijn in EDEXML niet toegestaan."
+_UNDECLARED_ENTITY = {"ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY"}
+
+
+def _syntax_problem(data: bytes, error: etree.XMLSyntaxError) -> tuple[int, str]:
     """(line, message) of the first real parser error (iterparse may report a later consequence)."""
     entries = [entry for entry in error.error_log if entry.level >= etree.ErrorLevels.ERROR]
     if entries:
-        return entries[0].line or 0, _syntax_message(entries[0].message or "")
-    return error.lineno or 0, _syntax_message(error.msg or str(error))
+        line, kind = entries[0].line or 0, entries[0].type_name
+    else:
+        line, kind = error.lineno or 0, ""
+    return line, _syntax_message(data, line, kind)
 
 
-def _syntax_message(text: str) -> str:
-    text = text.strip()
-    undefined = _UNDEFINED_ENTITY.search(text)
-    if undefined:
-        return (
-            f"Het bestand gebruikt de onbekende entiteit '&{undefined.group(1)};'. "
-            "Entiteiten zijn in EDEXML niet toegestaan."
-        )
-    return f"Het bestand is geen geldige XML (technische melding: {text})."
+def _syntax_message(data: bytes, line: int, kind: str) -> str:
+    if kind in _UNDECLARED_ENTITY:
+        name = _undeclared_entity_on(data, line)
+        if name:
+            return f"Het bestand gebruikt de onbekende entiteit '&{name};'. {_NO_ENTITIES}"
+        return f"Het bestand gebruikt een onbekende entiteit (&…;). {_NO_ENTITIES}"
+    return _INVALID_XML + _SYNTAX_MESSAGES.get(kind, _UNKNOWN_SYNTAX_ERROR)
+
+
+def _undeclared_entity_on(data: bytes, line: int) -> str:
+    lines = data.split(b"\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else b""
+    for match in _ENTITY_REFERENCE.finditer(text):
+        if match.group(1) not in _PREDEFINED_ENTITIES:
+            return match.group(1).decode("utf-8", errors="replace")
+    return ""
 
 
 def iter_events(data: bytes) -> Iterator[tuple[str, Element]]:
@@ -73,6 +120,8 @@ def iter_events(data: bytes) -> Iterator[tuple[str, Element]]:
             "Dit is geen XML-bestand. Kies het EDEXML-bestand uit de leerlingadministratie "
             "(meestal EDEX.XML).",
         )
+    if _declares_doctype(data):
+        raise XmlRejected(_doctype_line(data, 1), _DOCTYPE_MESSAGE)
     etree.clear_error_log()  # the log is per thread; keep earlier parses out of our messages
     events = etree.iterparse(
         BytesIO(data),
@@ -94,11 +143,7 @@ def iter_events(data: bytes) -> Iterator[tuple[str, Element]]:
                 checked = True
                 info = element.getroottree().docinfo
                 if info.doctype or info.internalDTD is not None or info.system_url or info.public_id:
-                    raise XmlRejected(
-                        _doctype_line(data, element.sourceline or 1),
-                        "Het bestand bevat een DOCTYPE-declaratie (een DTD of entiteiten). Die horen niet "
-                        "in een EDEXML-bestand en worden om veiligheidsredenen geweigerd.",
-                    )
+                    raise XmlRejected(_doctype_line(data, element.sourceline or 1), _DOCTYPE_MESSAGE)
             yield event, element
     except etree.XMLSyntaxError as error:
-        raise XmlRejected(*_syntax_problem(error)) from None
+        raise XmlRejected(*_syntax_problem(data, error)) from None
