@@ -192,8 +192,9 @@ class StaffMembership(models.Model):
 class ImportRun(models.Model):
     """One roster import attempt (importrun): who, when, which file, what it did or why not.
 
-    Never holds roster content beyond keys and reasons: counts, warnings, errors and the keys of staff
-    that were skipped (rule B3).
+    Holds the file's SHA-256, never the file. `report` is the full report the coordinator can open
+    (`roster.importing.report.as_json`): the keys and names of the records it changed, as the roster
+    tables hold them.
     """
 
     class Source(models.TextChoices):
@@ -281,3 +282,24 @@ class StagedYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.code} {self.school_year} (staged)"
+
+
+class PreparedImport(models.Model):
+    """An uploaded roster between its preview and the coordinator's confirmation (at most an hour).
+
+    Holds the file's import records written out by our own EDEXML writer (names, keys, groups: what
+    the roster tables hold too), never the upload itself, so that exactly what was previewed is
+    applied. Deleted when it is applied or refused, or when it expires (`PREPARED_TTL`).
+    """
+
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="prepared_imports")
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="+", help_text="the preview")
+    records = models.BinaryField()
+    source = models.CharField(max_length=16, choices=ImportRun.Source.choices)
+    file_name = models.CharField(max_length=255, blank=True)
+    upload_sha256 = models.CharField(max_length=64)
+    actor = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.school.code} {self.file_name} (prepared)"

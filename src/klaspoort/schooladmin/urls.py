@@ -1,10 +1,24 @@
 from django.urls import path
 
-from klaspoort.schooladmin import agent_report, views
+from klaspoort.schooladmin import agent_report, roster_views, views
 
 app_name = "schooladmin"
 
 urlpatterns = [
     path("schoolbeheer/netwerk/", views.network, name="network"),
     path("schoolnetwerk/melding", agent_report.report, name="agent_report"),
+    path("schoolbeheer/leerlinggegevens/", roster_views.roster_page, name="roster"),
+    path("schoolbeheer/leerlinggegevens/sjabloon.csv", roster_views.csv_template, name="roster_template"),
+    path("schoolbeheer/leerlinggegevens/begindatum/", roster_views.set_start, name="roster_start"),
+    path(
+        "schoolbeheer/leerlinggegevens/voorbeeld/<int:prepared_id>/",
+        roster_views.preview,
+        name="roster_preview",
+    ),
+    path("schoolbeheer/leerlinggegevens/import/<int:run_id>/", roster_views.run_report, name="roster_run"),
+    path(
+        "schoolbeheer/leerlinggegevens/import/<int:run_id>/rapport.json",
+        roster_views.run_download,
+        name="roster_download",
+    ),
 ]

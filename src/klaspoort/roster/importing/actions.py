@@ -41,13 +41,13 @@ from klaspoort.core import clock
 from klaspoort.core.gcpause import collector_paused
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster import signals
-from klaspoort.roster.edexml.document import Problem
+from klaspoort.roster.edexml.document import EdexDocument, Problem
 from klaspoort.roster.edexml.reader import default_max_bytes, read_edexml
 from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.apply import Applied, apply_plan
 from klaspoort.roster.importing.guard import mass_removals
 from klaspoort.roster.importing.load import load_roster, school_identity
-from klaspoort.roster.importing.locking import lock_school
+from klaspoort.roster.importing.locking import SchoolBusy, lock_school
 from klaspoort.roster.importing.plan import Plan, check_school, make_plan
 from klaspoort.roster.models import ImportRun, SchoolYear, StagedYear
 from klaspoort.roster.schoolyears import starts_on, year_in_force
@@ -64,6 +64,8 @@ class ImportOutcome:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     effective_on: dt.date | None = None  # a plan for a later school year: the day it takes effect
+    guard: list[str] = field(default_factory=list)  # why the mass-removal guard holds the plan
+    document: EdexDocument | None = None  # the file's records (when it could be read)
 
     @property
     def ok(self) -> bool:
@@ -139,40 +141,39 @@ class _Run:
         return outcome
 
 
-def do_import_roster(
-    school: SchoolLocation,
-    data: bytes,
-    *,
-    source: str,
-    actor: str = "",
-    file_format: str = "edexml",
-    file_name: str = "",
-    dry_run: bool = False,
-    allow_mass_removal: bool = False,
-    file_size: int | None = None,
-) -> ImportOutcome:
-    """Import the roster file `data` (EDEXML, or CSV with `file_format="csv"`) into `school` (see
-    the module docstring). `file_size`: the real size when `data` was cut off at the size limit (the
-    file is then refused). The garbage collector is paused meanwhile, so that time stays linear in
-    the roster's size. Permission is the caller's: the web view and `schooladmin.roster_actions`
-    check that the actor coordinates `school`; the command line and jobs are trusted."""
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import (see `do_import_roster`)."""
+
+    source: str
+    actor: str = ""
+    file_format: str = "edexml"  # "edexml" | "csv"
+    file_name: str = ""
+    dry_run: bool = False
+    allow_mass_removal: bool = False
+    file_size: int | None = None  # the real size when `data` was cut off at the size limit
+    wait: bool = True  # False: refuse at once ("busy") while another import of the school runs
+    upload_sha256: str = ""  # the uploaded file's hash when `data` are its records written out again
+
+
+def do_import_roster(school: SchoolLocation, data: bytes, *, source: str, **options: Any) -> ImportOutcome:
+    """Import the roster file `data` into `school` with `ImportOptions(source, **options)`; see the
+    module docstring. The garbage collector is paused meanwhile, so that time stays linear in the
+    roster's size. Permission is the caller's: `schooladmin.roster_actions` checks that the actor
+    coordinates `school`; the command line and jobs are trusted."""
     with collector_paused():
-        return _import(
-            school,
-            data,
-            source=source,
-            actor=actor,
-            file_format=file_format,
-            file_name=file_name,
-            dry_run=dry_run,
-            allow_mass_removal=allow_mass_removal,
-            file_size=file_size,
-        )
+        return _import(school, data, ImportOptions(source=source, **options))
 
 
 def do_import_edexml(school: SchoolLocation, data: bytes, *, source: str, **options: Any) -> ImportOutcome:
     """`do_import_roster` for an EDEXML file."""
     return do_import_roster(school, data, source=source, file_format="edexml", **options)
+
+
+BUSY_MESSAGE = (
+    "Er wordt op dit moment al een import voor deze school verwerkt. Wacht tot die klaar is (meestal "
+    "minder dan een minuut) en probeer het dan opnieuw."
+)
 
 
 def _read(data: bytes, file_format: str) -> Any:
@@ -200,32 +201,29 @@ def _stage(school: SchoolLocation, run: ImportRun, doc: Any, allow_mass_removal:
     )
 
 
-def _import(
-    school: SchoolLocation,
-    data: bytes,
-    *,
-    source: str,
-    actor: str,
-    file_format: str,
-    file_name: str,
-    dry_run: bool,
-    allow_mass_removal: bool,
-    file_size: int | None,
-) -> ImportOutcome:
+def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> ImportOutcome:
     run = _Run(
-        school, data, source=source, actor=actor, file_name=file_name, allow_mass_removal=allow_mass_removal
+        school,
+        data,
+        source=options.source,
+        actor=options.actor,
+        file_name=options.file_name,
+        allow_mass_removal=options.allow_mass_removal,
     )
+    if options.upload_sha256:
+        run.sha256 = options.upload_sha256
+    file_size, allow_mass_removal = options.file_size, options.allow_mass_removal
     limit = default_max_bytes()
     if file_size is not None and file_size > limit:
         run.sha256, run.size = "", file_size  # not read in full
         message = f"Het bestand is te groot ({_megabytes(file_size)}); de grens is {_megabytes(limit)}."
         return run.record(ImportOutcome(Status.REJECTED, school.code, errors=[Problem(0, message)]))
-    result = _read(data, file_format)
+    result = _read(data, options.file_format)
     outcome = ImportOutcome(Status.REJECTED, school.code, warnings=list(result.warnings))
     if not result.ok or result.document is None:
         outcome.errors = list(result.errors)
         return run.record(outcome)
-    doc = result.document
+    doc = outcome.document = result.document
     outcome.errors = check_school(doc.school, school_identity(school))
     if outcome.errors:
         return run.record(outcome)
@@ -234,14 +232,15 @@ def _import(
         outcome.effective_on = starts_on(school, doc.school.start_year)
     try:
         with transaction.atomic():
-            locked = lock_school(school)
+            locked = lock_school(school, wait=options.wait)
             plan = make_plan(doc, load_roster(locked, doc, in_force=in_force), now=run.started_at)
             outcome.plan = plan
             outcome.warnings.extend(plan.warnings)
             held = [] if allow_mass_removal else mass_removals(plan)
+            outcome.guard = held
             if plan.errors:
                 outcome.errors = list(plan.errors)
-            elif dry_run:
+            elif options.dry_run:
                 outcome.status = Status.DRY_RUN
             elif held:
                 outcome.status = Status.HELD
@@ -259,6 +258,9 @@ def _import(
                     ).update(applied_at=run.started_at, applied_run=outcome.run)
                     transaction.on_commit(partial(_send_signals, locked, outcome.run, applied))
                 return outcome
+    except SchoolBusy:
+        outcome.errors = [Problem(0, BUSY_MESSAGE)]
+        return run.record(outcome)
     except Exception:
         outcome.status = Status.FAILED
         outcome.errors = [Problem(0, "De import is mislukt door een interne fout; er is niets veranderd.")]

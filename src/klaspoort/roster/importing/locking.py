@@ -4,17 +4,31 @@ PostgreSQL: a row lock on the SchoolLocation (`SELECT ... FOR UPDATE`) held unti
 transaction ends; the second import waits, then reads the roster the first one left. SQLite: the
 settings open every transaction with BEGIN IMMEDIATE, so a writer holds the database's write lock
 from its first statement; `select_for_update` is a no-op there and the same order results.
+
+`wait=False` (the web upload): on PostgreSQL the lock is taken with NOWAIT and `SchoolBusy` is
+raised at once when another import holds it, so the coordinator is told to wait instead of
+watching a page that hangs.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from klaspoort.registry.models import SchoolLocation
 
 
-def lock_school(school: SchoolLocation) -> SchoolLocation:
+class SchoolBusy(Exception):
+    """Another import of the school is running (only with `wait=False`)."""
+
+
+def lock_school(school: SchoolLocation, *, wait: bool = True) -> SchoolLocation:
     """Lock `school` for the rest of the current transaction and return it fresh from the database."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_school must be called inside transaction.atomic()")
-    return SchoolLocation.objects.select_for_update().get(pk=school.pk)
+    if wait:
+        return SchoolLocation.objects.select_for_update().get(pk=school.pk)
+    try:
+        with transaction.atomic():
+            return SchoolLocation.objects.select_for_update(nowait=True).get(pk=school.pk)
+    except DatabaseError as exc:
+        raise SchoolBusy(school.code) from exc

@@ -5,7 +5,9 @@ JSON shape (external tools rely on it):
      "effective_on": "2027-08-01"|null (a file for a later school year: the day it takes effect),
      "counts": {"groups"|"pupils"|"staff": {"added", "changed", "removed", "unchanged", "moved"}},
      "skipped_staff": [{"key", "reason"}], "warnings": ["…"], "errors": [{"line", "message"}],
-     "changes": {"groups"|"pupils"|"staff": {"added"|"changed"|"removed": [{"key", "name", "fields"?}]}},
+     "changes": {"groups"|"pupils"|"staff": {"added"|"changed"|"removed": [{"key", "name", "fields"?,
+                 "values"?: {field: [old, new]}}], "moved": [key]}},
+     "guard": ["…"] (why the mass-removal guard holds it), "removed": <pupils + staff removed>,
      "run": <ImportRun id>}
 """
 
@@ -58,6 +60,8 @@ def as_json(outcome: ImportOutcome) -> dict[str, Any]:
         "school": outcome.school_code,
         "school_year": school_year_label(plan.start_year) if plan else None,
         "effective_on": outcome.effective_on.isoformat() if outcome.effective_on else None,
+        "guard": list(outcome.guard),
+        "removed": sum(len(tally.removed) for tally in tallies.values() if tally is not tallies["groups"]),
         "counts": {kind: tally.counts() for kind, tally in tallies.items()},
         "skipped_staff": [skip.as_dict() for skip in plan.skipped_staff] if plan else [],
         "warnings": [str(problem) for problem in outcome.warnings],
@@ -67,6 +71,7 @@ def as_json(outcome: ImportOutcome) -> dict[str, Any]:
                 "added": [item.as_dict() for item in tally.added],
                 "changed": [item.as_dict() for item in tally.changed],
                 "removed": [item.as_dict() for item in tally.removed],
+                "moved": [item.key for item in tally.moved],
             }
             for kind, tally in tallies.items()
         },

@@ -1,0 +1,262 @@
+"""The "Leerlinggegevens" pages: upload, preview, apply, history, start day; coordinators only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+
+from klaspoort.accounts.principal import SESSION_KEY, Principal
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.models import ImportRun, PreparedImport, Pupil, SchoolYearStart, StaffRole
+from tests.accounts.pupils import roster as sessions
+from tests.roster import factories
+from tests.roster.importing.conftest import set_today
+from tests.roster.importing.database import roster_state
+from tests.roster.importing.documents import SCHOOL, as_bytes, pupils, roster
+
+pytestmark = pytest.mark.django_db
+
+URL = "/schoolbeheer/leerlinggegevens/"
+CSV = (
+    "soort,key,naam,jaargroep,roepnaam,voorvoegsel,achternaam,groep,samengestelde_groepen,emailadres,schooljaar,brincode,dependancecode\r\n"
+    "school,,,,,,,,,,2026-2027,12AB,00\r\n"
+    "groep,G5,5A,5,,,,,,,,,\r\n"
+    "leerling,L1,,,Zoë,,Çelik,G5,,,,,\r\n"
+    "leerling,L2,,,Daan,van,Dijk,G5,,,,,\r\n"
+    "leerkracht,T1,,,Marieke,,Jansen,G5,,marieke@regenboog.nl,,,\r\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def december(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_today(monkeypatch, dt.date(2026, 12, 3))
+
+
+@pytest.fixture
+def school() -> SchoolLocation:
+    return factories.school()
+
+
+@pytest.fixture
+def coordinator(client: Client, school: SchoolLocation) -> Client:
+    sessions.sign_in_staff(
+        client, factories.staff(school, "ict@regenboog.nl", roles=(StaffRole.ICT_COORDINATOR,))
+    )
+    return client
+
+
+def upload(client: Client, data: bytes, name: str = "EDEX.XML", **extra: Any) -> Any:
+    return client.post(URL, {"bestand": SimpleUploadedFile(name, data), "formaat": "auto"}, **extra)
+
+
+def preview_of(response: Any) -> str:
+    assert response.status_code == 302, response.content.decode()[:500]
+    return str(response["Location"])
+
+
+def test_upload_preview_apply_and_history(coordinator: Client, school: SchoolLocation) -> None:
+    before = roster_state()
+    preview_url = preview_of(upload(coordinator, as_bytes(roster())))
+
+    assert roster_state() == before  # the preview changes nothing
+    html = coordinator.get(preview_url).content.decode()
+    assert re.search(
+        r'<tr data-kind="pupils"><th>Leerlingen</th><td>4</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>',
+        html,
+    )
+    assert 'Emma de Vries <span class="muted">(L1)</span>' in html
+    refused = coordinator.post(preview_url, {})
+    assert refused.status_code == 400
+    assert "Vink aan dat je de wijzigingen wilt doorvoeren." in refused.content.decode()
+    assert Pupil.objects.count() == 0
+
+    applied = coordinator.post(preview_url, {"bevestig": "1"})
+
+    run = ImportRun.objects.get(status="applied")
+    assert applied["Location"] == f"{URL}import/{run.pk}/"
+    assert Pupil.objects.filter(school=school, active=True).count() == 4
+    assert (run.source, run.actor.startswith("staff:"), run.file_name) == ("upload", True, "EDEX.XML")
+    assert run.file_sha256 == hashlib.sha256(as_bytes(roster())).hexdigest()
+    assert not PreparedImport.objects.exists()
+    report = coordinator.get(applied["Location"]).content.decode()
+    assert '<dd id="run-status">Doorgevoerd</dd>' in report
+    history = coordinator.get(URL).content.decode()
+    assert history.count('data-status="dry-run"') == 1 and history.count('data-status="applied"') == 1
+    download = coordinator.get(f"{URL}import/{run.pk}/rapport.json")
+    assert download["Content-Disposition"].startswith('attachment; filename="import-12AB00-')
+    assert json.loads(download.content)["counts"]["pupils"]["added"] == 4
+    assert coordinator.post(preview_url, {"bevestig": "1"}).status_code == 404  # used up
+
+
+def test_a_change_shows_old_and_new_values(coordinator: Client) -> None:
+    coordinator.post(preview_of(upload(coordinator, as_bytes(roster()))), {"bevestig": "1"})
+    renamed = roster(
+        pupils=(roster().pupils[0].__class__("L1", "Emma", "Visser", "", "", "5", "G5"), *roster().pupils[1:])
+    )
+    html = coordinator.get(preview_of(upload(coordinator, as_bytes(renamed)))).content.decode()
+    assert "achternaam <del>Vries</del> → <ins>Visser</ins>, voorvoegsel <del>de</del> → <ins>–</ins>" in html
+
+
+def test_csv_upload_in_windows_1252_with_commas(coordinator: Client) -> None:
+    preview_url = preview_of(upload(coordinator, CSV.encode("cp1252"), name="rooster.csv"))
+    assert "Zoë Çelik" in coordinator.get(preview_url).content.decode()
+    coordinator.post(preview_url, {"bevestig": "1"})
+    run = ImportRun.objects.get(status="applied")
+    assert run.source == "csv"
+    assert sorted(Pupil.objects.values_list("surname", flat=True)) == ["Dijk", "Çelik"]
+
+
+def test_csv_errors_are_listed_with_lines_and_recorded(coordinator: Client) -> None:
+    bad = CSV.replace("leerling,L2,,,Daan,van,Dijk,G5", "leerling,L2,,,Daan,van,Dijk,G9").replace(
+        ",jaargroep", ",klas"
+    )
+    response = upload(coordinator, bad.encode(), name="rooster.csv")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "De kolom &#x27;jaargroep&#x27; ontbreekt." in html
+    run = ImportRun.objects.get()
+    assert (run.status, run.source) == ("rejected", "csv")
+    assert not PreparedImport.objects.exists() and Pupil.objects.count() == 0
+
+
+DOCTYPE = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE EDEX [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<EDEX>&x;</EDEX>'
+)
+
+
+def test_hostile_xml_is_refused_in_dutch_and_recorded(coordinator: Client) -> None:
+    before = roster_state()
+    response = upload(coordinator, DOCTYPE)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Het bestand is geweigerd; er is niets veranderd." in html
+    assert "DOCTYPE" in html and "Traceback" not in html
+    assert roster_state() == before
+    assert ImportRun.objects.get().status == "rejected"
+
+
+def test_hostile_xml_is_refused_in_english_when_chosen(coordinator: Client) -> None:
+    coordinator.cookies["django_language"] = "en"
+    html = upload(coordinator, DOCTYPE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The file was refused; nothing has changed." in html
+
+
+@override_settings(EDEXML_MAX_BYTES=2000)
+def test_a_file_over_the_limit_is_refused_unread_and_recorded(coordinator: Client) -> None:
+    big = as_bytes(roster(pupils=pupils(60)))
+    assert len(big) > 2000
+    response = upload(coordinator, big)
+    assert response.status_code == 413
+    run = ImportRun.objects.get()
+    assert (run.status, run.file_sha256) == ("rejected", "")
+    assert run.errors[0]["message"].startswith("Het bestand is te groot")
+    assert Pupil.objects.count() == 0
+
+
+@override_settings(EDEXML_MAX_BYTES=2000)
+def test_an_announced_oversized_body_is_not_read(coordinator: Client) -> None:
+    response = coordinator.generic(
+        "POST", URL, b"x" * 10, content_type="multipart/form-data; boundary=zz",
+        CONTENT_LENGTH=str(10 * 1024 * 1024), HTTP_SEC_FETCH_SITE="same-origin",
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert (
+        ImportRun.objects.get().errors[0]["message"]
+        == "Het bestand is te groot (10,0 MB); de grens is 0,0 MB."
+    )
+
+
+def test_mass_removal_needs_a_second_confirmation_naming_the_number(coordinator: Client) -> None:
+    coordinator.post(preview_of(upload(coordinator, as_bytes(roster(pupils=pupils(10))))), {"bevestig": "1"})
+    preview_url = preview_of(upload(coordinator, as_bytes(roster(pupils=pupils(5)))))
+    html = coordinator.get(preview_url).content.decode()
+    assert "Typ 5 om te bevestigen dat zij verwijderd worden" in html
+
+    assert coordinator.post(preview_url, {"bevestig": "1", "aantal_verwijderd": "4"}).status_code == 400
+    assert Pupil.objects.filter(active=True).count() == 10
+    coordinator.post(preview_url, {"bevestig": "1", "aantal_verwijderd": "5"})
+    assert Pupil.objects.filter(active=True).count() == 5
+    assert ImportRun.objects.filter(status="applied").order_by("id").last().mass_removal_allowed is True  # type: ignore[union-attr]
+
+
+def test_a_later_year_says_when_it_takes_effect(coordinator: Client) -> None:
+    later = roster(school=SCHOOL.__class__(school_year="2027-2028", brin="12AB", location_code="00"))
+    html = coordinator.get(preview_of(upload(coordinator, as_bytes(later)))).content.decode()
+    assert "Dit bestand is voor schooljaar 2027-2028. Het gaat in op 1 augustus 2027" in html
+
+
+def test_the_coordinator_sets_the_start_day(coordinator: Client, school: SchoolLocation) -> None:
+    assert (
+        coordinator.post(f"{URL}begindatum/", {"schooljaar": "2027", "begindatum": "2027-08-24"}).status_code
+        == 302
+    )
+    assert SchoolYearStart.objects.get(school=school).starts_on == dt.date(2027, 8, 24)
+    response = coordinator.post(f"{URL}begindatum/", {"schooljaar": "2027", "begindatum": "2027-12-24"})
+    assert response.status_code == 400
+    assert "Kies een dag tussen" in response.content.decode()
+    assert SchoolYearStart.objects.get(school=school).starts_on == dt.date(2027, 8, 24)
+    assert (
+        coordinator.post(f"{URL}begindatum/", {"schooljaar": "2026", "begindatum": "2026-12-24"}).status_code
+        == 400
+    )
+
+
+def test_the_csv_template_downloads(coordinator: Client) -> None:
+    response = coordinator.get(f"{URL}sjabloon.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith("\ufeffsoort;key;naam;".encode())
+    assert b"school;;;;;;;;;;;;2026-2027;12AB;00" in response.content
+
+
+def _other_people(school: SchoolLocation) -> dict[str, Principal | None]:
+    other = factories.school("34CD00", "De Linde")
+    coordinator_elsewhere = factories.staff(other, "ict@linde.nl", roles=(StaffRole.ICT_COORDINATOR,))
+    teacher = factories.staff(school, "juf@regenboog.nl")
+    group = factories.group(school)
+    pupil = factories.pupil(group, "Sem", "Bakker")
+    return {
+        "teacher": Principal(kind="staff", person=teacher.staff.uuid, school=school.instelling_ref),
+        "elsewhere": Principal(
+            kind="staff", person=coordinator_elsewhere.staff.uuid, school=other.instelling_ref
+        ),
+        "pupil": Principal(kind="pupil", person=pupil.uuid, school=school.instelling_ref),
+        "parent": Principal(kind="pupil", person=pupil.uuid, school=school.instelling_ref, context="home"),
+    }
+
+
+@pytest.mark.parametrize("who", ["teacher", "elsewhere", "pupil", "parent"])
+def test_nobody_but_the_coordinator_gets_in_and_nothing_is_stored(
+    client: Client, school: SchoolLocation, who: str
+) -> None:
+    principal = _other_people(school)[who]
+    assert principal is not None
+    session = client.session
+    session[SESSION_KEY] = principal.to_session()
+    session.save()
+    before = roster_state()
+    assert upload(client, as_bytes(roster())).status_code == 403
+    assert client.get(URL).status_code == 403
+    assert client.get(f"{URL}sjabloon.csv").status_code == 403
+    assert (
+        client.post(f"{URL}begindatum/", {"schooljaar": "2027", "begindatum": "2027-08-24"}).status_code
+        == 403
+    )
+    assert roster_state() == before
+    assert not ImportRun.objects.exists() and not PreparedImport.objects.exists()
+    assert not SchoolYearStart.objects.exists()
+
+
+def test_an_upload_without_the_csrf_token_is_refused_and_nothing_stored(school: SchoolLocation) -> None:
+    client = Client(enforce_csrf_checks=True)
+    sessions.sign_in_staff(
+        client, factories.staff(school, "ict@regenboog.nl", roles=(StaffRole.ICT_COORDINATOR,))
+    )
+    assert upload(client, as_bytes(roster())).status_code == 403
+    assert not ImportRun.objects.exists() and not PreparedImport.objects.exists()
