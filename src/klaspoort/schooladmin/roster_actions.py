@@ -81,12 +81,12 @@ def do_preview_upload(
 def prepared_for(access: StaffAccess, prepared_id: int) -> PreparedImport:
     _check(access)
     prepared = (
-        PreparedImport.objects.filter(
-            pk=prepared_id, school=access.placement.school, created_at__gte=clock.now() - PREPARED_TTL
-        )
+        PreparedImport.objects.filter(pk=prepared_id, created_at__gte=clock.now() - PREPARED_TTL)
         .select_related("run")
         .first()
     )
+    if prepared is not None and prepared.school_id != access.placement.school_id:
+        raise PermissionDenied(_("Dit voorbeeld hoort bij een andere school."))
     if prepared is None:
         raise RosterActionError(_("Dit voorbeeld is verlopen of al gebruikt. Lees het bestand opnieuw in."))
     return prepared

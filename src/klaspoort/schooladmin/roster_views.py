@@ -172,29 +172,27 @@ def preview(request: HttpRequest, access: StaffAccess, prepared_id: int) -> Http
     error = ""
     try:
         if request.method == "POST":
-            outcome = roster_actions.do_apply_prepared(
-                access,
-                prepared_id,
-                confirmed=request.POST.get("bevestig") == "1",
-                removal_confirmed=request.POST.get("aantal_verwijderd", ""),
-            )
-            if outcome.run is not None:
-                messages.success(
-                    request,
-                    _("De import is verwerkt.") if outcome.ok else _("De import is niet doorgevoerd."),
+            try:
+                outcome = roster_actions.do_apply_prepared(
+                    access,
+                    prepared_id,
+                    confirmed=request.POST.get("bevestig") == "1",
+                    removal_confirmed=request.POST.get("aantal_verwijderd", ""),
                 )
+            except RosterActionError as exc:
+                error = str(exc)
+            else:
+                if outcome.ok:
+                    messages.success(request, _("De import is verwerkt."))
+                else:
+                    messages.error(request, _("De import is niet doorgevoerd; er is niets veranderd."))
+                assert outcome.run is not None
                 return redirect("schooladmin:roster_run", run_id=outcome.run.pk)
         prepared = roster_actions.prepared_for(access, prepared_id)
+    except PermissionDenied as exc:
+        return denied(request, str(exc))
     except RosterActionError as exc:
-        error = str(exc)
-        prepared = None
-    except PermissionDenied:
-        return denied(request, _("Alleen de ICT-coördinator kan leerlinggegevens inlezen."))
-    if prepared is None:
-        try:
-            prepared = roster_actions.prepared_for(access, prepared_id)
-        except RosterActionError:
-            return _page(request, access, status=404, error=error)
+        return _page(request, access, status=404, error=str(exc))
     context = {
         "access": access,
         "is_coordinator": True,
@@ -208,9 +206,11 @@ def preview(request: HttpRequest, access: StaffAccess, prepared_id: int) -> Http
 
 
 def _run_of(access: StaffAccess, run_id: int) -> ImportRun:
-    run = ImportRun.objects.filter(pk=run_id, school=access.placement.school).first()
+    run = ImportRun.objects.filter(pk=run_id).select_related("school").first()
     if run is None:
         raise Http404
+    if run.school_id != access.placement.school_id:
+        raise PermissionDenied
     return run
 
 
@@ -221,7 +221,10 @@ def run_report(request: HttpRequest, access: StaffAccess, run_id: int) -> HttpRe
     refusal = _coordinator(access, request)
     if refusal is not None:
         return refusal
-    run = _label_runs([_run_of(access, run_id)])[0]
+    try:
+        run = _label_runs([_run_of(access, run_id)])[0]
+    except PermissionDenied:
+        return denied(request, _("Dit rapport hoort bij een andere school."))
     context = {"access": access, "is_coordinator": True, "school": access.placement.school, "run": run,
                "report": display(run.report)}  # fmt: skip
     return render(request, "schooladmin/roster/run.html", context)
@@ -234,7 +237,10 @@ def run_download(request: HttpRequest, access: StaffAccess, run_id: int) -> Http
     refusal = _coordinator(access, request)
     if refusal is not None:
         return refusal
-    run = _run_of(access, run_id)
+    try:
+        run = _run_of(access, run_id)
+    except PermissionDenied:
+        return denied(request, _("Dit rapport hoort bij een andere school."))
     report = {**run.report, "run": run.pk, "source": run.source, "actor": run.actor,
               "started_at": timezone.localtime(run.started_at).isoformat(), "duration_ms": run.duration_ms,
               "file_name": run.file_name, "file_sha256": run.file_sha256}  # fmt: skip
