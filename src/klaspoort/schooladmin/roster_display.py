@@ -67,7 +67,7 @@ def _change(item: dict[str, Any], moved: set[str]) -> Change:
         key=item.get("key", ""),
         name=item.get("name", ""),
         fields=[str(FIELD_LABELS.get(name, name)) for name in names],
-        values=[(str(FIELD_LABELS.get(n, n)), old, new) for n, (old, new) in item.get("values", {}).items()],
+        values=[(str(FIELD_LABELS.get(n, n)), old, new) for n, old, new in item.get("values", [])],
         moved=item.get("key", "") in moved,
     )
 

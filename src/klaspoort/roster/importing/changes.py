@@ -25,7 +25,7 @@ class Item:
         if self.fields:
             data["fields"] = list(self.fields)
         if self.values:
-            data["values"] = {name: [old, new] for name, old, new in self.values}
+            data["values"] = [[name, old, new] for name, old, new in self.values]  # jsonb keeps no key order
         return data
 
 

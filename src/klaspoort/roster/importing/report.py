@@ -6,7 +6,7 @@ JSON shape (external tools rely on it):
      "counts": {"groups"|"pupils"|"staff": {"added", "changed", "removed", "unchanged", "moved"}},
      "skipped_staff": [{"key", "reason"}], "warnings": ["…"], "errors": [{"line", "message"}],
      "changes": {"groups"|"pupils"|"staff": {"added"|"changed"|"removed": [{"key", "name", "fields"?,
-                 "values"?: {field: [old, new]}}], "moved": [key]}},
+                 "values"?: [[field, old, new]]}], "moved": [key]}},
      "guard": ["…"] (why the mass-removal guard holds it), "removed": <pupils + staff removed>,
      "run": <ImportRun id>}
 """
