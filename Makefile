@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 LOCK := requirements.lock
 
-.PHONY: demo test lint types pytest lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench clean
+.PHONY: demo test lint types pytest messages check-messages compile-messages lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench clean
 
 # Dependencies: requirements.lock pins every package (runtime and the dev extras) to an exact version
 # with its hashes, and every install comes from it: `make`, `make demo`, `make test`, .ci/run.
@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python tools/lock.py check
+	KLASPOORT_DEV=1 $(BIN)/klaspoort compilemessages --all
 	touch $(STAMP)
 
 # uv alone, from its pin in the lock: `make lock` must work while the lock lags behind pyproject.toml.
@@ -48,17 +49,31 @@ upgrade-deps: $(BIN)/uv
 	$(MAKE) $(STAMP)
 	@echo "Now run \`make test\` and commit $(LOCK) if it passes."
 
+# Translations (docs/style.md): extract every app's marked texts into its catalogue (needs GNU
+# gettext), compile the catalogues (Python only; .mo files are not committed), check them as CI does.
+messages: $(STAMP)
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext: apt-get install gettext"; exit 1; }
+	KLASPOORT_DEV=1 $(BIN)/klaspoort makemessages
+	KLASPOORT_DEV=1 $(BIN)/klaspoort compilemessages
+
+compile-messages: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/klaspoort compilemessages
+
+check-messages: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/klaspoort check_messages
+
 demo: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python -m klaspoort.demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples tools
 	$(BIN)/ruff format --check src tests benchmarks examples tools
+	$(MAKE) --no-print-directory check-messages
 
 types: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) compile-messages
 	KLASPOORT_DEV=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint types pytest

@@ -93,3 +93,11 @@ def default_language() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the catalogues edited since the last run (the .mo files are build output)."""
+    from klaspoort.core.i18n.catalogues import PACKAGE_DIR
+    from klaspoort.core.i18n.compile import catalogue_files, compile_stale
+
+    compile_stale(catalogue_files(PACKAGE_DIR))

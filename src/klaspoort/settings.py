@@ -262,6 +262,11 @@ SESSION_COOKIE_NAME = "klaspoort_session" if DEVELOPMENT else "__Host-klaspoort_
 CSRF_COOKIE_SECURE = not DEVELOPMENT
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# The visitor's language choice (the switch on every page) is kept for a year on this device.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEVELOPMENT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -271,7 +276,10 @@ if not DEVELOPMENT:
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale/ (found through INSTALLED_APPS; see docs/style.md).
+LOCALE_PATHS: list[str] = []
+# Dates, times and numbers per language, 24-hour clock in both (klaspoort/core/formats/<lang>/).
+FORMAT_MODULE_PATH = ["klaspoort.core.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,9 @@
-"""Page language: Dutch, unless the person chose another language with the language switch.
+"""Page language: the visitor's choice, else the browser's, else Dutch.
 
-Django's LocaleMiddleware would follow the browser's Accept-Language header; a Dutch school
-platform shows Dutch by default (a teacher's English browser must not change what pupils and
-colleagues are told), and English only after an explicit choice (the cookie set by `set_language`).
+A choice made with the language switch (`set_language`, on every page) is kept in a cookie and wins
+over everything. Without a choice the browser's Accept-Language decides between the offered
+languages; anything else, including an unknown language code in the cookie or the header, is Dutch.
+Unlike Django's LocaleMiddleware, no language prefix in URLs and no session are used.
 """
 
 from __future__ import annotations
@@ -11,14 +12,34 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+OFFERED = frozenset(code for code, _ in settings.LANGUAGES)
+
+
+def supported(code: str) -> str | None:
+    """The offered language for `code` ("en-GB" → "en"), or None."""
+    if not code or len(code) > 32:
+        return None
+    try:
+        found = translation.get_supported_language_variant(code.lower())
+    except LookupError:
+        return None
+    return found if found in OFFERED else None
 
 
 def chosen_language(request: HttpRequest) -> str:
-    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    try:
-        return translation.get_supported_language_variant(cookie) if cookie else settings.LANGUAGE_CODE
-    except LookupError:
-        return settings.LANGUAGE_CODE
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie is not None:
+        return supported(cookie) or settings.LANGUAGE_CODE
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in parse_accept_lang_header(header[:512]):
+        if code == "*":
+            break
+        language = supported(code)
+        if language:
+            return language
+    return settings.LANGUAGE_CODE
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):

@@ -19,7 +19,7 @@ def test_empty_fields_are_skipped_and_addresses_lower_cased() -> None:
     [
         (["a@x.example", "b@x.example", "c@x.example"], "Vul hoogstens twee e-mailadressen in."),
         (["geen-adres"], "'geen-adres' is geen geldig e-mailadres."),
-        (["a@x.example", "A@X.example"], "U heeft hetzelfde e-mailadres twee keer ingevuld."),
+        (["a@x.example", "A@X.example"], "Je hebt hetzelfde e-mailadres twee keer ingevuld."),
         ([f"{'a' * 250}@x.example"], "Een e-mailadres mag hoogstens 254 tekens lang zijn."),
     ],
 )

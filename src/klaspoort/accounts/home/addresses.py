@@ -39,7 +39,7 @@ def parse_addresses(values: Sequence[str]) -> tuple[str, ...]:
         except ValidationError as exc:
             raise AddressError(_("'%(address)s' is geen geldig e-mailadres.") % {"address": address}) from exc
     if len(set(filled)) != len(filled):
-        raise AddressError(_("U heeft hetzelfde e-mailadres twee keer ingevuld."))
+        raise AddressError(_("Je hebt hetzelfde e-mailadres twee keer ingevuld."))
     return tuple(filled)
 
 
