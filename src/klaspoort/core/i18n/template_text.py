@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from django.template.base import Lexer, TokenType
 
 # Words that read the same in every language.
-ALLOWED_WORDS = frozenset({"klaspoort", "Basispoort", "Entree", "EDEXML", "OIDC", "SAML", "QR"})
+ALLOWED_WORDS = frozenset({"klaspoort", "Basispoort", "Entree", "EDEXML", "OIDC", "SAML", "QR", "ECK", "iD"})
 # Templates (relative to the package) that are not translated, and why.
 UNTRANSLATED_TEMPLATES: dict[str, str] = {}
 VISIBLE_ATTRIBUTES = frozenset(
