@@ -17,8 +17,10 @@ from html.parser import HTMLParser
 
 from django.template.base import Lexer, TokenType
 
-# Words that read the same in every language.
-ALLOWED_WORDS = frozenset({"klaspoort", "Basispoort", "Entree", "EDEXML", "OIDC", "SAML", "QR", "ECK", "iD"})
+# Words that read the same in every language: names, formats and units.
+ALLOWED_WORDS = frozenset(
+    {"klaspoort", "Basispoort", "Entree", "EDEXML", "CSV", "OIDC", "SAML", "QR", "ECK", "iD", "SHA", "ms"}
+)
 # Templates (relative to the package) that are not translated, and why.
 UNTRANSLATED_TEMPLATES: dict[str, str] = {}
 VISIBLE_ATTRIBUTES = frozenset(
