@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,61 @@ def cache_backend(request: pytest.FixtureRequest) -> str:
         # Through pytest-django's `settings`, so overrides a test makes there are undone in order.
         request.getfixturevalue("settings").CACHES = {"default": config}
     return str(request.param)
+
+
+class CommittedOutbox(list):  # type: ignore[type-arg]
+    """`mail.outbox` in tests. Mails are queued for after commit (`accounts.outbox`), but a test's
+    transaction never commits; reading the outbox first runs the mail queue's pending on-commit
+    callbacks (and nothing else), as the commit would have, so tests see the mails sent so far."""
+
+    def _commit_mails(self) -> None:
+        from django.db import connection
+
+        from klaspoort.accounts.outbox import QueueAfterCommit
+
+        pending = [entry for entry in connection.run_on_commit if isinstance(entry[1], QueueAfterCommit)]
+        for entry in pending:
+            connection.run_on_commit.remove(entry)
+        for entry in pending:
+            entry[1]()
+
+    def __len__(self) -> int:
+        self._commit_mails()
+        return super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._commit_mails()
+        return super().__getitem__(index)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._commit_mails()
+        return super().__iter__()
+
+    def clear(self) -> None:
+        self._commit_mails()
+        super().clear()
+
+    def __reversed__(self) -> Iterator[Any]:
+        self._commit_mails()
+        return super().__reversed__()
+
+    def __contains__(self, item: object) -> bool:
+        self._commit_mails()
+        return super().__contains__(item)
+
+    def __eq__(self, other: object) -> bool:
+        self._commit_mails()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@pytest.fixture(autouse=True)
+def _committed_outbox() -> None:
+    from django.core import mail
+
+    if not isinstance(getattr(mail, "outbox", None), CommittedOutbox):
+        mail.outbox = CommittedOutbox()
 
 
 @pytest.fixture(autouse=True)

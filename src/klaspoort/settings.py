@@ -9,6 +9,9 @@ Environment variables:
                               eagerly in-process: the embedded default, see docs/operations.md)
     KLASPOORT_RESULT_BACKEND  Celery result store (default: the broker)
     KLASPOORT_MAIL_MAX_ATTEMPTS  tries of one queued mail before it is marked failed (default 8)
+    KLASPOORT_SIGNING_KEY_ROTATION_DAYS  age at which the daily job rotates the OIDC signing keys (90)
+    KLASPOORT_AUDIT_RETENTION_DAYS, KLASPOORT_DISCLOSURE_RETENTION_DAYS, KLASPOORT_IMPORT_RETENTION_DAYS,
+    KLASPOORT_MAIL_RETENTION_DAYS, KLASPOORT_JOB_RETENTION_DAYS   retention (730, 730, 400, 30, 90 days)
     KLASPOORT_DEBUG           "1" turns on Django's DEBUG (never in production)
     KLASPOORT_DEV             "1" marks a development machine: cookies without Secure, mail to files
     KLASPOORT_ALLOWED_HOSTS   comma-separated host names (default: localhost,127.0.0.1)
@@ -313,6 +316,15 @@ CELERY_RESULT_BACKEND = os.environ.get("KLASPOORT_RESULT_BACKEND") or CELERY_BRO
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("KLASPOORT_CELERY_QUEUE", "klaspoort")
 MAIL_MAX_ATTEMPTS = int(os.environ.get("KLASPOORT_MAIL_MAX_ATTEMPTS", "8"))
+SIGNING_KEY_ROTATION_DAYS = int(os.environ.get("KLASPOORT_SIGNING_KEY_ROTATION_DAYS", "90"))
+# Retention in days (the reasons are in docs/operations.md, "Retention").
+RETENTION_DAYS = {
+    "audit": int(os.environ.get("KLASPOORT_AUDIT_RETENTION_DAYS", "730")),
+    "disclosures": int(os.environ.get("KLASPOORT_DISCLOSURE_RETENTION_DAYS", "730")),
+    "imports": int(os.environ.get("KLASPOORT_IMPORT_RETENTION_DAYS", "400")),
+    "mails": int(os.environ.get("KLASPOORT_MAIL_RETENTION_DAYS", "30")),
+    "jobs": int(os.environ.get("KLASPOORT_JOB_RETENTION_DAYS", "90")),
+}
 
 EDEXML_MAX_BYTES = int(os.environ.get("KLASPOORT_EDEXML_MAX_BYTES", str(50 * 1024 * 1024)))
 

@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.test import Client
 
 from klaspoort.accounts.mail import render_mail, send_mail_from_template, send_mails
-from klaspoort.accounts.models import Account
+from klaspoort.accounts.models import Account, OutgoingMail
 from klaspoort.accounts.staff import send_activation_mails
 from klaspoort.registry.models import SchoolLocation
 
@@ -47,21 +47,39 @@ def test_no_html_escaping_in_plain_text_mail() -> None:
     assert "Beste O'Neil," in message.body
 
 
-def test_send_mails_uses_one_connection(mailoutbox) -> None:
-    assert (
-        send_mails([EmailMessage("s1", "b", to=["a@x.example"]), EmailMessage("s2", "b", to=["b@x.example"])])
-        == 2
-    )
+@pytest.mark.django_db
+def test_send_mails_queues_them_for_after_commit(mailoutbox, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        queued = send_mails(
+            [EmailMessage("s1", "b", to=["a@x.example"]), EmailMessage("s2", "b", to=["b@x.example"])]
+        )
+        assert queued == 2
+        assert list(OutgoingMail.objects.values_list("subject", "status")) == [
+            ("s2", "pending"),
+            ("s1", "pending"),
+        ]
+    assert len(callbacks) == 1
     assert [m.subject for m in mailoutbox] == ["s1", "s2"]
+    assert sorted(OutgoingMail.objects.values_list("subject", "status", "body_encrypted")) == [
+        ("s1", "sent", ""),
+        ("s2", "sent", ""),
+    ]
     assert send_mails([]) == 0
 
 
-def test_eml_backend_writes_one_file_per_message(settings, tmp_path: Path) -> None:
+@pytest.mark.django_db
+def test_eml_backend_writes_one_file_per_message(
+    settings, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
     settings.EMAIL_BACKEND = "klaspoort.accounts.mail_backend.EmlFileBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
-    send_mails(
-        [EmailMessage("Eén", "body één", to=["a@x.example"]), EmailMessage("Twee", "b", to=["b@x.example"])]
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mails(
+            [
+                EmailMessage("Eén", "body één", to=["a@x.example"]),
+                EmailMessage("Twee", "b", to=["b@x.example"]),
+            ]
+        )
     files = sorted((tmp_path / "mail").iterdir())
     assert [f.suffix for f in files] == [".eml", ".eml"]
     parsed = [message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
@@ -101,11 +119,15 @@ def smtp_server(settings):
 
 
 @pytest.mark.django_db
-def test_activation_mails_through_a_real_smtp_server(smtp_server: _Recorder, settings) -> None:
+def test_activation_mails_through_a_real_smtp_server(
+    smtp_server: _Recorder, settings, django_capture_on_commit_callbacks
+) -> None:
     settings.BASE_URL = "https://klaspoort.example"
     school = SchoolLocation.objects.create(brin="12AB", location_code="00", name="De Regenboog")
     accounts = [Account.objects.create_user(f"leerkracht{i}@school.example", kind="staff") for i in range(3)]
-    assert send_activation_mails([(a, None) for a in accounts], school=school) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_activation_mails([(a, None) for a in accounts], school=school) == 3
+        assert smtp_server.envelopes == []  # only after commit
     assert sorted(e.rcpt_tos[0] for e in smtp_server.envelopes) == [a.email for a in accounts]
     message = message_from_bytes(smtp_server.envelopes[0].content, policy=policy.default)
     assert str(message["subject"]) == "Activeer je klaspoort-account"
@@ -114,10 +136,14 @@ def test_activation_mails_through_a_real_smtp_server(smtp_server: _Recorder, set
     assert "De Regenboog" in body
 
 
-def test_send_mail_from_template_through_smtp(smtp_server: _Recorder) -> None:
-    send_mail_from_template(
-        "x@school.example", "password_reset", {"link": "https://k.example/r/", "days": 14}
-    )
+@pytest.mark.django_db
+def test_send_mail_from_template_through_smtp(
+    smtp_server: _Recorder, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail_from_template(
+            "x@school.example", "password_reset", {"link": "https://k.example/r/", "days": 14}
+        )
     assert len(smtp_server.envelopes) == 1
     assert smtp_server.envelopes[0].rcpt_tos == ["x@school.example"]
 

@@ -1,11 +1,11 @@
-"""Rendering and sending mails from templates, one at a time or batched over one connection.
+"""Rendering mails from templates and queuing them (`outbox`): sent by a background job after commit.
 
 A mail named `activation` consists of `templates/accounts/mail/activation_subject.txt` (one line)
 and `activation.txt` (plain-text body); other apps pass their own template prefix.
 
     render_mail(to, template, context, *, language=None) -> EmailMessage
     send_mail_from_template(to, template, context, *, language=None) -> None
-    send_mails(messages) -> int                         one SMTP connection for many messages
+    send_mails(messages) -> int                         queued after commit (one SMTP connection for them)
     absolute_url(path) -> str                           settings.BASE_URL + path, for links in mails
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -36,11 +36,11 @@ def render_mail(
 
 
 def send_mails(messages: Iterable[EmailMessage]) -> int:
-    batch = list(messages)
-    if not batch:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(batch) or 0
+    """Queue `messages`; they are sent when the current transaction commits (never inside a request:
+    retried with backoff, failed ones listed for operators). Returns how many were queued."""
+    from klaspoort.accounts import outbox
+
+    return len(outbox.queue(messages))
 
 
 def send_mail_from_template(

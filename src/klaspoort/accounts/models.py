@@ -110,3 +110,49 @@ class AccountSession(AbstractBaseSession):
         from klaspoort.accounts.session_store import SessionStore
 
         return SessionStore
+
+
+class OutgoingMailQuerySet(models.QuerySet["OutgoingMail"]):
+    def failed(self) -> OutgoingMailQuerySet:
+        """Mails that failed for good: what operators look at (newest first)."""
+        return self.filter(status=OutgoingMail.Status.FAILED).order_by("-created_at", "-id")
+
+    def waiting(self) -> OutgoingMailQuerySet:
+        """Mails not sent yet, including those waiting for a retry."""
+        return self.filter(status=OutgoingMail.Status.PENDING)
+
+
+class OutgoingMail(models.Model):
+    """A mail in the queue (`accounts.outbox`): stored by the transaction that wants it sent, sent by a
+    background job after commit, retried with backoff, and `failed` (for operators to look at) once
+    it has failed `MAIL_MAX_ATTEMPTS` times. The body is encrypted and erased once sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    created_at = models.DateTimeField()
+    to = models.CharField(max_length=1000)
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255)
+    body_encrypted = models.TextField(blank=True, help_text="Fernet; emptied once sent")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="the worker sending it right now")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[OutgoingMailQuerySet] = OutgoingMailQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["claim"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"mail {self.pk} to {self.to} ({self.status})"

@@ -1,4 +1,5 @@
-"""Housekeeping: remove what nobody can use any more. Each function returns counts for its JobRun.
+"""Housekeeping: remove what nobody can use any more or may keep no longer. Each function returns
+counts for its JobRun.
 
 Expired sessions, one-time tokens past their expiry, and OpenID Connect grants whose last token
 expired (or that were revoked) more than `GRANT_GRACE` ago: a grace of one longest staff session,
@@ -12,9 +13,14 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 
-from klaspoort.accounts.models import AccountSession, OneTimeToken
+from klaspoort.accounts.models import AccountSession, OneTimeToken, OutgoingMail
+from klaspoort.audit.models import AuditEvent
 from klaspoort.core import clock
-from klaspoort.federation.oidc.models import OidcGrant
+from klaspoort.federation.models import Disclosure
+from klaspoort.federation.oidc.keys import do_rotate_keys
+from klaspoort.federation.oidc.models import OidcGrant, SigningKey
+from klaspoort.jobs.models import JobRun
+from klaspoort.roster.models import ImportRun
 
 
 def grant_grace() -> dt.timedelta:
@@ -34,3 +40,37 @@ def purge_expired(now: dt.datetime | None = None) -> dict[str, int]:
     )
     grants, _ = OidcGrant.objects.filter(dead).delete()
     return {"sessions": sessions, "tokens": tokens, "grants": grants}
+
+
+def rotate_signing_keys(now: dt.datetime | None = None) -> dict[str, int]:
+    """A new pair of OpenID Connect signing keys once the newest is `SIGNING_KEY_ROTATION_DAYS` old
+    (run daily; rotating only when due makes a second run the same day do nothing)."""
+    moment = now or clock.now()
+    newest = SigningKey.objects.order_by("-signs_from").values_list("signs_from", flat=True).first()
+    if newest is not None and moment - newest < dt.timedelta(days=settings.SIGNING_KEY_ROTATION_DAYS):
+        return {"rotated": 0}
+    return {"rotated": len(do_rotate_keys(actor="job:rotate-signing-keys"))}
+
+
+def _older_than(days: int, moment: dt.datetime) -> dt.datetime:
+    return moment - dt.timedelta(days=days)
+
+
+def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete what is older than its retention period (settings `RETENTION_DAYS`; reasons in
+    docs/operations.md). Append-only histories are removed only here, a whole period at a time."""
+    moment = now or clock.now()
+    days = settings.RETENTION_DAYS
+    # QuerySet.delete(): the append-only models refuse a single row's delete(), not the retention.
+    audit, _ = AuditEvent.objects.filter(created_at__lt=_older_than(days["audit"], moment)).delete()
+    disclosures, _ = Disclosure.objects.filter(
+        created_at__lt=_older_than(days["disclosures"], moment)
+    ).delete()
+    imports, _ = ImportRun.objects.filter(started_at__lt=_older_than(days["imports"], moment)).delete()
+    mails, _ = (
+        OutgoingMail.objects.exclude(status=OutgoingMail.Status.PENDING)
+        .filter(created_at__lt=_older_than(days["mails"], moment))
+        .delete()
+    )
+    jobs, _ = JobRun.objects.filter(started_at__lt=_older_than(days["jobs"], moment)).delete()
+    return {"audit": audit, "disclosures": disclosures, "imports": imports, "mails": mails, "jobs": jobs}

@@ -8,6 +8,15 @@ from typing import Any
 from celery.schedules import crontab
 
 SCHEDULE: dict[str, dict[str, Any]] = {
+    # Queued mails whose retry is due or whose queuing was lost (broker away at commit).
+    "mail-sweep": {"task": "klaspoort.accounts.tasks.deliver_due_mails", "schedule": 60.0},
     # Expired sessions, one-time tokens and OpenID Connect grants: nobody can use them any more.
     "purge-expired": {"task": "klaspoort.jobs.tasks.purge_expired", "schedule": crontab(minute=17)},
+    # A new OpenID Connect signing key pair when the newest is SIGNING_KEY_ROTATION_DAYS old.
+    "rotate-signing-keys": {
+        "task": "klaspoort.jobs.tasks.rotate_signing_keys",
+        "schedule": crontab(hour=3, minute=7),
+    },
+    # Audit events, disclosures, import runs, mails and job runs past their retention period.
+    "retention": {"task": "klaspoort.jobs.tasks.apply_retention", "schedule": crontab(hour=4, minute=11)},
 }

@@ -12,3 +12,13 @@ from klaspoort.jobs.runs import run_job
 def purge_expired() -> int:
     """Expired sessions, one-time tokens and OpenID Connect grants; returns the JobRun's id."""
     return run_job("purge-expired", housekeeping.purge_expired).pk
+
+
+@shared_task
+def rotate_signing_keys() -> int:
+    return run_job("rotate-signing-keys", housekeeping.rotate_signing_keys).pk
+
+
+@shared_task
+def apply_retention() -> int:
+    return run_job("retention", housekeeping.apply_retention).pk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import smtplib
+import socket
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from klaspoort.accounts.home.actions import (
 )
 from klaspoort.accounts.home.addresses import AddressError
 from klaspoort.accounts.home.models import HomeAddress
-from klaspoort.accounts.models import Account, AccountSession, OneTimeToken
+from klaspoort.accounts.models import Account, AccountSession, OneTimeToken, OutgoingMail
 from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.audit.models import AuditEvent
 from tests.accounts.home.conftest import (
@@ -165,15 +165,24 @@ def test_resend_replaces_the_link_and_refuses_for_activated_accounts(family: Fam
     assert len(mail.outbox) == sent
 
 
-def test_a_mail_server_failure_keeps_the_addresses_and_says_so(family: Family, monkeypatch: Any) -> None:
-    def broken(*args: Any, **kwargs: Any) -> int:
-        raise smtplib.SMTPServerDisconnected("gone")
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
-    monkeypatch.setattr("klaspoort.accounts.home.actions.send_mails", broken)
-    change = do_set_home_addresses(family.sanne, [PARENT], actor="t")
-    assert (change.mail_failed, change.mails_sent) == (True, 0)
+
+def test_a_mail_server_failure_keeps_the_addresses_and_queues_the_mail_again(
+    family: Family, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    with django_capture_on_commit_callbacks(execute=True):
+        change = do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    assert change.mails_sent == 1
     assert addresses(family.sanne) == [(1, PARENT, "parent")]
-    assert AuditEvent.objects.filter(action="home.mail_failed", outcome="failed").count() == 1
+    row = OutgoingMail.objects.get()
+    assert (row.to, row.status, row.attempts) == (PARENT, OutgoingMail.Status.PENDING, 1)
+    assert row.last_error.startswith("ConnectionRefusedError")
 
 
 def test_removing_an_address_ends_that_childs_home_sessions_at_once(

@@ -15,8 +15,6 @@ the staff pages or the other way round.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -38,8 +36,6 @@ from klaspoort.accounts.sessions import end_sessions
 from klaspoort.audit.events import record_event
 from klaspoort.roster.models import Pupil
 
-logger = logging.getLogger("klaspoort.accounts.home")
-
 HOME_ACTIVATION = "home-activation"
 HOME_PASSWORD_RESET = "home-password-reset"  # noqa: S105 (a purpose name)
 MAIL_PREFIX = "home/mail/"
@@ -60,7 +56,6 @@ class AddressChange:
     plan: AddressPlan
     addresses: tuple[HomeAddress, ...] = ()
     mails_sent: int = 0
-    mail_failed: bool = False
     sessions_ended: int = 0
     accounts_removed: int = 0
     notified: tuple[str, ...] = field(default=())
@@ -114,15 +109,9 @@ def _invitation_mails(pupil: Pupil, accounts: Sequence[Account]) -> list[EmailMe
     return mails
 
 
-def _send(mails: list[EmailMessage], *, subject: str) -> bool:
-    """Send; a mail server problem is logged and reported, never lost silently or shown as a trace."""
-    try:
-        send_mails(mails)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("home-login mail failed subject=%s", subject)
-        record_event("home.mail_failed", outcome="failed", subject=subject, count=len(mails))
-        return False
-    return True
+def _send(mails: list[EmailMessage]) -> int:
+    """Queue the mails (sent after commit by a background job; failures are retried there)."""
+    return send_mails(mails)
 
 
 def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) -> AddressChange:
@@ -170,8 +159,8 @@ def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) ->
         )  # fmt: skip
     new_accounts = [accounts[email] for _, email in sorted(plan.add.items())]
     mails = _invitation_mails(pupil, new_accounts)
-    delivered = _send(mails, subject=pupil_subject(pupil))
-    if delivered and mails:
+    queued = _send(mails)
+    if queued:
         record_event(
             "home.activation_sent", actor=actor, subject=pupil_subject(pupil), school_ref=school_ref,
             accounts=[str(account.uuid) for account in new_accounts if not account.is_active],
@@ -181,8 +170,7 @@ def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) ->
     return AddressChange(
         plan,
         stored,
-        mails_sent=len(mails) if delivered else 0,
-        mail_failed=not delivered,
+        mails_sent=queued,
         sessions_ended=ended,
         accounts_removed=removed_count,
         notified=tuple(account.email for account in new_accounts if account.is_active),
@@ -190,8 +178,8 @@ def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) ->
 
 
 def do_send_home_activation(address: HomeAddress, *, actor: str) -> bool:
-    """A new activation link for one home address (the old link stops working). Returns whether the
-    mail went out; raises AccountError when the address already has a password."""
+    """A new activation link for one home address (the old link stops working), queued to be mailed
+    after commit; returns True. Raises AccountError when the address already has a password."""
     account = address.account
     if account is None:
         account = parent_accounts([address.email])[address.email]
@@ -201,8 +189,7 @@ def do_send_home_activation(address: HomeAddress, *, actor: str) -> bool:
         raise AccountError(ALREADY_ACTIVE)
     pupil = address.pupil
     mails = _invitation_mails(pupil, [account])
-    if not _send(mails, subject=pupil_subject(pupil)):
-        return False
+    _send(mails)
     record_event(
         "home.activation_sent", actor=actor, subject=pupil_subject(pupil),
         school_ref=pupil.school.instelling_ref, accounts=[str(account.uuid)], resent=True,
@@ -244,12 +231,9 @@ def do_request_home_password_reset(email: str, *, client_ip: str | None = None) 
         "days": tokens.DEFAULT_LIFETIME.days,
     }
     mail = render_mail(account.email, f"{MAIL_PREFIX}password_reset", context)
-    sent = _send([mail], subject=account_subject(account))
-    record_event(
-        "home.reset_requested", subject=account_subject(account), client_ip=client_ip,
-        outcome="ok" if sent else "failed",
-    )  # fmt: skip
-    return sent
+    _send([mail])
+    record_event("home.reset_requested", subject=account_subject(account), client_ip=client_ip)
+    return True
 
 
 def do_reset_home_password(raw_token: str, password: str) -> Account:
