@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 LOCK := requirements.lock
 
-.PHONY: demo test lint types pytest messages check-messages compile-messages lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench clean
+.PHONY: demo test lint types pytest messages check-messages compile-messages lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench-register bench clean
 
 # Dependencies: requirements.lock pins every package (runtime and the dev extras) to an exact version
 # with its hashes, and every install comes from it: `make`, `make demo`, `make test`, .ci/run.
@@ -98,6 +98,9 @@ bench-portal: $(STAMP)
 
 bench-login: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/login_bench.py
+
+bench-register: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/register_bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -11,7 +11,7 @@ import pytest
 
 import klaspoort
 
-APPS = ["operator"]
+APPS = ["operator", "registry"]
 ENTRY = re.compile(r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)', re.M)
 
 

@@ -63,15 +63,13 @@ def school_overview(ref: uuid.UUID) -> SchoolOverview | None:
     school = SchoolLocation.objects.filter(instelling_ref=ref).select_related("board").first()
     if school is None:
         return None
-    placements = list(
-        StaffPlacement.objects.filter(school=school, active=True).select_related("staff__account")
-    )
+    placements = list(StaffPlacement.objects.active_at(school).select_related("staff__account"))
     return SchoolOverview(
         school=school,
         coordinators=sorted((p for p in placements if is_coordinator(p)), key=lambda p: p.staff.email),
         staff_count=len(placements),
-        pupil_count=Pupil.objects.filter(school=school, active=True).count(),
-        group_count=Group.objects.filter(school=school, active=True).count(),
+        pupil_count=Pupil.objects.active_at(school).count(),
+        group_count=Group.objects.in_force().filter(school=school).count(),
         imports=list(ImportRun.objects.filter(school=school).order_by("-started_at", "-id")[:5]),
         consents=list(
             Consent.objects.filter(school=school).select_related("partner").order_by("partner__name")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klaspoort.operator.views import schools, signin
+from klaspoort.operator.views import agreements, register, requests, schools, signin
 
 app_name = "operator"
 
@@ -9,7 +9,18 @@ urlpatterns = [
     path("beheer/login/code/", signin.code_view, name="code"),
     path("beheer/login/instellen/", signin.enrol_view, name="enrol"),
     path("beheer/logout/", signin.logout_view, name="logout"),
+    path("aanvraag/", requests.request_form_view, name="request_form"),
     path("beheer/", schools.home_view, name="home"),
+    path("beheer/aanvragen/", requests.request_list_view, name="requests"),
+    path("beheer/aanvragen/<int:pk>/", requests.request_detail_view, name="request"),
+    path("beheer/documenten/<str:name>", requests.document_view, name="document"),
+    path("beheer/overeenkomsten/", agreements.agreement_list_view, name="agreements"),
+    path("beheer/overeenkomsten/dekking/", agreements.coverage_view, name="coverage"),
     path("beheer/scholen/", schools.school_list_view, name="schools"),
     path("beheer/scholen/<str:ref>/", schools.school_detail_view, name="school"),
+    path("beheer/scholen/<str:ref>/code/", register.school_code_view, name="school_code"),
+    path("beheer/register/", register.register_view, name="register"),
+    path("beheer/register/import/<int:pk>/", register.register_import_view, name="register_import"),
+    path("beheer/register/wijziging/<int:pk>/", register.code_change_view, name="code_change"),
+    path("beheer/register/handmatig/", register.manual_location_view, name="manual_location"),
 ]

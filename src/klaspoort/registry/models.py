@@ -39,6 +39,18 @@ class SchoolLocation(models.Model):
     )
     board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.PROTECT, related_name="schools")
     created_at = models.DateTimeField(auto_now_add=True)
+    register_gone_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the official register stopped listing this location"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="when an operator closed the account")
+    moved_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moved_from",
+        help_text="after a merger or split: where the school's pupils went",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["brin", "location_code"], name="unique_school_code")]
@@ -57,3 +69,76 @@ class RetiredInstellingRef(models.Model):
     instelling_ref = models.UUIDField(unique=True)
     retired_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=200, blank=True)
+
+
+class RegisterLocation(models.Model):
+    """A location as the official register (DUO open data) lists it: what account requests are
+    checked against. Rows are never deleted: a location the register no longer lists is flagged."""
+
+    brin = models.CharField(max_length=4)
+    location_code = models.CharField(max_length=2)
+    name = models.CharField(max_length=200)
+    board_number = models.CharField(max_length=5)
+    postcode = models.CharField(max_length=8, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    in_register = models.BooleanField(default=True)
+    first_seen_at = models.DateTimeField()
+    gone_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brin", "location_code"], name="unique_register_code")]
+
+    @property
+    def code(self) -> str:
+        return f"{self.brin}{self.location_code}"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RegisterImport(models.Model):
+    """One import of the register file: who, when, which file, what it changed or why not."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "applied"
+        REFUSED = "refused", "refused"
+
+    started_at = models.DateTimeField()
+    actor = models.CharField(max_length=128, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_sha256 = models.CharField(max_length=64)
+    encoding = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True, help_text="[{line, message}]")
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"register {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class CodeChange(models.Model):
+    """A new BRIN or location code the register implies for a school account (A6): the school
+    keeps its account and INSTELLING_REF once an operator confirms it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "proposed"
+        CONFIRMED = "confirmed", "confirmed"
+        REJECTED = "rejected", "rejected"
+
+    school = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="code_changes")
+    old_code = models.CharField(max_length=6)
+    new_code = models.CharField(max_length=6)
+    register_import = models.ForeignKey(
+        RegisterImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="code_changes"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.old_code} -> {self.new_code} ({self.status})"

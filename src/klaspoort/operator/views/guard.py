@@ -7,20 +7,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from klaspoort.accounts.models import Account
 from klaspoort.operator.permissions import signed_in_operator
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def operator_required(view: View) -> View:
     @never_cache
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         operator = signed_in_operator(request)
         if operator is None:
             return render(request, "operator/forbidden.html", status=403)

@@ -1,0 +1,149 @@
+"""Register import figures (prints, never asserts): `make bench-register`.
+
+Imports a made-up DUO register file (`registry/duo_sample.py`, the real layout) of 2,000, 4,000 and
+8,000 locations (the national register has about 8,000), with 2,000 school accounts from the
+register present: a first import, an unchanged re-import, and a monthly change (5 % renamed, 1 %
+gone, 1 % new). Next to it, as the peer: the standard library's csv reader only reading the same
+file. Runs on SQLite (a fresh file) and on PostgreSQL (a fresh database) when reachable.
+
+Target: 8,000 locations ≤ 10 s, linear (8,000 vs 2,000 ≈ 4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from import_bench import DEFAULT_POSTGRES, Sample, best_of, measure, postgres_reachable
+
+RUNS = 3
+SIZES = (2000, 4000, 8000)
+
+
+def run_scenarios() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from klaspoort.registry.duo_sample import SampleLocation, numbered_locations, sample_register
+    from klaspoort.registry.models import RegisterImport, RegisterLocation, SchoolLocation
+    from klaspoort.registry.register_import import do_import_register
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+    def run(data: bytes) -> None:
+        outcome = do_import_register(data, actor="bench")
+        if outcome.status != RegisterImport.Status.APPLIED:
+            raise SystemExit(f"import refused: {outcome.problems[:3]}")
+
+    def reset(accounts: list[SampleLocation]) -> None:
+        """An empty register and these school accounts (written at once: they are not measured)."""
+        import uuid
+
+        RegisterLocation.objects.all().delete()
+        SchoolLocation.objects.all().delete()
+        SchoolLocation.objects.bulk_create(
+            SchoolLocation(
+                brin=loc.code[:4], location_code=loc.code[4:], name=loc.name, instelling_ref=uuid.uuid4()
+            )
+            for loc in accounts
+        )
+
+    figures: dict[str, Sample] = {}
+    for size in SIZES:
+        locations = numbered_locations(size)
+        first = sample_register(locations, encoding="windows-1252")
+        changed_list = [
+            SampleLocation(loc.code, loc.name + " (nieuw)", loc.board, loc.postcode)
+            if index % 20 == 0
+            else loc
+            for index, loc in enumerate(locations)
+            if index % 100 != 1
+        ] + numbered_locations(size + size // 100)[size:]
+        changed = sample_register(changed_list, naming="new", encoding="utf-8-sig")
+        firsts, unchanged, monthly = [], [], []
+        for _ in range(RUNS):
+            reset(locations[:2000])
+            firsts.append(measure(lambda data=first: run(data)))
+            unchanged.append(measure(lambda data=first: run(data)))
+            monthly.append(measure(lambda data=changed: run(data)))
+        peer = min(
+            measure(
+                lambda data=first: sum(
+                    1 for _row in csv.reader(io.StringIO(data.decode("cp1252")), delimiter=";")
+                )
+            )[0]
+            for _ in range(RUNS)
+        )
+        figures[f"first {size}"] = best_of(firsts)
+        figures[f"unchanged {size}"] = best_of(unchanged)
+        figures[f"monthly {size}"] = best_of(monthly)
+        print(f"  {size} locations ({len(first) / 1024:,.0f} kB), 2,000 school accounts:")
+        for name in ("first", "unchanged", "monthly"):
+            elapsed, queries, cpu = figures[f"{name} {size}"]
+            print(
+                f"    {name:<10} {elapsed * 1000:8.1f} ms  (CPU {cpu * 1000:7.1f} ms)  {queries:3d} queries"
+            )
+        print(f"    peer: csv.reader alone on the same file {peer * 1000:.1f} ms")
+    for name in ("first", "unchanged", "monthly"):
+        small, large = figures[f"{name} {SIZES[0]}"], figures[f"{name} {SIZES[-1]}"]
+        print(
+            f"  {name:<10} {SIZES[-1]} vs {SIZES[0]}: time ratio {large[0] / small[0]:.2f}, CPU ratio "
+            f"{large[2] / small[2]:.2f} (linear = {SIZES[-1] / SIZES[0]:.1f}), queries {small[1]} vs {large[1]}"
+        )
+    print(f"  database: {connection.vendor}; load: {os.getloadavg()[0]:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", help="'sqlite' or a postgres:// URL (default: both when reachable)")
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        os.environ["DATABASE_URL"] = args.run
+        os.environ["KLASPOORT_LOG_LEVEL"] = "WARNING"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
+        run_scenarios()
+        return
+    targets = ["sqlite"] if args.database_url in (None, "sqlite") else [args.database_url]
+    if args.database_url is None and postgres_reachable(DEFAULT_POSTGRES):
+        targets.append(DEFAULT_POSTGRES)
+    for target in targets:
+        with tempfile.TemporaryDirectory() as tmp:
+            if target == "sqlite":
+                print("SQLite (file, WAL):", flush=True)
+                subprocess.run(
+                    [sys.executable, __file__, "--run", f"sqlite:///{tmp}/bench.sqlite3"], check=True
+                )
+            else:
+                print("PostgreSQL:", flush=True)
+                _run_postgres(target)
+
+
+def _run_postgres(server_url: str) -> None:
+    import psycopg
+
+    name = f"kp_register_bench_{os.getpid()}_{int(time.time())}"
+    base = server_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = server_url.rsplit("/", 1)[0] + f"/{name}"
+        subprocess.run([sys.executable, __file__, "--run", url], check=True)
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()

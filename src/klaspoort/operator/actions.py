@@ -1,0 +1,198 @@
+"""Console actions. Each checks that the actor is an operator (with two-factor), runs in a
+transaction and is audited with the operator as actor; the domain work is done by the layer that
+owns the data (registry, accounts, federation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from klaspoort.accounts.mail import send_mail_from_template
+from klaspoort.accounts.models import Account
+from klaspoort.accounts.staff import do_create_staff
+from klaspoort.audit.events import record_event
+from klaspoort.core.clock import now
+from klaspoort.operator import documents
+from klaspoort.operator.account_requests import check_request
+from klaspoort.operator.models import AccountRequest, ProcessingAgreement
+from klaspoort.operator.permissions import operator_subject, require_operator
+from klaspoort.registry import register_import
+from klaspoort.registry.actions import do_register_school, find_school
+from klaspoort.registry.models import Board, CodeChange, RegisterImport, RegisterLocation, SchoolLocation
+from klaspoort.roster.models import StaffRole
+
+
+def do_import_register(actor: Account, data: bytes, *, file_name: str) -> RegisterImport:
+    operator = require_operator(actor)
+    return register_import.do_import_register(data, file_name=file_name, actor=operator_subject(operator))
+
+
+@transaction.atomic
+def do_confirm_code_change(actor: Account, change: CodeChange) -> SchoolLocation:
+    operator = require_operator(actor)
+    if change.status != CodeChange.Status.PROPOSED:
+        raise register_import.CodeChangeError(_("Over deze codewijziging is al beslist."))
+    return register_import.do_change_school_code(
+        change.school, change.new_code, actor=operator_subject(operator)
+    )
+
+
+def do_change_school_code(actor: Account, school: SchoolLocation, new_code: str) -> SchoolLocation:
+    operator = require_operator(actor)
+    return register_import.do_change_school_code(school, new_code, actor=operator_subject(operator))
+
+
+def do_reject_code_change(actor: Account, change: CodeChange) -> None:
+    operator = require_operator(actor)
+    register_import.do_reject_code_change(change, actor=operator_subject(operator))
+
+
+def do_add_manual_location(
+    actor: Account, code: str, *, name: str, board_number: str = "", board_name: str = ""
+) -> SchoolLocation:
+    """A location outside the register (abroad, remedial practice, college, test), kept by hand."""
+    operator = require_operator(actor)
+    return do_register_school(
+        code,
+        name=name,
+        board_number=board_number or None,
+        board_name=board_name or None,
+        kind=SchoolLocation.Kind.MANUAL,
+        actor=operator_subject(operator),
+    )
+
+
+# --- school account requests (A4) and data-processing agreements (A3, F3) ---
+
+
+class RequestDecisionError(ValueError):
+    """The request was decided already, or cannot be approved; the message says why."""
+
+
+def _pending(request_id: int) -> AccountRequest:
+    found = AccountRequest.objects.select_for_update().filter(pk=request_id).first()
+    if found is None or found.status != AccountRequest.Status.PENDING:
+        raise RequestDecisionError(_("Over deze aanvraag is al beslist."))
+    return found
+
+
+@transaction.atomic
+def do_approve_request(actor: Account, request: AccountRequest) -> SchoolLocation:
+    """The school account (official name from the register) and its first ICT coordinator, who
+    gets an activation mail."""
+    operator = require_operator(actor)
+    subject = operator_subject(operator)
+    found = _pending(request.pk)
+    problems = check_request(
+        {"school_code": found.school_code, "board_number": found.board_number}, request=found
+    )
+    if problems:
+        raise RequestDecisionError(problems[0][1])
+    brin, location_code = found.school_code[:4], found.school_code[4:]
+    location = RegisterLocation.objects.get(brin=brin, location_code=location_code)
+    school = do_register_school(
+        found.school_code,
+        name=location.name,
+        board_number=found.board_number,
+        board_name=found.board_name,
+        actor=subject,
+    )
+    do_create_staff(
+        school,
+        found.admin_email,
+        roles=[StaffRole.ICT_COORDINATOR],
+        first_name=found.admin_first_name,
+        infix=found.admin_infix,
+        surname=found.admin_surname,
+        actor=subject,
+    )
+    found.status, found.school, found.decided_by, found.decided_at = (
+        AccountRequest.Status.APPROVED,
+        school,
+        subject,
+        now(),
+    )
+    found.save(update_fields=["status", "school", "decided_by", "decided_at"])
+    record_event(
+        "school_request.approved",
+        actor=subject,
+        subject=f"request:{found.uuid}",
+        school_ref=school.instelling_ref,
+    )
+    return school
+
+
+@transaction.atomic
+def do_refuse_request(actor: Account, request: AccountRequest, reason: str) -> None:
+    """Refuse with a reason, mailed to the director who signed the request."""
+    operator = require_operator(actor)
+    subject = operator_subject(operator)
+    if not reason.strip():
+        raise RequestDecisionError(_("Schrijf op waarom de aanvraag wordt afgewezen."))
+    found = _pending(request.pk)
+    found.status, found.reason, found.decided_by, found.decided_at = (
+        AccountRequest.Status.REFUSED,
+        reason.strip(),
+        subject,
+        now(),
+    )
+    found.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    send_mail_from_template(
+        found.director_email,
+        "operator/mail/request_refused",
+        {"request": found, "reason": found.reason},
+    )
+    record_event("school_request.refused_by_operator", actor=subject, subject=f"request:{found.uuid}")
+
+
+class AgreementError(ValueError):
+    """The agreement cannot be recorded; the message says why."""
+
+
+@transaction.atomic
+def do_record_agreement(
+    actor: Account,
+    *,
+    party: str,
+    signed_by: str,
+    signed_on: dt.date,
+    version: str,
+    pdf: bytes,
+) -> ProcessingAgreement:
+    """A signed agreement for a board (5-digit number) or one school (its code; it names its board)."""
+    operator = require_operator(actor)
+    party = party.strip().upper()
+    board = Board.objects.filter(number=party).first()
+    school = None if board else find_school(party)
+    if board is None and school is None:
+        raise AgreementError(
+            _("%(party)s is geen bekend bestuur en geen school met een account.") % {"party": party}
+        )
+    if school is not None and school.board_id is None:
+        raise AgreementError(
+            _("Deze school heeft geen bestuur; een school tekent met vermelding van haar bestuur.")
+        )
+    checked = documents.check_pdf(pdf)
+    if checked.problem:
+        raise AgreementError(checked.problem)
+    stored = documents.store(pdf)
+    agreement = ProcessingAgreement.objects.create(
+        board=board,
+        school=school,
+        signed_by=signed_by.strip(),
+        signed_on=signed_on,
+        version=version.strip(),
+        document=stored.name,
+        document_sha256=stored.sha256,
+        recorded_by=operator_subject(operator),
+    )
+    record_event(
+        "agreement.recorded",
+        actor=operator_subject(operator),
+        subject=f"board:{board.number}" if board else f"school:{party}",
+        school_ref=school.instelling_ref if school else None,
+        version=agreement.version,
+    )
+    return agreement

@@ -1,0 +1,109 @@
+"""What the operator console keeps: school account requests and data-processing agreements.
+
+Signed PDFs are stored outside the web root (`documents.py`); the rows hold their file name and hash.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from klaspoort.registry.models import Board, SchoolLocation
+
+
+class AccountRequest(models.Model):
+    """A board's request for a school account and its first ICT coordinator (A4), with the signed
+    request as a PDF."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        APPROVED = "approved", "approved"
+        REFUSED = "refused", "refused"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    board_number = models.CharField(max_length=5)
+    board_name = models.CharField(max_length=200)
+    school_name = models.CharField(max_length=200)
+    school_code = models.CharField(max_length=6)
+    director_name = models.CharField(max_length=200)
+    director_email = models.EmailField(max_length=254)
+    director_phone = models.CharField(max_length=32, blank=True)
+    admin_first_name = models.CharField(max_length=200)
+    admin_infix = models.CharField(max_length=10, blank=True)
+    admin_surname = models.CharField(max_length=200)
+    admin_email = models.EmailField(max_length=254)
+    document = models.CharField(max_length=64, help_text="file name under the documents directory")
+    document_sha256 = models.CharField(max_length=64)
+    document_pages = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True, help_text="why it was refused (mailed to the director)")
+    decided_by = models.CharField(max_length=128, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    school = models.ForeignKey(
+        SchoolLocation, null=True, blank=True, on_delete=models.SET_NULL, related_name="account_requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    @property
+    def admin_name(self) -> str:
+        return " ".join(
+            part for part in (self.admin_first_name, self.admin_infix, self.admin_surname) if part
+        )
+
+    def __str__(self) -> str:
+        return f"{self.school_code} {self.school_name} ({self.status})"
+
+
+class AgreementQuerySet(models.QuerySet["ProcessingAgreement"]):
+    def covering(self, school: SchoolLocation) -> QuerySet[ProcessingAgreement]:
+        """Agreements that cover a school: its board's, or one the school signed itself."""
+        return self.filter(Q(school=school) | Q(board_id=school.board_id, board__isnull=False))
+
+
+def with_coverage(
+    schools: QuerySet[SchoolLocation], *, uncovered_only: bool = False
+) -> QuerySet[SchoolLocation]:
+    """Schools annotated with `covered`: a data-processing agreement for the board or the school (A3)."""
+    agreements = ProcessingAgreement.objects.filter(
+        Q(school=OuterRef("pk")) | Q(board=OuterRef("board"), board__isnull=False)
+    )
+    annotated = schools.annotate(covered=Exists(agreements))
+    return annotated.filter(covered=False) if uncovered_only else annotated
+
+
+class ProcessingAgreement(models.Model):
+    """A signed data-processing agreement (verwerkersovereenkomst, A3/F3): per board, or signed by one
+    school naming its board."""
+
+    board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
+    )
+    school = models.ForeignKey(
+        SchoolLocation, null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
+    )
+    signed_by = models.CharField(max_length=200, help_text="the director who signed")
+    signed_on = models.DateField()
+    version = models.CharField(max_length=32)
+    document = models.CharField(max_length=64)
+    document_sha256 = models.CharField(max_length=64)
+    recorded_by = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(board__isnull=False) | Q(school__isnull=False), name="agreement_has_a_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"agreement {self.version} signed {self.signed_on} by {self.signed_by}"
