@@ -50,6 +50,11 @@ def registration(publisher: DemoPublisher, base_url: str) -> dict[str, object]:
         "kind": "publisher",
         "sector_id": f"demo-{publisher.slug}",
         "contact": {"name": "Demo", "email": f"demo@{publisher.slug}.example"},
+        "data": {
+            "purpose": f"Leerlingen en leerkrachten inloggen bij {publisher.app_name} en de licenties "
+            "van de school aan de juiste groepen geven.",
+            "names": "Leerkrachten zien in het overzicht de namen van hun leerlingen.",
+        },
         "apps": [app],
     }
 

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from klaspoort.accounts import header
 from klaspoort.accounts.backends import login_account, password_matches
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.login_candidate import active_placements_by_email, by_school_name
@@ -123,6 +124,13 @@ def _principal_for(placement: StaffPlacement, account: Account, auth_time: int) 
     )
 
 
+def _work_at(request: HttpRequest, placement: StaffPlacement, account: Account, auth_time: int) -> None:
+    """The staff member acts at this school from now on; the header shows its name (no query)."""
+    principal = _principal_for(placement, account, auth_time)
+    establish_principal(request, principal)
+    header.remember_staff(request, principal, placement)
+
+
 def start_guarded_session(request: HttpRequest, account: Account) -> tuple[int, str]:
     """Log the account in (new session key) under the staff session guard's timeouts and address
     check (`middleware.StaffSessionGuard`). Returns the time and the client address."""
@@ -151,7 +159,7 @@ def begin_staff_session(request: HttpRequest, result: LoginResult, next_url: str
         client_ip=ip,
     )
     if single is not None:
-        establish_principal(request, _principal_for(single, account, now))
+        _work_at(request, single, account, now)
         return next_url or landing_url()
     if next_url:
         request.session[SESSION_NEXT] = next_url
@@ -174,7 +182,7 @@ def choose_school(request: HttpRequest, school_ref: str) -> str | None:
     if previous is not None and previous.school != ref:
         end_principal(request)
     login_at = int(request.session.get(SESSION_LOGIN_AT) or time.time())
-    establish_principal(request, _principal_for(placement, account, login_at))
+    _work_at(request, placement, account, login_at)
     return request.session.pop(SESSION_NEXT, None) or landing_url()
 
 

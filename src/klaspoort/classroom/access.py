@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from klaspoort.accounts.header import remember_staff
 from klaspoort.accounts.permissions import staff_placement_for
 from klaspoort.accounts.principal import Principal, current_principal
 from klaspoort.roster.models import StaffPlacement
@@ -47,6 +48,7 @@ def staff_access(request: HttpRequest) -> StaffAccess:
     placement = staff_placement_for(principal)
     if placement is None:
         raise NoStaffAccess(denied(request, "U heeft (nu) geen toegang tot deze school."))
+    remember_staff(request, principal, placement)
     return StaffAccess(principal, placement)
 
 

@@ -29,7 +29,6 @@ from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import has_credential, home_group_of
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
 from klaspoort.classroom.lookups import pupil_in_visible_group
-from klaspoort.classroom.views import staff_nav
 from klaspoort.roster.models import Group, PupilMembership
 from klaspoort.roster.rules import pupil_active_q
 
@@ -76,7 +75,6 @@ def reveal(
     school_ref = access.placement.school.instelling_ref
     kind, code = reveal_code(credential, actor=access.actor, school_ref=school_ref)
     context = {
-        **staff_nav(access),
         "pupil": membership.pupil,
         "group": membership.group,
         "kind": kind.value,
@@ -135,7 +133,6 @@ def change_picture(
         )
     )
     context = {
-        **staff_nav(access),
         "pupil": membership.pupil,
         "group": membership.group,
         "credential": credential,

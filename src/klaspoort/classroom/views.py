@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from klaspoort.accounts.permissions import is_coordinator, sees_whole_school
+from klaspoort.accounts.permissions import sees_whole_school
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import has_credential
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
@@ -43,16 +43,11 @@ def _recent_failures(credential: PupilCredential | None, moment: dt.datetime) ->
     return credential.failed_attempts if credential.last_failed_at >= moment - RECENT_FAILURES else 0
 
 
-def staff_nav(access: StaffAccess) -> dict[str, Any]:
-    return {"access": access, "is_coordinator": is_coordinator(access.placement)}
-
-
 @never_cache
 @require_GET
 @staff_view
 def groups(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     context = {
-        **staff_nav(access),
         "groups": group_list(access),
         "school": access.placement.school,
         "whole_school": sees_whole_school(access.placement),
@@ -78,7 +73,7 @@ def group_detail(request: HttpRequest, access: StaffAccess, group: str) -> HttpR
         cells = [Cell(column, values[column.key].get(pupil.pk)) for column in columns]
         rows.append(Row(pupil, credential, _recent_failures(credential, moment), cells))
     context = {
-        **staff_nav(access),
+        "access": access,
         "group": found,
         "teachers": teachers_of(found),
         "rows": rows,

@@ -117,6 +117,9 @@ def do_register_partner(spec: PartnerSpec, *, actor: str = "") -> PartnerRegistr
     partner.kind = spec.kind
     partner.contact_name = spec.contact_name
     partner.contact_email = spec.contact_email
+    partner.purpose = spec.purpose
+    partner.names_reason = spec.names_reason
+    partner.eck_id_reason = spec.eck_id_reason
     partner.active = spec.active
     partner.save()
     result = PartnerRegistration(partner=partner, created=created)
@@ -164,13 +167,14 @@ def do_new_client_secret(app: PartnerApp, *, actor: str = "") -> str:
     return secret
 
 
-def _record_change(consent: Consent, action: str, actor: str) -> ConsentChange:
+def _record_change(consent: Consent, action: str, actor: str, signed_by: str) -> ConsentChange:
     change = ConsentChange.objects.create(
         school_id=consent.school_id,
         partner_id=consent.partner_id,
         action=action,
         categories=sorted(consent.categories),
         actor=actor[:128],
+        signed_by=signed_by[:300],
         created_at=consent.changed_at,
     )
     record_event(
@@ -186,11 +190,18 @@ def _record_change(consent: Consent, action: str, actor: str) -> ConsentChange:
 
 @transaction.atomic
 def do_grant_consent(
-    school: SchoolLocation, partner: Partner, *, names: bool = False, eck_id: bool = False, actor: str = ""
+    school: SchoolLocation,
+    partner: Partner,
+    *,
+    names: bool = False,
+    eck_id: bool = False,
+    actor: str = "",
+    signed_by: str = "",
 ) -> ConsentChange | None:
     """Tick a partner for a school (identity always; names and ECK iD as given).
 
-    Returns the history row, or None when nothing changed.
+    Returns the history row, or None when nothing changed. Callers check who may decide this
+    (the school console: `schooladmin.consent`; operators: `klaspoort school-consent`).
     """
     consent = Consent.objects.select_for_update().filter(school=school, partner=partner).first()
     if consent is not None and consent.active and (consent.names, consent.eck_id) == (names, eck_id):
@@ -201,19 +212,26 @@ def do_grant_consent(
         consent = Consent(school=school, partner=partner)
     consent.active, consent.names, consent.eck_id, consent.changed_at = True, names, eck_id, now()
     consent.save()
-    return _record_change(consent, action, actor)
+    return _record_change(consent, action, actor, signed_by)
 
 
 @transaction.atomic
-def do_withdraw_consent(school: SchoolLocation, partner: Partner, *, actor: str = "") -> ConsentChange | None:
-    """Untick a partner: nothing more is released and its refresh tokens for the school end now."""
+def do_withdraw_consent(
+    school: SchoolLocation, partner: Partner, *, actor: str = "", signed_by: str = ""
+) -> ConsentChange | None:
+    """Untick a partner: nothing more is released, its grants for the school end now and its apps
+    get a back-channel logout for every login that used them (after the commit)."""
     consent = Consent.objects.select_for_update().filter(school=school, partner=partner).first()
     if consent is None or not consent.active:
         return None
     consent.active, consent.names, consent.eck_id, consent.changed_at = False, False, False, now()
     consent.save()
-    change = _record_change(consent, ConsentChange.Action.WITHDRAW, actor)
-    OidcGrant.objects.unrevoked().filter(app__partner=partner, school_ref=school.instelling_ref).update(
-        revoked_at=consent.changed_at, revoke_reason="consent_withdrawn"
-    )
+    change = _record_change(consent, ConsentChange.Action.WITHDRAW, actor, signed_by)
+    live = OidcGrant.objects.unrevoked().filter(app__partner=partner, school_ref=school.instelling_ref)
+    ended = list(live.filter(code_used_at__isnull=False).select_related("app"))
+    live.update(revoked_at=consent.changed_at, revoke_reason="consent_withdrawn")
+    if ended:
+        from klaspoort.federation.oidc.logout import send_logout_tokens
+
+        transaction.on_commit(lambda: send_logout_tokens(ended))
     return change

@@ -52,12 +52,27 @@ class Partner(models.Model):
     )
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(max_length=254, blank=True)
+    # What the partner asks for and why, shown to schools before they tick it (D1). An empty
+    # reason means the partner does not ask for that category.
+    purpose = models.TextField(blank=True, help_text="why the partner needs the school's data")
+    names_reason = models.TextField(blank=True, help_text="why it asks for names (empty: it does not)")
+    eck_id_reason = models.TextField(blank=True, help_text="why it asks for the ECK iD (empty: it does not)")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def asks_for(self) -> tuple[str, ...]:
+        """The categories the partner asks for: identity always, names and ECK iD with a reason."""
+        extra = [
+            category
+            for category, reason in ((NAMES, self.names_reason), (ECK_ID, self.eck_id_reason))
+            if reason
+        ]
+        return (IDENTITY, *extra)
 
 
 class PartnerApp(models.Model):
@@ -176,6 +191,7 @@ class ConsentChange(AppendOnly):
     action = models.CharField(max_length=16, choices=Action.choices)
     categories = models.JSONField(default=list, help_text="categories in force after the change")
     actor = models.CharField(max_length=128, blank=True)
+    signed_by = models.CharField(max_length=300, blank=True, help_text="name and email of who decided")
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -77,6 +77,9 @@ class PartnerSpec:
     contact_email: str = ""
     active: bool = True
     apps: tuple[AppSpec, ...] = field(default=())
+    purpose: str = ""
+    names_reason: str = ""
+    eck_id_reason: str = ""
 
 
 def is_loopback(host: str) -> bool:
@@ -174,6 +177,7 @@ def parse_partner_spec(data: object) -> PartnerSpec:
     contact_email = reader.text(contact, "email", "partner.contact")
     if contact_email and not EMAIL_RE.match(contact_email):
         reader.problem("partner.contact.email", f"'{contact_email}' is geen e-mailadres")
+    data = reader.mapping(root.get("data", {}), "partner.data")
     apps_data = root.get("apps", [])
     if not isinstance(apps_data, list):
         reader.problem("partner.apps", "moet een lijst zijn")
@@ -193,6 +197,9 @@ def parse_partner_spec(data: object) -> PartnerSpec:
         contact_email=contact_email.lower(),
         active=reader.flag(root, "active", "partner"),
         apps=apps,
+        purpose=reader.text(data, "purpose", "partner.data"),
+        names_reason=reader.text(data, "names", "partner.data"),
+        eck_id_reason=reader.text(data, "eck_id", "partner.data"),
     )
     if reader.problems:
         raise PartnerSpecError(reader.problems)

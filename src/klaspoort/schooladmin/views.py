@@ -10,9 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from klaspoort.accounts.client_address import client_ip
-from klaspoort.accounts.permissions import is_coordinator
-from klaspoort.classroom.access import StaffAccess, denied, staff_view
+from klaspoort.classroom.access import StaffAccess
 from klaspoort.schooladmin import actions
+from klaspoort.schooladmin.access import coordinator_view
 from klaspoort.schooladmin.models import AgentToken, FixedRange, SchoolNetwork
 from klaspoort.schooladmin.network import NetworkError
 
@@ -55,10 +55,8 @@ def _apply(request: HttpRequest, access: StaffAccess) -> tuple[str, str]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@staff_view
+@coordinator_view
 def network(request: HttpRequest, access: StaffAccess) -> HttpResponse:
-    if not is_coordinator(access.placement):
-        return denied(request, "Alleen de ICT-coördinator kan het schoolnetwerk instellen.")
     school = access.placement.school
     error, token = "", ""
     if request.method == "POST":
@@ -73,8 +71,6 @@ def network(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             messages.success(request, confirmation)
     settings_row = actions.network_of(school)
     context = {
-        "access": access,
-        "is_coordinator": True,
         "school": school,
         "network": settings_row,
         "modes": SchoolNetwork.Mode.choices,

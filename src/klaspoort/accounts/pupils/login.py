@@ -6,6 +6,7 @@ import uuid
 
 from django.http import HttpRequest
 
+from klaspoort.accounts import header
 from klaspoort.accounts.principal import Context, Principal, end_principal, establish_principal
 from klaspoort.roster.models import Pupil
 
@@ -26,6 +27,8 @@ def sign_in_pupil(
         kind="pupil", person=pupil.uuid, school=school_ref, context=context, account=account
     )
     establish_principal(request, principal)
+    credential = pupil.pupil_credential if Pupil.pupil_credential.is_cached(pupil) else None
+    header.remember_pupil(request, principal, pupil, credential.picture if credential else "")
 
 
 def sign_out(request: HttpRequest) -> Principal | None:

@@ -106,6 +106,12 @@ def do_end_partner_sessions(principals: Iterable[Principal]) -> list[LogoutDeliv
     ending = [g.pk for g in grants if "offline_access" not in g.scope.split()]  # revoked ones: unchanged
     if ending:
         OidcGrant.objects.unrevoked().filter(pk__in=ending).update(revoked_at=now(), revoke_reason="logout")
+    return send_logout_tokens(grants)
+
+
+def send_logout_tokens(grants: Iterable[OidcGrant]) -> list[LogoutDelivery]:
+    """Queue a logout token for every app and login among `grants` (loaded with their app) whose
+    app takes back-channel logout. Used when logins end and when a school withdraws consent."""
     deliveries: dict[tuple[str, str], LogoutDelivery] = {}  # one per app and login
     for grant in grants:
         app = grant.app

@@ -44,6 +44,7 @@ def tiles_view(request: HttpRequest) -> HttpResponse:
             "view": view,
             "tiles": tiles,
             "is_teacher": is_teacher,
+            "base_template": "staff/base.html" if is_teacher else "pupils/base_portal.html",
             "at_home": principal.context == "home",
             "group_count": group_count,
         },

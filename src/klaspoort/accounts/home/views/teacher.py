@@ -27,7 +27,6 @@ from klaspoort.accounts.home.state import home_login_states
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
 from klaspoort.classroom.lookups import pupil_in_visible_group
 from klaspoort.classroom.pupil_views import NOT_YOURS
-from klaspoort.classroom.views import staff_nav
 from klaspoort.roster.models import PupilMembership
 
 
@@ -66,7 +65,6 @@ def addresses_view(request: HttpRequest, access: StaffAccess, group: str, pupil:
             _report(request, change, child.first_name)
             return _back(membership)
     context = {
-        **staff_nav(access),
         "pupil": child,
         "group": membership.group,
         "home": home,
