@@ -21,6 +21,7 @@ DOMAIN = "django"
 # Template folders whose name is not the last part of their app's module. The one place to add one.
 TEMPLATE_FOLDERS: dict[str, str] = {
     "saml": "klaspoort.federation",
+    "staff": "klaspoort.schooladmin",  # the one staff layout (schooladmin/navigation.py)
 }
 # Folders (relative to the package) whose files hold no user-facing text to extract.
 SKIPPED_FOLDERS = frozenset({"migrations", "__pycache__", "static", "locale"})
