@@ -19,4 +19,10 @@ SCHEDULE: dict[str, dict[str, Any]] = {
     },
     # Audit events, disclosures, import runs, mails and job runs past their retention period.
     "retention": {"task": "klaspoort.jobs.tasks.apply_retention", "schedule": crontab(hour=4, minute=11)},
+    # A staged next school year takes over for what is not decided at query time (leavers, names,
+    # newcomers) on its start day; groups and memberships already switched at midnight by date.
+    "switch-school-years": {
+        "task": "klaspoort.jobs.tasks.switch_school_years",
+        "schedule": crontab(minute=5, hour="0-6"),
+    },
 }

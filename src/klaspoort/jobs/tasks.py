@@ -22,3 +22,20 @@ def rotate_signing_keys() -> int:
 @shared_task
 def apply_retention() -> int:
     return run_job("retention", housekeeping.apply_retention).pk
+
+
+@shared_task
+def switch_school_years() -> int:
+    """Staged rosters whose school year has started take over (`roster.importing.switch`)."""
+    return run_job("switch-school-years", _switch_school_years).pk
+
+
+def _switch_school_years() -> dict[str, int]:
+    from klaspoort.roster.importing.switch import do_switch_school_years
+
+    outcomes = do_switch_school_years()
+    return {
+        "schools": len(outcomes),
+        "applied": sum(1 for outcome in outcomes if outcome.status == "applied"),
+        "not_applied": sum(1 for outcome in outcomes if outcome.status != "applied"),
+    }

@@ -12,7 +12,8 @@ these QuerySet methods; nothing else in the code writes the conditions out again
     StaffMembership.objects.in_force(on=None)                active placement in a group in force
 
 `on` is the day asked about (default: today, `core.clock.today`); the school year in force is the
-one that day lies in (`core.clock.current_school_year_start`). Placements and pupils carry no dates
+one that day lies in at the group's school (`roster.schoolyears.in_force_years`: from 1 August,
+or from the day the school chose). Placements and pupils carry no dates
 of their own yet, so for them `on` only decides the school year of the groups they are joined to.
 `school` is a `SchoolLocation` or its primary key; None means any school.
 
@@ -27,8 +28,6 @@ from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Q
-
-from klaspoort.core.clock import current_school_year_start
 
 if TYPE_CHECKING:
     from klaspoort.registry.models import SchoolLocation
@@ -51,8 +50,17 @@ def group_in_year_q(prefix: str, start_year: int) -> Q:
 
 
 def group_in_force_q(prefix: str = "", on: dt.date | None = None) -> Q:
-    """An active group of the school year in force on `on`."""
-    return group_in_year_q(prefix, current_school_year_start(on))
+    """An active group of the school year in force on `on` at its school (`roster.schoolyears`:
+    1 August, or the day the school chose)."""
+    from klaspoort.roster.schoolyears import in_force_years
+
+    years = in_force_years(on)
+    if not years.schools:
+        return group_in_year_q(prefix, years.usual)
+    own_day = Q(**{f"{prefix}school__in": sorted(years.schools)})
+    return (group_in_year_q(prefix, years.usual) & ~own_day) | (
+        group_in_year_q(prefix, years.other) & own_day
+    )
 
 
 def _school_q(prefix: str, school: SchoolLocation | int | None) -> Q:

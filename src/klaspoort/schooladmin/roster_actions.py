@@ -25,7 +25,7 @@ from klaspoort.core import clock
 from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.actions import ImportOutcome, do_import_roster
 from klaspoort.roster.models import ImportRun, PreparedImport, SchoolYear, SchoolYearStart
-from klaspoort.roster.schoolyears import allowed_range, starts_on
+from klaspoort.roster.schoolyears import allowed_range, forget_start_dates, starts_on
 
 PREPARED_TTL = dt.timedelta(hours=1)
 Status = ImportRun.Status
@@ -157,4 +157,5 @@ def do_set_school_year_start(access: StaffAccess, start_year: int, day: dt.date)
             school_year=year.label,
             starts_on=day.isoformat(),
         )
+        transaction.on_commit(forget_start_dates)
     return row
