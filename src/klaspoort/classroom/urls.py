@@ -1,11 +1,12 @@
 from django.urls import path
 
-from klaspoort.classroom import pupil_views, views
+from klaspoort.classroom import pupil_views, readiness, views
 
 app_name = "classroom"
 
 urlpatterns = [
     path("klas/", views.groups, name="groups"),
+    path("klas/volgend-jaar/", readiness.next_year, name="next_year"),
     path("klas/<str:group>/", views.group_detail, name="group"),
     path("klas/<str:group>/leerlingen/<str:pupil>/code", pupil_views.reveal, name="reveal"),
     path("klas/<str:group>/leerlingen/<str:pupil>/nieuwe-code", pupil_views.new_code, name="new_code"),
