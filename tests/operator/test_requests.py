@@ -133,11 +133,16 @@ def test_school_with_an_account_or_a_pending_request(client: Client, documents: 
 
 @pytest.mark.usefixtures("register")
 def test_approve_creates_school_and_coordinator_who_activates(
-    client: Client, console: Client, operator: Account, documents: Path
+    client: Client,
+    console: Client,
+    operator: Account,
+    documents: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _submit(client)
     request = AccountRequest.objects.get()
-    response = console.post(f"/beheer/aanvragen/{request.pk}/", {"decision": "approve"})
+    with django_capture_on_commit_callbacks(execute=True):  # mails leave after commit
+        response = console.post(f"/beheer/aanvragen/{request.pk}/", {"decision": "approve"})
     assert response.status_code == 302
     school = SchoolLocation.objects.get(brin="12AB")
     assert school.name == "Openbare Basisschool De Eekhoorn"  # the official name from the register
@@ -166,16 +171,23 @@ def test_approve_creates_school_and_coordinator_who_activates(
 
 
 @pytest.mark.usefixtures("register")
-def test_refuse_mails_the_reason(client: Client, console: Client, operator: Account, documents: Path) -> None:
+def test_refuse_mails_the_reason(
+    client: Client,
+    console: Client,
+    operator: Account,
+    documents: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     _submit(client)
     request = AccountRequest.objects.get()
     empty = console.post(f"/beheer/aanvragen/{request.pk}/", {"decision": "refuse", "reason": " "})
     assert empty.status_code == 400
     request.refresh_from_db()
     assert request.status == "pending"
-    response = console.post(
-        f"/beheer/aanvragen/{request.pk}/", {"decision": "refuse", "reason": "De handtekening ontbreekt."}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # mails leave after commit
+        response = console.post(
+            f"/beheer/aanvragen/{request.pk}/", {"decision": "refuse", "reason": "De handtekening ontbreekt."}
+        )
     assert response.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.reason) == ("refused", "De handtekening ontbreekt.")
