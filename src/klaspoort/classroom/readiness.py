@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 
 from klaspoort.accounts.permissions import sees_whole_school
 from klaspoort.classroom.access import StaffAccess, staff_view
-from klaspoort.classroom.views import staff_nav
 from klaspoort.core.codes import school_year_label
 from klaspoort.roster.models import Group, PupilMembership, StaffPlacement
 from klaspoort.roster.schoolyears import starts_on, year_in_force
@@ -58,7 +57,6 @@ def next_year(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     placement = access.placement
     now_year = year_in_force(placement.school)
     context: dict[str, Any] = {
-        **staff_nav(access),
         "school": placement.school,
         "this_label": school_year_label(now_year),
         "next_label": school_year_label(now_year + 1),
