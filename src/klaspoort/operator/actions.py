@@ -10,17 +10,27 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from klaspoort.accounts.mail import send_mail_from_template
-from klaspoort.accounts.models import Account
+from klaspoort.accounts.models import Account, AccountSession
+from klaspoort.accounts.pupils.card_keys import forget_school
+from klaspoort.accounts.sessions import end_sessions_where
 from klaspoort.accounts.staff import do_create_staff
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
 from klaspoort.operator import documents
 from klaspoort.operator.account_requests import check_request
+from klaspoort.operator.lookup import selected_partners, uses_automatic_link
 from klaspoort.operator.models import AccountRequest, ProcessingAgreement
 from klaspoort.operator.permissions import operator_subject, require_operator
 from klaspoort.registry import register_import
 from klaspoort.registry.actions import do_register_school, find_school
-from klaspoort.registry.models import Board, CodeChange, RegisterImport, RegisterLocation, SchoolLocation
+from klaspoort.registry.models import (
+    Board,
+    CodeChange,
+    RegisterImport,
+    RegisterLocation,
+    RetiredInstellingRef,
+    SchoolLocation,
+)
 from klaspoort.roster.models import StaffRole
 
 
@@ -196,3 +206,61 @@ def do_record_agreement(
         version=agreement.version,
     )
     return agreement
+
+
+# --- closing a school (A7) ---
+
+
+class ClosingRefused(ValueError):
+    """The school cannot be closed yet; the message says what to do first."""
+
+
+def closing_problems(school: SchoolLocation) -> list[str]:
+    """What stands in the way of closing: the automatic link, partners still selected (A7)."""
+    problems = []
+    if not school.active:
+        problems.append(_("Deze school is al gesloten."))
+    if uses_automatic_link(school):
+        problems.append(
+            _(
+                "De school gebruikt nog de automatische koppeling: "
+                "ze moet eerst overstappen op handmatig importeren."
+            )
+        )
+    partners = selected_partners(school)
+    if partners:
+        problems.append(
+            _("De school heeft nog partners geselecteerd: %(names)s.")
+            % {"names": ", ".join(consent.partner.name for consent in partners)}
+        )
+    return problems
+
+
+@transaction.atomic
+def do_close_school(actor: Account, school: SchoolLocation) -> int:
+    """Close the account: its sessions end, its shortcuts show a friendly 'closed' page and its
+    INSTELLING_REF is retired (never handed out again). Returns how many sessions ended."""
+    operator = require_operator(actor)
+    school = SchoolLocation.objects.select_for_update().get(pk=school.pk)
+    problems = closing_problems(school)
+    if problems:
+        raise ClosingRefused(" ".join(problems))
+    school.active, school.closed_at = False, now()
+    school.save(update_fields=["active", "closed_at"])
+    RetiredInstellingRef.objects.get_or_create(
+        instelling_ref=school.instelling_ref, defaults={"reason": f"closed {school.code}"}
+    )
+    ended = end_sessions_where(
+        AccountSession.objects.filter(school_ref=school.instelling_ref), lambda _p: True
+    )
+    ref = school.instelling_ref
+    forget_school(ref)
+    transaction.on_commit(lambda: forget_school(ref))  # the shortcut's cached page goes at once
+    record_event(
+        "school.closed",
+        actor=operator_subject(operator),
+        subject=f"school:{school.code}",
+        school_ref=school.instelling_ref,
+        sessions_ended=ended,
+    )
+    return ended

@@ -59,6 +59,16 @@ class SchoolOverview:
         return [consent for consent in self.consents if consent.active]
 
 
+def uses_automatic_link(school: SchoolLocation) -> bool:
+    """Whether the school's roster comes in through the automatic link: its latest import did."""
+    last = ImportRun.objects.filter(school=school).order_by("-started_at", "-id").first()
+    return last is not None and last.source == ImportRun.Source.AUTOMATIC
+
+
+def selected_partners(school: SchoolLocation) -> list[Consent]:
+    return list(Consent.objects.filter(school=school, active=True).select_related("partner"))
+
+
 def school_overview(ref: uuid.UUID) -> SchoolOverview | None:
     school = SchoolLocation.objects.filter(instelling_ref=ref).select_related("board").first()
     if school is None:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("beheer/scholen/", schools.school_list_view, name="schools"),
     path("beheer/scholen/<str:ref>/", schools.school_detail_view, name="school"),
     path("beheer/scholen/<str:ref>/code/", register.school_code_view, name="school_code"),
+    path("beheer/scholen/<str:ref>/sluiten/", schools.close_school_view, name="close_school"),
     path("beheer/register/", register.register_view, name="register"),
     path("beheer/register/import/<int:pk>/", register.register_import_view, name="register_import"),
     path("beheer/register/wijziging/<int:pk>/", register.code_change_view, name="code_change"),

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -48,6 +49,11 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "Bij deze school kun je nu niet inloggen",
         "De school is (nog) niet actief in klaspoort. Vraag je juf of meester om hulp.",
     ),
+    "closed": (
+        410,
+        gettext_noop("Deze school gebruikt klaspoort niet meer"),
+        gettext_noop("Je kunt hier niet meer inloggen. Vraag je juf of meester hoe je nu inlogt."),
+    ),
     "network": (
         403,
         "Inloggen kan alleen op school",
@@ -80,7 +86,7 @@ def _school_problem(ref: uuid.UUID | None) -> tuple[str, SchoolLocation | None]:
     if school is None:
         return ("retired" if is_retired(ref) else "unknown"), None
     if not school.active:
-        return "inactive", school
+        return ("closed" if school.closed_at else "inactive"), school
     return "", school
 
 
