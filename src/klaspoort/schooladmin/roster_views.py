@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -40,10 +42,17 @@ HISTORY_PAGE = 25
 FORMATS = ("auto", "edexml", "csv")
 
 
-def _coordinator(access: StaffAccess, request: HttpRequest) -> HttpResponse | None:
-    if is_coordinator(access.placement):
-        return None
-    return denied(request, _("Alleen de ICT-coördinator kan leerlinggegevens inlezen."))
+def coordinator_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`staff_view` for the school's ICT coordinator only: everyone else gets a 403 before
+    anything of the request body is read."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, access: StaffAccess, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_coordinator(access.placement):
+            return denied(request, _("Alleen de ICT-coördinator kan leerlinggegevens inlezen."))
+        return view(request, access, *args, **kwargs)
+
+    return staff_view(wrapper)
 
 
 def _format_of(choice: str, name: str, data: bytes) -> str:
@@ -114,11 +123,8 @@ def _page(request: HttpRequest, access: StaffAccess, *, status: int = 200, **ext
 @csrf_exempt  # checked below, once the upload handlers are in place (the body is read then)
 @never_cache
 @require_http_methods(["GET", "POST"])
-@staff_view
+@coordinator_view
 def roster_page(request: HttpRequest, access: StaffAccess) -> HttpResponse:
-    refusal = _coordinator(access, request)
-    if refusal is not None:
-        return refusal
     if request.method == "POST":
         limit = default_max_bytes()
         if announced_too_big(request, limit):
@@ -164,11 +170,8 @@ def _upload(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@staff_view
+@coordinator_view
 def preview(request: HttpRequest, access: StaffAccess, prepared_id: int) -> HttpResponse:
-    refusal = _coordinator(access, request)
-    if refusal is not None:
-        return refusal
     error = ""
     try:
         if request.method == "POST":
@@ -216,11 +219,8 @@ def _run_of(access: StaffAccess, run_id: int) -> ImportRun:
 
 @never_cache
 @require_GET
-@staff_view
+@coordinator_view
 def run_report(request: HttpRequest, access: StaffAccess, run_id: int) -> HttpResponse:
-    refusal = _coordinator(access, request)
-    if refusal is not None:
-        return refusal
     try:
         run = _label_runs([_run_of(access, run_id)])[0]
     except PermissionDenied:
@@ -232,11 +232,8 @@ def run_report(request: HttpRequest, access: StaffAccess, run_id: int) -> HttpRe
 
 @never_cache
 @require_GET
-@staff_view
+@coordinator_view
 def run_download(request: HttpRequest, access: StaffAccess, run_id: int) -> HttpResponse:
-    refusal = _coordinator(access, request)
-    if refusal is not None:
-        return refusal
     try:
         run = _run_of(access, run_id)
     except PermissionDenied:
@@ -251,11 +248,8 @@ def run_download(request: HttpRequest, access: StaffAccess, run_id: int) -> Http
 
 
 @require_GET
-@staff_view
+@coordinator_view
 def csv_template(request: HttpRequest, access: StaffAccess) -> HttpResponse:
-    refusal = _coordinator(access, request)
-    if refusal is not None:
-        return refusal
     school = access.placement.school
     year = year_in_force(school)
     data = template_csv(
@@ -267,11 +261,8 @@ def csv_template(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 
 
 @require_POST
-@staff_view
+@coordinator_view
 def set_start(request: HttpRequest, access: StaffAccess) -> HttpResponse:
-    refusal = _coordinator(access, request)
-    if refusal is not None:
-        return refusal
     try:
         year = int(request.POST.get("schooljaar", ""))
         day = dt.date.fromisoformat(request.POST.get("begindatum", ""))

@@ -192,3 +192,32 @@ def test_a_file_two_years_ahead_or_for_a_past_year_is_refused(
         "(2028-2029) kan al worden ingelezen."
     )
     assert Pupil.objects.count() == 0
+
+
+def test_a_second_file_for_next_year_replaces_the_staged_plan_and_shows_the_difference(
+    december: None, run_import: Importer
+) -> None:
+    current = this_year()
+    run_import(current)
+    first = next_year(current)
+    run_import(first)
+    moved = replace(first.pupils[0], group_key="N7B", year_group="7")
+
+    outcome = run_import(replace(first, pupils=(moved, *first.pupils[1:])))
+
+    assert outcome.status == "staged"
+    assert outcome.plan is not None
+    assert outcome.plan.groups.counts() == {
+        "added": 0,
+        "changed": 0,
+        "removed": 0,
+        "unchanged": 4,
+        "moved": 0,
+    }
+    assert [item.key for item in outcome.plan.pupils.moved] == ["P3"]
+    assert (
+        PupilMembership.objects.get(pupil__las_key="P3", group__school_year__start_year=2027).group.las_key
+        == "N7B"
+    )
+    assert StagedYear.objects.get().run == outcome.run
+    assert Pupil.objects.get(las_key="P3").year_group == "5"  # still this year's until the start day
