@@ -89,4 +89,4 @@ def test_run_job_runs_a_scheduled_job_and_job_runs_shows_its_last_run() -> None:
     lines = listing.getvalue().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("purge-expired ")
-    assert lines[0].endswith("ok       {'sessions': 0, 'tokens': 0, 'grants': 0}")
+    assert lines[0].endswith("ok       grants=0 sessions=0 tokens=0")
