@@ -9,6 +9,9 @@ Environment variables:
                               eagerly in-process: the embedded default, see docs/operations.md)
     KLASPOORT_RESULT_BACKEND  Celery result store (default: the broker)
     KLASPOORT_MAIL_MAX_ATTEMPTS  tries of one queued mail before it is marked failed (default 8)
+    KLASPOORT_LAS_NIGHT_WINDOW  when the nightly LAS syncs run, local time (default 01:00-05:00)
+    KLASPOORT_LAS_PULL_TIMEOUT  seconds one pull from a LAS may take (default 30)
+    KLASPOORT_LAS_MAX_ATTEMPTS  tries of a pull from an erring LAS before the run is failed (default 4)
     KLASPOORT_SIGNING_KEY_ROTATION_DAYS  age at which the daily job rotates the OIDC signing keys (90)
     KLASPOORT_AUDIT_RETENTION_DAYS, KLASPOORT_DISCLOSURE_RETENTION_DAYS, KLASPOORT_IMPORT_RETENTION_DAYS,
     KLASPOORT_MAIL_RETENTION_DAYS, KLASPOORT_JOB_RETENTION_DAYS   retention (730, 730, 400, 30, 90 days)
@@ -158,6 +161,7 @@ INSTALLED_APPS = [
     "klaspoort.schooladmin",
     "klaspoort.accounts.home",
     "klaspoort.operator",
+    "klaspoort.laslink",
     "klaspoort.jobs",
 ]
 
@@ -317,6 +321,10 @@ CELERY_RESULT_BACKEND = os.environ.get("KLASPOORT_RESULT_BACKEND") or CELERY_BRO
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("KLASPOORT_CELERY_QUEUE", "klaspoort")
 MAIL_MAX_ATTEMPTS = int(os.environ.get("KLASPOORT_MAIL_MAX_ATTEMPTS", "8"))
+# The automatic LAS link: nightly window (local time), pull timeout, tries of an erring LAS.
+LAS_NIGHT_WINDOW = os.environ.get("KLASPOORT_LAS_NIGHT_WINDOW", "01:00-05:00")
+LAS_PULL_TIMEOUT = float(os.environ.get("KLASPOORT_LAS_PULL_TIMEOUT", "30"))
+LAS_MAX_ATTEMPTS = int(os.environ.get("KLASPOORT_LAS_MAX_ATTEMPTS", "4"))
 SIGNING_KEY_ROTATION_DAYS = int(os.environ.get("KLASPOORT_SIGNING_KEY_ROTATION_DAYS", "90"))
 # Retention in days (the reasons are in docs/operations.md, "Retention").
 RETENTION_DAYS = {

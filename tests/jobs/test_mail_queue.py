@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from klaspoort.accounts.models import Account, OutgoingMail
 from klaspoort.audit.models import AuditEvent
 from klaspoort.celery import app
 from klaspoort.core import clock
+from tests.accounts.test_mail import _free_port
 from tests.jobs.conftest import WorkerProcess
 
 EMAIL = "juf.anna@school.example"
@@ -41,12 +41,6 @@ class HeldServer:
             await asyncio.sleep(0.02)
         self.envelopes.append(envelope)
         return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

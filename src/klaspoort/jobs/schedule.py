@@ -10,6 +10,8 @@ from celery.schedules import crontab
 SCHEDULE: dict[str, dict[str, Any]] = {
     # Queued mails whose retry is due or whose queuing was lost (broker away at commit).
     "mail-sweep": {"task": "klaspoort.accounts.tasks.deliver_due_mails", "schedule": 60.0},
+    # Automatic LAS links whose run is due: each school's slot in the night window, or a retry.
+    "las-due": {"task": "klaspoort.laslink.tasks.queue_due_syncs", "schedule": 60.0},
     # Expired sessions, one-time tokens and OpenID Connect grants: nobody can use them any more.
     "purge-expired": {"task": "klaspoort.jobs.tasks.purge_expired", "schedule": crontab(minute=17)},
     # A new OpenID Connect signing key pair when the newest is SIGNING_KEY_ROTATION_DAYS old.

@@ -90,6 +90,12 @@ SCHOOLBEHEER: list[NavItem] = [
         _("Welke uitgevers en netwerkbeheerders gegevens van de school krijgen, met bewijs van elke keuze."),
     ),
     NavItem(
+        "laslink:link",
+        _("Koppeling met de LAS"),
+        "coordinator",
+        _("De leerlinggegevens elke nacht automatisch uit de leerlingadministratie: aan, uit en de laatste imports."),
+    ),
+    NavItem(
         "schooladmin:network",
         _("Schoolnetwerk"),
         "coordinator",

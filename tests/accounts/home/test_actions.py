@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import pytest
@@ -33,6 +32,7 @@ from tests.accounts.home.conftest import (
     last_link,
     log_in_parent,
 )
+from tests.accounts.test_mail import _free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -165,17 +165,11 @@ def test_resend_replaces_the_link_and_refuses_for_activated_accounts(family: Fam
     assert len(mail.outbox) == sent
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_a_mail_server_failure_keeps_the_addresses_and_queues_the_mail_again(
     family: Family, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nobody listens there
     with django_capture_on_commit_callbacks(execute=True):
         change = do_set_home_addresses(family.sanne, [PARENT], actor="t")
     assert change.mails_sent == 1

@@ -1,0 +1,46 @@
+"""Run the demo LAS: python examples/demo_las --port 8201 --schools 99DM00,99DM01 [--pull-key KEY]."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from app import DemoLas
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8201)
+    parser.add_argument("--schools", required=True, help="comma-separated school codes (BRIN + location)")
+    parser.add_argument("--pupils", type=int, default=200)
+    parser.add_argument("--pull-key", default="")
+    parser.add_argument("--platform", default="http://127.0.0.1:8000")
+    parser.add_argument("--client-id", default="")
+    parser.add_argument("--secret", default="")
+    args = parser.parse_args()
+    las = DemoLas(args.pupils, args.pull_key, args.platform, args.client_id, args.secret)
+    for code in args.schools.split(","):
+        las.add_school(code.strip().upper())
+    server = make_server("127.0.0.1", args.port, las, server_class=_Server, handler_class=_QuietHandler)
+    print(
+        f"demo LAS on http://127.0.0.1:{args.port}/edexml/<school> for {len(las.exports)} schools", flush=True
+    )
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The demo LAS: serves (and pushes) EDEXML for several schools, as a school administration system
+would over the klaspoort LAS connector (docs/partners/las-connector.md).
+
+    GET  /edexml/<school>                 the school's export (the platform pulls; signature checked)
+    POST /change?school=<code>&count=<n>  n pupils of the school move to another group (demo data)
+    POST /push?school=<code>              push the school's export to the platform now
+    POST /mode?school=<code>&mode=<m>     misbehave: ok, slow, error, garbage, other-school, half
+
+The rosters are made with klaspoort's own EDEXML generator (demo data only: a real LAS exports its
+own records). Everything is in memory; meant for loopback addresses only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+
+from klaspoort.roster.edexml.document import EdexDocument
+from klaspoort.roster.edexml.generator import generate_roster, move_pupils
+from klaspoort.roster.edexml.writer import write_edexml
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+SIGNATURE_AGE = 300
+
+
+@dataclass
+class DemoLas:
+    pupils: int = 200
+    pull_key: str = ""
+    platform: str = ""  # the platform's base URL, for pushes
+    client_id: str = ""
+    secret: str = ""
+    slow_seconds: float = 5.0
+    documents: dict[str, EdexDocument] = field(default_factory=dict)
+    exports: dict[str, bytes] = field(default_factory=dict)
+    modes: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, int] = field(default_factory=dict)
+    pulls: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_school(self, code: str) -> None:
+        self.documents[code] = generate_roster(code, self.pupils, seed=sum(map(ord, code)))
+        self.exports[code] = write_edexml(self.documents[code])
+
+    def change(self, code: str, count: int) -> None:
+        with self.lock:
+            doc = self.documents[code]
+            self.changes[code] = self.changes.get(code, 0) + 1
+            moved = move_pupils(doc, count / len(doc.pupils), seed=self.changes[code])
+            self.documents[code] = moved
+            self.exports[code] = write_edexml(moved)
+
+    def signature_ok(self, header: str, path: str) -> bool:
+        if not self.pull_key:
+            return True
+        parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+        try:
+            moment = int(parts.get("t", ""))
+        except ValueError:
+            return False
+        expected = hmac.new(self.pull_key.encode(), f"{moment}.{path}".encode(), hashlib.sha256).hexdigest()
+        fresh = abs(time.time() - moment) < SIGNATURE_AGE
+        return fresh and hmac.compare_digest(expected, parts.get("v1", ""))
+
+    def export(self, code: str) -> tuple[str, bytes]:
+        mode = self.modes.get(code, "ok")
+        if mode == "error":
+            return "503 Service Unavailable", b"maintenance"
+        if mode == "slow":
+            time.sleep(self.slow_seconds)
+        if mode == "garbage":
+            return "200 OK", b"<EDEX><dit is geen edexml"
+        if mode == "half":  # half the pupils gone: the mass-removal guard holds it
+            doc = self.documents[code]
+            return "200 OK", write_edexml(replace(doc, pupils=doc.pupils[: len(doc.pupils) // 2]))
+        if mode == "other-school":
+            other = next((c for c in self.exports if c != code), code)
+            return "200 OK", self.exports[other]
+        return "200 OK", self.exports[code]
+
+    def push(self, code: str) -> int:
+        token = base64.b64encode(f"{self.client_id}:{self.secret}".encode()).decode()
+        response = httpx.post(
+            f"{self.platform}/las/v1/schools/{code}/edexml", content=self.exports[code],
+            headers={"Authorization": f"Basic {token}", "Content-Type": "application/xml"}, timeout=60,
+        )  # fmt: skip
+        return response.status_code
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/")
+        query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        status, body, kind = "404 Not Found", b"not found", "text/plain"
+        code = query.get("school", "").upper()
+        if method == "GET" and path.startswith("/edexml/"):
+            school = path.removeprefix("/edexml/").upper()
+            if not self.signature_ok(environ.get("HTTP_X_KLASPOORT_SIGNATURE", ""), path):
+                status, body = "403 Forbidden", b"bad signature"
+            elif school in self.exports:
+                with self.lock:
+                    self.pulls += 1
+                status, body = self.export(school)
+                kind = "application/xml"
+        elif method == "POST" and code in self.exports:
+            if path == "/change":
+                self.change(code, int(query.get("count", "5")))
+                status, body = "200 OK", b"changed"
+            elif path == "/push":
+                status, body = "200 OK", str(self.push(code)).encode()
+            elif path == "/mode":
+                self.modes[code] = query.get("mode", "ok")
+                status, body = "200 OK", b"ok"
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body)))])
+        return [body]

@@ -1,0 +1,1 @@
+"""The automatic link with a school's administration system (LAS): vendors, consent, pull and push."""

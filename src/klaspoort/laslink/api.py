@@ -1,0 +1,118 @@
+"""The connector API for LAS vendors: /las/v1/… (docs/partners/las-connector.openapi.yaml).
+
+Every request carries the vendor's credentials (HTTP Basic, client_secret_basic). A vendor acts only
+on schools whose link is its own: another vendor's school answers 403 and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from klaspoort.laslink import actions, sync
+from klaspoort.laslink.credentials import authenticate
+from klaspoort.laslink.models import LasLink, LasVendor
+from klaspoort.registry.models import SchoolLocation
+from klaspoort.roster.edexml.reader import default_max_bytes
+
+
+def _vendor(request: HttpRequest) -> LasVendor | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return authenticate(client_id, secret)
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Basic realm="klaspoort-las"'
+    return response
+
+
+def _state(link: LasLink) -> dict[str, object]:
+    return {
+        "school": link.school.code,
+        "las_enabled": link.las_enabled,
+        "school_enabled": link.school_enabled,
+        "active": link.is_active,
+        "last_success_at": link.last_success_at.isoformat() if link.last_success_at else None,
+        "next_run_at": link.next_run_at.isoformat() if link.next_run_at and link.is_active else None,
+        "last_outcome": link.last_outcome,
+    }
+
+
+def _school(code: str) -> SchoolLocation | None:
+    code = code.upper()
+    return (
+        SchoolLocation.objects.filter(brin=code[:4], location_code=code[4:]).first()
+        if len(code) == 6
+        else None
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "PUT"])
+def link_view(request: HttpRequest, code: str) -> HttpResponse:
+    vendor = _vendor(request)
+    if vendor is None:
+        return _error(401, "unknown client or wrong secret")
+    school = _school(code)
+    if school is None:
+        return _error(404, "no such school")
+    link = LasLink.objects.filter(school=school).select_related("vendor", "school").first()
+    if request.method == "GET":
+        if link is None or link.vendor_id != vendor.pk:
+            return _error(403, "this school is not linked to your system")
+        return JsonResponse(_state(link))
+    try:
+        enabled = json.loads(request.body or b"{}")["enabled"]
+    except (ValueError, KeyError, TypeError):
+        return _error(400, 'send {"enabled": true} or {"enabled": false}')
+    if not isinstance(enabled, bool):
+        return _error(400, 'send {"enabled": true} or {"enabled": false}')
+    try:
+        link = actions.do_set_las_consent(vendor, school, enabled)
+    except actions.OtherVendor:
+        return _error(403, "this school is linked to another system")
+    return JsonResponse(_state(link))
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def push_view(request: HttpRequest, code: str) -> HttpResponse:
+    """A LAS pushes a new EDEXML export; it is imported at once, as a pulled file would be."""
+    vendor = _vendor(request)
+    if vendor is None:
+        return _error(401, "unknown client or wrong secret")
+    school = _school(code)
+    link = (
+        LasLink.objects.filter(school=school).select_related("vendor", "school").first() if school else None
+    )
+    if link is None or link.vendor_id != vendor.pk:
+        return _error(403, "this school is not linked to your system")
+    if not link.is_active:
+        return _error(409, "the link is not active: both the LAS and the school must switch it on")
+    limit = default_max_bytes()
+    data = request.read(limit + 1)
+    if len(data) > limit:
+        return _error(413, "file too large")
+    outcome = sync.import_from_las(link, data)
+    result = sync.record_outcome(link, outcome)
+    body = {
+        "outcome": result,
+        "status": outcome.status,
+        "errors": [problem.as_dict() for problem in outcome.errors],
+        "counts": outcome.run.counts if outcome.run else {},
+    }
+    return JsonResponse(body, status=200 if outcome.ok else 422)

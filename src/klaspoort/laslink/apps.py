@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LasLinkConfig(AppConfig):
+    name = "klaspoort.laslink"
+    label = "laslink"
+    verbose_name = "LAS link"
