@@ -93,7 +93,10 @@ SCHOOLBEHEER: list[NavItem] = [
         "laslink:link",
         _("Koppeling met de LAS"),
         "coordinator",
-        _("De leerlinggegevens elke nacht automatisch uit de leerlingadministratie: aan, uit en de laatste imports."),
+        _(
+            "De leerlinggegevens elke nacht automatisch uit de leerlingadministratie: aan, uit en de "
+            "laatste imports."
+        ),
     ),
     NavItem(
         "schooladmin:network",
