@@ -92,12 +92,15 @@ def test_the_coordinator_finds_every_schoolbeheer_page_on_it_and_in_the_second_m
 ) -> None:
     roster.sign_in_staff(client, school_staff["coordinator"])
     html = client.get("/schoolbeheer/").content.decode()
-    assert subnav(html) == ["Medewerkers", "Leerlinggegevens", "Koppelingen", "Schoolnetwerk", "Instellingen"]
+    assert subnav(html) == [
+        "Medewerkers", "Leerlinggegevens", "Koppelingen", "Koppeling met de LAS", "Schoolnetwerk", "Instellingen",
+    ]  # fmt: skip
     links = re.findall(r'<li class="card"><a href="([^"]+)">([^<]+)</a>', html)
     assert links == [
         ("/school/staff/", "Medewerkers"),
         ("/schoolbeheer/leerlinggegevens/", "Leerlinggegevens"),
         ("/schoolbeheer/koppelingen/", "Koppelingen"),
+        ("/schoolbeheer/koppeling/", "Koppeling met de LAS"),
         ("/schoolbeheer/netwerk/", "Schoolnetwerk"),
         ("/profile/two-factor/", "Instellingen"),
     ]
