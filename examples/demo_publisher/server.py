@@ -15,7 +15,13 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pages
 from catalogue import DemoPublisher
-from licences import LicenceRequestInvalid, ReplayCache, licence_answer, verify_licence_request
+from licences import (
+    LicenceRequestInvalid,
+    ReplayCache,
+    licence_answer,
+    school_licence_answer,
+    verify_licence_request,
+)
 from oidc_client import OidcClient
 from oidc_client import SignInFailed as OidcFailed
 from platform_client import Platform
@@ -134,6 +140,8 @@ class DemoPublisherApp:
         except LicenceRequestInvalid as error:
             logger.warning("licence request refused: %s", error)
             return Response.json("401 Unauthorized", {"error": "invalid_request", "detail": str(error)})
+        if claims["purpose"] == "school_licences":  # the school's licence overview: no person
+            return Response.json("200 OK", school_licence_answer(self.publisher, claims))
         with self.lock:
             self.by_pseudonym[claims["sub"]] = claims
         return Response.json("200 OK", licence_answer(self.publisher, self.base_url, claims))

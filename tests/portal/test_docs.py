@@ -36,3 +36,19 @@ def test_the_documented_limits_are_the_defaults() -> None:
     assert "maxItems: 200" in OPENAPI.read_text(encoding="utf-8")
     assert config.timeout == 1.5
     assert "**1.5 seconds**" in text
+
+
+def test_the_example_school_answer_in_the_guide_is_valid() -> None:
+    from klaspoort.portal.school_licences import parse_school_answer
+
+    text = GUIDE.read_text(encoding="utf-8")
+    example = re.search(r"## The school's licence overview.*?```json\n(.*?)```", text, re.S)
+    assert example is not None
+    (product,) = parse_school_answer(example.group(1).encode(), AnswerLimits())
+    assert (product.id, product.pupils, product.teachers, len(product.groups)) == (
+        "rekenwijs-oefenen",
+        47,
+        2,
+        2,
+    )
+    assert "SchoolLicenceAnswer:" in OPENAPI.read_text(encoding="utf-8")

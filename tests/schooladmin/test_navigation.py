@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from klaspoort.accounts.header import SESSION_KEY, Header, header_of
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import Principal
 from klaspoort.accounts.pupils.templatetags.pupil_pictures import identity_svg
 from klaspoort.roster.models import StaffPlacement, StaffRole
+from klaspoort.schooladmin.navigation import SCHOOLBEHEER
 from tests.accounts.pupils import roster
 from tests.portal.world import sign_in
 from tests.roster import factories
@@ -90,20 +92,23 @@ def test_every_staff_page_has_the_same_header(client: Client, school_staff: dict
 def test_the_coordinator_finds_every_schoolbeheer_page_on_it_and_in_the_second_menu(
     client: Client, school_staff: dict
 ) -> None:
-    roster.sign_in_staff(client, school_staff["coordinator"])
+    log_in(client, school_staff["coordinator"])
     html = client.get("/schoolbeheer/").content.decode()
-    assert subnav(html) == [
-        "Medewerkers", "Leerlinggegevens", "Koppelingen", "Koppeling met de LAS", "Schoolnetwerk", "Instellingen",
-    ]  # fmt: skip
+    expected = [(reverse(item.url_name), str(item.label)) for item in SCHOOLBEHEER]
+    assert subnav(html) == [label for _url, label in expected]
     links = re.findall(r'<li class="card"><a href="([^"]+)">([^<]+)</a>', html)
-    assert links == [
+    assert links == expected
+    assert set(expected) >= {
         ("/school/staff/", "Medewerkers"),
         ("/schoolbeheer/leerlinggegevens/", "Leerlinggegevens"),
         ("/schoolbeheer/koppelingen/", "Koppelingen"),
         ("/schoolbeheer/koppeling/", "Koppeling met de LAS"),
+        ("/schoolbeheer/licenties/", "Licenties"),
         ("/schoolbeheer/netwerk/", "Schoolnetwerk"),
         ("/profile/two-factor/", "Instellingen"),
-    ]
+    }
+    for url, _label in expected:  # every Schoolbeheer page opens for the coordinator
+        assert client.get(url).status_code == 200, url
     network = client.get("/schoolbeheer/netwerk/").content.decode()
     assert 'aria-current="page">Schoolnetwerk' in network
     assert 'aria-current="page">Schoolbeheer' in network.split("</header>")[0]

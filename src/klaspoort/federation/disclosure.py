@@ -154,23 +154,8 @@ def disclose_many(
     if purpose not in PURPOSES:
         raise ValueError(f"unknown disclosure purpose {purpose!r}")
     asked = (frozenset(requested) | {IDENTITY}) if requested is not None else None
-    outcomes: dict[int, Released | DisclosureRefused] = {}
-    reachable = []
-    for index, app in enumerate(apps):
-        if app.active and app.partner.active:
-            reachable.append(index)
-        else:
-            outcomes[index] = PartnerInactive("Deze software is op dit moment niet beschikbaar.")
-    consents = _consents(principal.school, {apps[index].partner.pk for index in reachable})
-    allowed: list[tuple[int, Consent]] = []
-    for index in reachable:
-        consent = consents.get(apps[index].partner.pk)
-        if consent is None or not consent.active or not consent.school.active:
-            outcomes[index] = ConsentMissing(
-                "Je school heeft deze software niet aangezet. Vraag je ICT-coördinator om dat te doen."
-            )
-        else:
-            allowed.append((index, consent))
+    refused, allowed = _allowed(principal.school, apps)
+    outcomes: dict[int, Released | DisclosureRefused] = dict(refused)
     person = _load_person(principal, allowed[0][1].school) if allowed else None
     records = []
     moment = now()
@@ -196,6 +181,95 @@ def disclose_many(
         )
     _record(records)
     return [outcomes[index] for index in range(len(apps))]
+
+
+@dataclass(frozen=True)
+class ReleasedSchoolGroups:
+    """What a publisher may know for a school-level licence overview: the school and its current
+    groups (pairwise ids), no person at all."""
+
+    school: ReleasedSchool
+    groups: tuple[ReleasedGroup, ...]
+
+
+SCHOOL_FIELDS = ("school", "groups")
+
+
+def disclose_school(
+    principal: Principal, apps: Sequence[PartnerApp]
+) -> list[ReleasedSchoolGroups | DisclosureRefused]:
+    """The school and its current groups for each app (the licence overview, D6), in the order of
+    `apps`: consent is checked as for `disclose_many`, and each release is recorded for the staff
+    member who asked (purpose "school_licences"). Queries: consents (1), groups (1), records (1)."""
+    if principal.kind != "staff":
+        raise ValueError("only staff ask for a school's licence overview")
+    refused, allowed = _allowed(principal.school, apps)
+    outcomes: dict[int, ReleasedSchoolGroups | DisclosureRefused] = dict(refused)
+    records = []
+    if allowed:
+        school = allowed[0][1].school
+        groups = list(
+            Group.objects.filter(school_id=school.pk, active=True)
+            .order_by("year_group", "name", "pk")
+            .values_list("uuid", "name", "year_group")
+        )
+        secret = settings.PSEUDONYM_SECRET
+        released_school = ReleasedSchool(
+            instelling_ref=str(school.instelling_ref),
+            brin=school.brin,
+            location_code=school.location_code,
+            name=school.name,
+        )
+        moment = now()
+        for index, _consent in allowed:
+            app = apps[index]
+            sector = app.partner.sector_id
+            outcomes[index] = ReleasedSchoolGroups(
+                released_school,
+                tuple(
+                    ReleasedGroup(pairwise_group_id(sector, group_uuid, secret), name, year_group)
+                    for group_uuid, name, year_group in groups
+                ),
+            )
+            records.append(
+                Disclosure(
+                    created_at=moment,
+                    partner_id=app.partner.pk,
+                    app_id=app.pk,
+                    person=principal.person,
+                    person_kind="staff",
+                    school_ref=school.instelling_ref,
+                    fields=list(SCHOOL_FIELDS),
+                    purpose=Disclosure.Purpose.SCHOOL_LICENCES,
+                )
+            )
+    _record(records)
+    return [outcomes[index] for index in range(len(apps))]
+
+
+def _allowed(
+    school_ref: uuid.UUID, apps: Sequence[PartnerApp]
+) -> tuple[dict[int, DisclosureRefused], list[tuple[int, Consent]]]:
+    """Which of `apps` (by index) may receive anything from the school: the refusals, and the
+    allowed ones with their consent (1 query, the consents)."""
+    refused: dict[int, DisclosureRefused] = {}
+    reachable = []
+    for index, app in enumerate(apps):
+        if app.active and app.partner.active:
+            reachable.append(index)
+        else:
+            refused[index] = PartnerInactive("Deze software is op dit moment niet beschikbaar.")
+    consents = _consents(school_ref, {apps[index].partner.pk for index in reachable})
+    allowed: list[tuple[int, Consent]] = []
+    for index in reachable:
+        consent = consents.get(apps[index].partner.pk)
+        if consent is None or not consent.active or not consent.school.active:
+            refused[index] = ConsentMissing(
+                "Je school heeft deze software niet aangezet. Vraag je ICT-coördinator om dat te doen."
+            )
+        else:
+            allowed.append((index, consent))
+    return refused, allowed
 
 
 def _consents(school_ref: uuid.UUID, partner_ids: set[int]) -> dict[int, Consent]:

@@ -206,6 +206,7 @@ class Disclosure(AppendOnly):
         OIDC = "oidc", "OpenID Connect"
         SAML = "saml", "SAML"
         LICENCE = "licence", "licentie-opvraging"
+        SCHOOL_LICENCES = "school_licences", "licentie-overzicht van de school"
 
     created_at = models.DateTimeField(db_index=True)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="disclosures")

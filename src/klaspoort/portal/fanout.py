@@ -15,10 +15,10 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -30,6 +30,7 @@ logger = logging.getLogger("klaspoort.portal")
 REQUEST_MEDIA_TYPE = "application/jwt"
 USER_AGENT = "klaspoort-licence/1"
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,20 @@ class LicenceCall:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(Generic[A]):
+    """`products`: the parsed answer (products for a person, or the school overview), None if unusable."""
+
     publisher: str
-    products: tuple[Product, ...] | None
+    products: A | None
     error: str = ""
     elapsed: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.products is not None
+
+
+Parse = Callable[[bytes, AnswerLimits], A]
 
 
 class _EventLoopThread:
@@ -96,12 +102,21 @@ class _EventLoopThread:
 _runner = _EventLoopThread()
 
 
-def fetch_all(calls: Sequence[LicenceCall], *, timeout: float, limits: AnswerLimits) -> list[Outcome]:
+def fetch_all(
+    calls: Sequence[LicenceCall], *, timeout: float, limits: AnswerLimits
+) -> list[Outcome[tuple[Product, ...]]]:
     """Outcomes in the order of `calls`; never raises for a publisher's failure."""
+    return fetch_all_parsed(calls, parse_answer, timeout=timeout, limits=limits)
+
+
+def fetch_all_parsed(
+    calls: Sequence[LicenceCall], parse: Parse[A], *, timeout: float, limits: AnswerLimits
+) -> list[Outcome[A]]:
+    """`fetch_all` with another answer format (`parse` raises AnswerRejected for a bad answer)."""
     if not calls:
         return []
     client = _runner.client
-    coroutine = _gather(client, calls, timeout, limits)
+    coroutine = _gather(client, calls, parse, timeout, limits)
     try:
         return _runner.run(coroutine, wait=timeout + 1.0)
     except FutureTimeout:  # the loop itself is stuck: treat every publisher as timed out
@@ -109,17 +124,21 @@ def fetch_all(calls: Sequence[LicenceCall], *, timeout: float, limits: AnswerLim
 
 
 async def _gather(
-    client: httpx.AsyncClient, calls: Sequence[LicenceCall], timeout: float, limits: AnswerLimits
-) -> list[Outcome]:
-    return list(await asyncio.gather(*(_fetch_one(client, call, timeout, limits) for call in calls)))
+    client: httpx.AsyncClient,
+    calls: Sequence[LicenceCall],
+    parse: Parse[A],
+    timeout: float,
+    limits: AnswerLimits,
+) -> list[Outcome[A]]:
+    return list(await asyncio.gather(*(_fetch_one(client, call, parse, timeout, limits) for call in calls)))
 
 
 async def _fetch_one(
-    client: httpx.AsyncClient, call: LicenceCall, timeout: float, limits: AnswerLimits
-) -> Outcome:
+    client: httpx.AsyncClient, call: LicenceCall, parse: Parse[A], timeout: float, limits: AnswerLimits
+) -> Outcome[A]:
     started = time.perf_counter()
     try:
-        products = await asyncio.wait_for(_request(client, call, timeout, limits), timeout)
+        products = await asyncio.wait_for(_request(client, call, parse, timeout, limits), timeout)
         return Outcome(call.publisher, products, "", time.perf_counter() - started)
     except (TimeoutError, httpx.TimeoutException):
         error = "timeout"
@@ -136,8 +155,8 @@ async def _fetch_one(
 
 
 async def _request(
-    client: httpx.AsyncClient, call: LicenceCall, timeout: float, limits: AnswerLimits
-) -> tuple[Product, ...]:
+    client: httpx.AsyncClient, call: LicenceCall, parse: Parse[A], timeout: float, limits: AnswerLimits
+) -> A:
     headers = {"Content-Type": REQUEST_MEDIA_TYPE, "Accept": "application/json"}
     async with client.stream(
         "POST", call.url, content=call.token.encode("ascii"), headers=headers, timeout=timeout
@@ -155,4 +174,4 @@ async def _request(
             body.extend(chunk)
             if len(body) > limits.max_bytes:
                 raise AnswerRejected(f"answer larger than {limits.max_bytes} bytes")
-    return parse_answer(bytes(body), limits)
+    return parse(bytes(body), limits)

@@ -99,6 +99,12 @@ SCHOOLBEHEER: list[NavItem] = [
         ),
     ),
     NavItem(
+        "schooladmin:licences",
+        _("Licenties"),
+        "coordinator",
+        _("Per product de groepen, leerlingen en leerkrachten met een licentie, live bij de uitgevers."),
+    ),
+    NavItem(
         "schooladmin:network",
         _("Schoolnetwerk"),
         "coordinator",

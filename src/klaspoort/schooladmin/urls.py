@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klaspoort.schooladmin import agent_report, home, partner_views, roster_views, views
+from klaspoort.schooladmin import agent_report, home, licence_views, partner_views, roster_views, views
 
 app_name = "schooladmin"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("schoolbeheer/", home.home, name="home"),
     path("schoolbeheer/koppelingen/", partner_views.partners, name="partners"),
     path("schoolbeheer/koppelingen/bewijs/<str:receipt>/", partner_views.receipt, name="consent_receipt"),
+    path("schoolbeheer/licenties/", licence_views.licences, name="licences"),
     path("schoolbeheer/netwerk/", views.network, name="network"),
     path("schoolnetwerk/melding", agent_report.report, name="agent_report"),
     path("schoolbeheer/leerlinggegevens/", roster_views.roster_page, name="roster"),
