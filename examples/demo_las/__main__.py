@@ -27,14 +27,33 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8201)
     parser.add_argument("--schools", required=True, help="comma-separated school codes (BRIN + location)")
     parser.add_argument("--pupils", type=int, default=200)
+    parser.add_argument(
+        "--school-file",
+        action="append",
+        default=[],
+        metavar="CODE=EDEXML",
+        help="start a school from an EDEXML file instead of a generated roster",
+    )
+    parser.add_argument(
+        "--change",
+        action="append",
+        default=[],
+        metavar="CODE=N",
+        help="move N pupils of the school to another group at start",
+    )
     parser.add_argument("--pull-key", default="")
     parser.add_argument("--platform", default="http://127.0.0.1:8000")
     parser.add_argument("--client-id", default="")
     parser.add_argument("--secret", default="")
     args = parser.parse_args()
     las = DemoLas(args.pupils, args.pull_key, args.platform, args.client_id, args.secret)
+    files = dict(item.split("=", 1) for item in args.school_file)
     for code in args.schools.split(","):
-        las.add_school(code.strip().upper())
+        code = code.strip().upper()
+        las.add_school(code, Path(files[code]).read_bytes() if code in files else None)
+    for item in args.change:
+        code, count = item.split("=", 1)
+        las.change(code.upper(), int(count))
     server = make_server("127.0.0.1", args.port, las, server_class=_Server, handler_class=_QuietHandler)
     print(
         f"demo LAS on http://127.0.0.1:{args.port}/edexml/<school> for {len(las.exports)} schools", flush=True

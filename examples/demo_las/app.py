@@ -26,6 +26,7 @@ import httpx
 
 from klaspoort.roster.edexml.document import EdexDocument
 from klaspoort.roster.edexml.generator import generate_roster, move_pupils
+from klaspoort.roster.edexml.reader import read_edexml
 from klaspoort.roster.edexml.writer import write_edexml
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -47,9 +48,15 @@ class DemoLas:
     pulls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add_school(self, code: str) -> None:
-        self.documents[code] = generate_roster(code, self.pupils, seed=sum(map(ord, code)))
-        self.exports[code] = write_edexml(self.documents[code])
+    def add_school(self, code: str, export: bytes | None = None) -> None:
+        """A school with a generated roster, or with `export` (an EDEXML file) as its records."""
+        if export is not None:
+            document = read_edexml(export).document
+            assert document is not None, f"{code}: not a valid EDEXML file"
+        else:
+            document = generate_roster(code, self.pupils, seed=sum(map(ord, code)))
+        self.documents[code] = document
+        self.exports[code] = write_edexml(document)
 
     def change(self, code: str, count: int) -> None:
         with self.lock:

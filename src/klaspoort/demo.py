@@ -46,6 +46,19 @@ def main() -> None:
         print("Demo publishers (registered, switched on for the demo school; tiles at /portal/):", flush=True)
     for publisher in publishers:
         print(f"  {publisher.mode:5} {publisher.name}  {publisher.url}", flush=True)
+    from klaspoort.accounts.permissions import is_coordinator
+    from klaspoort.laslink.demo import DEMO_LAS_PORT, start_demo_las
+    from klaspoort.roster.models import StaffPlacement
+
+    coordinator = next(
+        (p for p in StaffPlacement.objects.active_at(school).select_related("school") if is_coordinator(p)),
+        None,
+    )
+    if coordinator is not None:
+        outcome = start_demo_las(school, coordinator, settings.BASE_URL)
+        if outcome is not None:
+            print(f"Demo LAS on http://127.0.0.1:{DEMO_LAS_PORT}/ (automatic link on; first run: {outcome});"
+                  " see /schoolbeheer/koppeling/ as the coordinator", flush=True)  # fmt: skip
     print(f"Pupil shortcut (school link): http://127.0.0.1:8000/s/{school.instelling_ref}/", flush=True)
     for first_name, group_name, code in children:  # the home login's demo children use it at school
         print(f"  {first_name} ({group_name}): code {code}", flush=True)
