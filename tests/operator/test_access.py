@@ -15,7 +15,7 @@ from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffPlacement
 from tests.operator.conftest import make_operator, sign_in
 
-PUBLIC = {"login", "code", "enrol", "logout", "request_form"}
+PUBLIC = {"login", "code", "enrol", "logout", "request_form", "news"}
 
 
 def console_urls(school: SchoolLocation) -> list[str]:

@@ -16,10 +16,11 @@ from klaspoort.accounts.sessions import end_sessions_where
 from klaspoort.accounts.staff import do_create_staff
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
-from klaspoort.operator import documents
+from klaspoort.federation.models import Partner
+from klaspoort.operator import documents, notices
 from klaspoort.operator.account_requests import check_request
 from klaspoort.operator.lookup import selected_partners, uses_automatic_link
-from klaspoort.operator.models import AccountRequest, ProcessingAgreement
+from klaspoort.operator.models import AccountRequest, Notice, ProcessingAgreement
 from klaspoort.operator.permissions import operator_subject, require_operator
 from klaspoort.registry import register_import
 from klaspoort.registry.actions import do_register_school, find_school
@@ -264,3 +265,61 @@ def do_close_school(actor: Account, school: SchoolLocation) -> int:
         sessions_ended=ended,
     )
     return ended
+
+
+# --- notices (F1) ---
+
+
+class NoticeError(ValueError):
+    """The notice cannot be posted; the message says why."""
+
+
+@transaction.atomic
+def do_post_notice(
+    actor: Account,
+    *,
+    title_nl: str,
+    title_en: str,
+    body_nl: str,
+    body_en: str,
+    severity: str,
+    audience: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    partner: Partner | None = None,
+) -> Notice:
+    operator = require_operator(actor)
+    if ends_at <= starts_at:
+        raise NoticeError(_("Het einde moet na het begin liggen."))
+    notice = Notice.objects.create(
+        title_nl=title_nl.strip(),
+        title_en=title_en.strip(),
+        body_nl=body_nl.strip(),
+        body_en=body_en.strip(),
+        severity=severity,
+        audience=audience,
+        partner=partner,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=operator_subject(operator),
+    )
+    notices.forget()
+    transaction.on_commit(notices.forget)
+    record_event(
+        "notice.posted", actor=operator_subject(operator), subject=f"notice:{notice.pk}", audience=audience
+    )
+    return notice
+
+
+@transaction.atomic
+def do_end_notice(actor: Account, notice: Notice) -> None:
+    """End a notice now (it stays on the news page as past)."""
+    operator = require_operator(actor)
+    moment = now()
+    Notice.objects.filter(pk=notice.pk, ends_at__gt=moment).update(ends_at=moment)
+    Notice.objects.filter(pk=notice.pk, starts_at__gt=moment).update(
+        starts_at=moment - dt.timedelta(seconds=1)
+    )
+    notices.forget()
+    transaction.on_commit(notices.forget)
+    record_event("notice.ended", actor=operator_subject(operator), subject=f"notice:{notice.pk}")

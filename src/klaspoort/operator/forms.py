@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from klaspoort.federation.models import Partner
+from klaspoort.operator.models import Notice
+
 
 class SchoolSearchForm(forms.Form):
     q = forms.CharField(
@@ -83,3 +86,19 @@ class AgreementForm(forms.Form):
 
 class CoverageFilterForm(forms.Form):
     uncovered = forms.BooleanField(label=_("Alleen scholen zonder overeenkomst"), required=False)
+
+
+class NoticeForm(forms.Form):
+    title_nl = forms.CharField(label=_("Titel (Nederlands)"), max_length=200)
+    body_nl = forms.CharField(label=_("Tekst (Nederlands)"), widget=forms.Textarea, max_length=2000)
+    title_en = forms.CharField(label=_("Titel (Engels)"), max_length=200)
+    body_en = forms.CharField(label=_("Tekst (Engels)"), widget=forms.Textarea, max_length=2000)
+    severity = forms.ChoiceField(label=_("Soort"), choices=Notice.Severity.choices)
+    audience = forms.ChoiceField(label=_("Voor wie"), choices=Notice.Audience.choices)
+    partner = forms.ModelChoiceField(
+        label=_("Alleen voor gebruikers van deze partner (mag leeg)"),
+        queryset=Partner.objects.order_by("name"),
+        required=False,
+    )
+    starts_at = forms.DateTimeField(label=_("Vanaf (JJJJ-MM-DD UU:MM)"))
+    ends_at = forms.DateTimeField(label=_("Tot (JJJJ-MM-DD UU:MM)"))

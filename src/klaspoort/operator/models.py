@@ -5,11 +5,15 @@ Signed PDFs are stored outside the web root (`documents.py`); the rows hold thei
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from klaspoort.core import clock
+from klaspoort.federation.models import Partner
 from klaspoort.registry.models import Board, SchoolLocation
 
 
@@ -107,3 +111,60 @@ class ProcessingAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"agreement {self.version} signed {self.signed_on} by {self.signed_by}"
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def in_force(self, at: dt.datetime | None = None) -> NoticeQuerySet:
+        """Notices shown right now (or at `at`): started, not yet ended."""
+        moment = at or clock.now()
+        return self.filter(starts_at__lte=moment, ends_at__gt=moment)
+
+
+class Notice(models.Model):
+    """An announcement (F1): an outage, maintenance or news, for a time window and an audience."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Nieuws")
+        MAINTENANCE = "maintenance", _("Onderhoud")
+        OUTAGE = "outage", _("Storing")
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Iedereen")
+        STAFF = "staff", _("Medewerkers")
+        PUPILS = "pupils", _("Leerlingen")
+        PARENTS = "parents", _("Ouders")
+
+    title_nl = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    body_nl = models.TextField(max_length=2000)
+    body_en = models.TextField(max_length=2000)
+    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.INFO)
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
+    partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        help_text="only for the users of schools that selected this partner",
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"])]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="notice_window")]
+
+    def title(self, language: str) -> str:
+        return self.title_en if language.startswith("en") and self.title_en else self.title_nl
+
+    def body(self, language: str) -> str:
+        return self.body_en if language.startswith("en") and self.body_en else self.body_nl
+
+    def __str__(self) -> str:
+        return f"{self.severity} {self.title_nl}"

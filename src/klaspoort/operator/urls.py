@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klaspoort.operator.views import agreements, register, requests, schools, signin
+from klaspoort.operator.views import agreements, notices, register, requests, schools, signin
 
 app_name = "operator"
 
@@ -10,7 +10,10 @@ urlpatterns = [
     path("beheer/login/instellen/", signin.enrol_view, name="enrol"),
     path("beheer/logout/", signin.logout_view, name="logout"),
     path("aanvraag/", requests.request_form_view, name="request_form"),
+    path("nieuws/", notices.news_view, name="news"),
     path("beheer/", schools.home_view, name="home"),
+    path("beheer/meldingen/", notices.notice_list_view, name="notices"),
+    path("beheer/meldingen/<int:pk>/einde/", notices.end_notice_view, name="end_notice"),
     path("beheer/aanvragen/", requests.request_list_view, name="requests"),
     path("beheer/aanvragen/<int:pk>/", requests.request_detail_view, name="request"),
     path("beheer/documenten/<str:name>", requests.document_view, name="document"),

@@ -30,6 +30,7 @@ from klaspoort.accounts.login import (
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import current_principal
 from klaspoort.accounts.throttle import guarded_authenticate
+from klaspoort.core import fragments
 from klaspoort.twofactor.login import continue_login
 
 MESSAGES = {
@@ -82,12 +83,18 @@ def _blank_login_page(request: HttpRequest) -> HttpResponse:
     language = get_language()
     page = _blank_pages.get(language)
     if page is None:
-        context = {"form": LoginForm(), "next": "", "challenge": None, "csrf_token": _TOKEN_MARKER}
+        context = {
+            "form": LoginForm(),
+            "next": "",
+            "challenge": None,
+            "csrf_token": _TOKEN_MARKER,
+            "fragment_markers": True,  # live parts (notices) are filled in per request
+        }
         page = render_to_string("accounts/login.html", context, request)
         if page.count(_TOKEN_MARKER) < 1:
             raise RuntimeError("the login page has no {% csrf_token %}")
         _blank_pages[language] = page
-    return HttpResponse(page.replace(_TOKEN_MARKER, get_token(request)))
+    return HttpResponse(fragments.fill(page, request).replace(_TOKEN_MARKER, get_token(request)))
 
 
 @receiver(setting_changed)
