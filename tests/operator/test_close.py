@@ -11,6 +11,7 @@ from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.audit.models import AuditEvent
 from klaspoort.core.clock import now
 from klaspoort.federation.actions import do_withdraw_consent
+from klaspoort.laslink.models import LasLink, LasVendor
 from klaspoort.registry.models import RetiredInstellingRef, SchoolLocation
 from klaspoort.roster.models import ImportRun, StaffPlacement
 from tests.federation.factories import make_app, tick
@@ -19,10 +20,10 @@ from tests.roster import factories
 
 
 def _automatic_import(school: SchoolLocation) -> None:
-    ImportRun.objects.create(
-        school=school, source=ImportRun.Source.AUTOMATIC, status=ImportRun.Status.APPLIED, file_sha256="0" * 64,
-        started_at=now(),
-    )  # fmt: skip
+    vendor = LasVendor.objects.create(
+        slug="parnassys", name="ParnasSys", client_id="parnassys", secret_hash="x"
+    )
+    LasLink.objects.create(school=school, vendor=vendor, las_enabled=True, school_enabled=True)
 
 
 def _close(console: Client, school: SchoolLocation) -> tuple[int, str]:

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from klaspoort.accounts.permissions import is_coordinator
 from klaspoort.federation.models import Consent
+from klaspoort.laslink.models import LasLink
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group, ImportRun, Pupil, StaffPlacement
 from klaspoort.twofactor.actions import coordinators_required
@@ -44,15 +45,11 @@ class SchoolOverview:
     imports: list[ImportRun]
     consents: list[Consent]
     coordinators_need_two_factor: bool
+    automatic_link: bool
 
     @property
     def last_import(self) -> ImportRun | None:
         return self.imports[0] if self.imports else None
-
-    @property
-    def automatic_link(self) -> bool:
-        """Whether the school's last import came in through the automatic link."""
-        return self.last_import is not None and self.last_import.source == ImportRun.Source.AUTOMATIC
 
     @property
     def partners_selected(self) -> list[Consent]:
@@ -60,9 +57,8 @@ class SchoolOverview:
 
 
 def uses_automatic_link(school: SchoolLocation) -> bool:
-    """Whether the school's roster comes in through the automatic link: its latest import did."""
-    last = ImportRun.objects.filter(school=school).order_by("-started_at", "-id").first()
-    return last is not None and last.source == ImportRun.Source.AUTOMATIC
+    """Whether the school's roster comes in through the automatic link (both sides switched it on)."""
+    return LasLink.objects.active().filter(school=school).exists()
 
 
 def selected_partners(school: SchoolLocation) -> list[Consent]:
@@ -85,4 +81,5 @@ def school_overview(ref: uuid.UUID) -> SchoolOverview | None:
             Consent.objects.filter(school=school).select_related("partner").order_by("partner__name")
         ),
         coordinators_need_two_factor=coordinators_required(school),
+        automatic_link=uses_automatic_link(school),
     )
