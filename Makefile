@@ -96,6 +96,9 @@ bench-pupil: $(STAMP)
 bench-portal: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/portal_bench.py
 
+bench-sync: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/sync_bench.py
+
 bench-login: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/login_bench.py
 
