@@ -105,6 +105,12 @@ SCHOOLBEHEER: list[NavItem] = [
         _("Per product de groepen, leerlingen en leerkrachten met een licentie, live bij de uitgevers."),
     ),
     NavItem(
+        "schooladmin:links",
+        _("Links en apparaten"),
+        "coordinator",
+        _("De inloglinks van de school met QR-codes, snelkoppelingen voor Windows, Mac, iPad en Chromebook."),
+    ),
+    NavItem(
         "schooladmin:network",
         _("Schoolnetwerk"),
         "coordinator",

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from klaspoort.schooladmin import agent_report, home, licence_views, partner_views, roster_views, views
+from klaspoort.schooladmin import (
+    agent_report,
+    home,
+    licence_views,
+    link_views,
+    partner_views,
+    roster_views,
+    views,
+)
 
 app_name = "schooladmin"
 
@@ -9,6 +17,9 @@ urlpatterns = [
     path("schoolbeheer/koppelingen/", partner_views.partners, name="partners"),
     path("schoolbeheer/koppelingen/bewijs/<str:receipt>/", partner_views.receipt, name="consent_receipt"),
     path("schoolbeheer/licenties/", licence_views.licences, name="licences"),
+    path("schoolbeheer/links/", link_views.links_page, name="links"),
+    path("schoolbeheer/links/apparaten/", link_views.devices_page, name="devices"),
+    path("schoolbeheer/links/<str:which>.<str:kind>", link_views.download, name="link_file"),
     path("schoolbeheer/netwerk/", views.network, name="network"),
     path("schoolnetwerk/melding", agent_report.report, name="agent_report"),
     path("schoolbeheer/leerlinggegevens/", roster_views.roster_page, name="roster"),
