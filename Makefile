@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 LOCK := requirements.lock
 
-.PHONY: demo test lint types pytest messages check-messages compile-messages lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench-register bench clean
+.PHONY: demo test lint types pytest messages check-messages compile-messages lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench-insert bench-register bench clean
 
 # Dependencies: requirements.lock pins every package (runtime and the dev extras) to an exact version
 # with its hashes, and every install comes from it: `make`, `make demo`, `make test`, .ci/run.
@@ -85,13 +85,13 @@ bench-edexml: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/edexml_bench.py
 
 bench-saml: $(STAMP)
-	KLASPOORT_DEV=1 $(BIN)/python benchmarks/saml_bench.py
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/side_by_side.py saml
 
 bench-sso: $(STAMP)
-	KLASPOORT_DEV=1 $(BIN)/python benchmarks/sso_bench.py
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/side_by_side.py sso
 
 bench-pupil: $(STAMP)
-	KLASPOORT_DEV=1 $(BIN)/python benchmarks/pupil_login_bench.py
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/side_by_side.py pupil
 
 bench-portal: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/portal_bench.py
@@ -100,7 +100,10 @@ bench-sync: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/sync_bench.py
 
 bench-login: $(STAMP)
-	KLASPOORT_DEV=1 $(BIN)/python benchmarks/login_bench.py
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/side_by_side.py login
+
+bench-insert: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/insert_bench.py
 
 bench-register: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/register_bench.py

@@ -52,6 +52,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", str(2 * WORKERS)))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 WARM_UP = 30
+RUNS = int(os.environ.get("BENCH_LOGIN_RUNS", "2"))  # 1: only the one-worker run (side_by_side.py)
 PASSWORD = "Lange zin met 4 woorden"
 LOG_FILE = Path(settings.VAR_DIR) / "bench-login.log"  # one log line per login decision, as in production
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -101,7 +102,7 @@ def load(base_url: str, numbers: list[int], clients: int) -> tuple[int, float]:
 
     def one(number: int) -> None:
         if not hasattr(local, "http"):
-            local.http = httpx.Client(base_url=base_url)
+            local.http = httpx.Client(base_url=base_url, timeout=60)
             opened.append(local.http)
         log_in(local.http, number)
 
@@ -183,8 +184,10 @@ def main() -> None:
         connection.close()
         db_url = database_url(name)
         sequential = measure(db_url, 1, 1, list(range(WARM_UP + count)))
-        parallel = measure(
-            db_url, WORKERS, CLIENT_THREADS, list(range(WARM_UP + count, 2 * (WARM_UP + count)))
+        parallel = (
+            measure(db_url, WORKERS, CLIENT_THREADS, list(range(WARM_UP + count, 2 * (WARM_UP + count))))
+            if RUNS > 1
+            else None
         )
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
@@ -197,7 +200,7 @@ def main() -> None:
     print(
         f"  Argon2id m={hasher.memory_cost} KiB t={hasher.time_cost} p={hasher.parallelism}"  # type: ignore[attr-defined]
     )
-    for run in (sequential, parallel):
+    for run in (sequential, parallel) if parallel else (sequential,):
         argon2_rate = argon2_verifications_per_core_second(run.workers)
         per_core = run.per_core_second
         print(

@@ -120,7 +120,7 @@ def load(base_url: str, start: str, seats: list[tuple[str, str]], logins: int) -
     lock = threading.Lock()
 
     def worker() -> None:
-        with httpx.Client(base_url=base_url, follow_redirects=False) as http:
+        with httpx.Client(base_url=base_url, follow_redirects=False, timeout=60) as http:
             while True:
                 with lock:
                     number = next(cursor, None)

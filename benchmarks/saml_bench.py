@@ -91,7 +91,9 @@ def load(base_url: str, cookie: str, paths: list[str]) -> tuple[int, float]:
     """Fire the paths from CLIENT_THREADS threads; (responses with a form, seconds)."""
 
     def get(path: str) -> None:
-        with httpx.Client(base_url=base_url, cookies={settings.SESSION_COOKIE_NAME: cookie}) as http:
+        with httpx.Client(
+            base_url=base_url, cookies={settings.SESSION_COOKIE_NAME: cookie}, timeout=60
+        ) as http:
             response = http.get(path)
         if response.status_code != 200 or "SAMLResponse" not in response.text:
             raise RuntimeError(f"unexpected answer {response.status_code}: {response.text[:300]}")

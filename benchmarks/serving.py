@@ -63,26 +63,39 @@ def server_name(workers: int) -> str:
     return f"{SERVER} {workers} {kind}"
 
 
-def _command(port: int, workers: int) -> list[str]:
+def _command(port: int, workers: int, app: str = "klaspoort.wsgi:application") -> list[str]:
     def tool(name: str) -> str:
         return shutil.which(name, path=str(Path(sys.executable).parent)) or name
 
     if SERVER == "gunicorn":
-        return [tool("gunicorn"), "klaspoort.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+        return [
+            tool("gunicorn"),
+            app.replace(":application", ""),
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+        ]
     if SERVER != "granian":
         raise SystemExit(f"BENCH_SERVER must be granian or gunicorn, not {SERVER!r}")
     return [
         tool("granian"),
         *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)),
         *("--workers", str(workers), "--blocking-threads", "1", "--no-access-log"),
-        "klaspoort.wsgi:application",
+        app,
     ]
 
 
 def start_server(
-    db_url: str, port: int, workers: int, log_file: Path | None = None, **env: str
+    db_url: str,
+    port: int,
+    workers: int,
+    log_file: Path | None = None,
+    app: str = "klaspoort.wsgi:application",
+    **env: str,
 ) -> subprocess.Popen[bytes]:
-    """The server (BENCH_SERVER) serving klaspoort on 127.0.0.1:port; returns once /healthz answers.
+    """The server (BENCH_SERVER) serving `app` (klaspoort, or a peer's project under peers/) on
+    127.0.0.1:port; returns once /healthz answers.
 
     With `log_file`, the server's log lines go there instead of this terminal."""
     environment = dict(
@@ -93,7 +106,7 @@ def start_server(
         **env,
     )
     process = subprocess.Popen(
-        [*_command(port, workers), "--log-level", "warning"],
+        [*_command(port, workers, app), "--log-level", "warning"],
         env=environment,
         stdout=log_file.open("ab") if log_file else None,
         stderr=subprocess.STDOUT if log_file else None,

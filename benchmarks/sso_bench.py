@@ -12,15 +12,12 @@ Uses a throw-away test database: SQLite by default, PostgreSQL when DATABASE_URL
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
-import secrets
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
@@ -36,6 +33,9 @@ from klaspoort.federation.oidc import keys
 from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, SchoolYear, StaffMember, StaffMembership, StaffPlacement
+from oidc_flow import authorize_query, pkce
+from oidc_flow import code_of as oidc_code_of
+from oidc_flow import token_form as oidc_token_form
 
 REDIRECT_URI = "https://bench-rp.example.nl/callback"
 WORKERS, CLIENT_THREADS, SECONDS = saml_bench.WORKERS, saml_bench.CLIENT_THREADS, saml_bench.SECONDS
@@ -74,39 +74,16 @@ def make_world() -> tuple[Principal, str]:
     return principal, registration.new_secrets["bench-rp"]
 
 
-def pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
-
-
 def authorize_path(number: int, challenge: str) -> str:
-    params = {
-        "response_type": "code",
-        "client_id": "bench-rp",
-        "redirect_uri": REDIRECT_URI,
-        "scope": "openid profile",
-        "state": f"s{number}",
-        "nonce": f"n{number}",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    return "/oidc/authorize/?" + urlencode(params)
+    return "/oidc/authorize/?" + authorize_query("bench-rp", REDIRECT_URI, number, challenge)
 
 
 def code_of(status: int, location: str) -> str:
-    if status != 302 or not location.startswith(REDIRECT_URI):
-        raise RuntimeError(f"authorize answered {status} {location}")
-    return parse_qs(urlsplit(location).query)["code"][0]
+    return oidc_code_of(status, location, REDIRECT_URI)
 
 
 def token_form(code: str, verifier: str) -> dict[str, str]:
-    return {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": REDIRECT_URI,
-        "code_verifier": verifier,
-    }
+    return oidc_token_form(code, verifier, REDIRECT_URI)
 
 
 def one_flow(http: httpx.Client, secret: str, number: int) -> None:
@@ -129,7 +106,10 @@ def load(base_url: str, cookie: str, secret: str, flows: int) -> tuple[int, floa
     def flow(number: int) -> None:
         if not hasattr(local, "http"):
             local.http = httpx.Client(
-                base_url=base_url, cookies={settings.SESSION_COOKIE_NAME: cookie}, follow_redirects=False
+                base_url=base_url,
+                cookies={settings.SESSION_COOKIE_NAME: cookie},
+                follow_redirects=False,
+                timeout=60,
             )
             clients.append(local.http)
         one_flow(local.http, secret, number)
@@ -173,7 +153,10 @@ def request_floor(base_url: str, process: object) -> float:
     """Server CPU of the cheapest request (/healthz: middleware, no database): the framework's floor."""
     count = 600
     cpu_before = saml_bench.server_cpu_seconds(process)  # type: ignore[arg-type]
-    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool, httpx.Client(base_url=base_url) as http:
+    with (
+        ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool,
+        httpx.Client(base_url=base_url, timeout=60) as http,
+    ):
         list(pool.map(lambda _: http.get("/healthz"), range(count)))
     return (saml_bench.server_cpu_seconds(process) - cpu_before) / count  # type: ignore[arg-type]
 

@@ -1,4 +1,4 @@
-"""The login candidate query: the same placements the ORM finds, every relation already loaded."""
+"""The login candidate query (compiled once): the same placements the ORM finds, every relation loaded."""
 
 from __future__ import annotations
 

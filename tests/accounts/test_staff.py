@@ -79,13 +79,14 @@ def test_create_refusals_change_nothing(
     assert mailoutbox == []
 
 
-def test_add_and_remove_role(teacher: StaffPlacement) -> None:
-    assert do_add_role(teacher, "intern", actor="account:c")
-    assert not do_add_role(teacher, "intern")
+def test_add_and_remove_role(teacher: StaffPlacement, school: SchoolLocation, make_staff: MakeStaff) -> None:
+    coordinator = make_staff(school, "c1@school.example", roles=["ict_coordinator"])
+    assert do_add_role(teacher, "intern", by=coordinator, actor="account:c")
+    assert not do_add_role(teacher, "intern", by=coordinator)
     teacher.refresh_from_db()
     assert teacher.roles == ["teacher", "intern"]
-    assert do_remove_role(teacher, "intern", actor="account:c")
-    assert not do_remove_role(teacher, "intern")
+    assert do_remove_role(teacher, "intern", by=coordinator, actor="account:c")
+    assert not do_remove_role(teacher, "intern", by=coordinator)
     teacher.refresh_from_db()
     assert teacher.roles == ["teacher"]
     actions = list(AuditEvent.objects.order_by("id").values_list("action", "data"))
@@ -95,9 +96,12 @@ def test_add_and_remove_role(teacher: StaffPlacement) -> None:
     ]
 
 
-def test_unknown_role_is_refused(teacher: StaffPlacement) -> None:
+def test_unknown_role_is_refused(
+    teacher: StaffPlacement, school: SchoolLocation, make_staff: MakeStaff
+) -> None:
+    coordinator = make_staff(school, "c1@school.example", roles=["ict_coordinator"])
     with pytest.raises(AccountError):
-        do_add_role(teacher, "admin")
+        do_add_role(teacher, "admin", by=coordinator)
     teacher.refresh_from_db()
     assert teacher.roles == ["teacher"]
 
@@ -105,13 +109,44 @@ def test_unknown_role_is_refused(teacher: StaffPlacement) -> None:
 def test_last_coordinator_keeps_the_role(school: SchoolLocation, make_staff: MakeStaff) -> None:
     first = make_staff(school, "c1@school.example", roles=["ict_coordinator"])
     with pytest.raises(AccountError, match="minstens één ICT-coördinator"):
-        do_remove_role(first, "ict_coordinator")
+        do_remove_role(first, "ict_coordinator", by=first)
     first.refresh_from_db()
     assert first.roles == ["ict_coordinator"]
     second = make_staff(school, "c2@school.example", roles=["ict_coordinator"])
-    assert do_remove_role(first, "ict_coordinator")
+    assert do_remove_role(first, "ict_coordinator", by=second)
     with pytest.raises(AccountError):
-        do_remove_role(second, "ict_coordinator")
+        do_remove_role(second, "ict_coordinator", by=second)
+
+
+@pytest.mark.parametrize("who", ["teacher", "coordinator elsewhere", "ended coordinator", "nobody"])
+def test_roles_are_given_and_taken_only_by_a_coordinator_of_the_school(
+    who: str,
+    teacher: StaffPlacement,
+    school: SchoolLocation,
+    other_school: SchoolLocation,
+    make_staff: MakeStaff,
+) -> None:
+    """The action checks its own authorization: called directly, an unauthorised actor changes nothing."""
+    colleague = make_staff(school, "c1@school.example", roles=["teacher", "intern"])
+    actor = {
+        "teacher": teacher,
+        "coordinator elsewhere": make_staff(other_school, "c2@school.example", roles=["ict_coordinator"]),
+        "ended coordinator": make_staff(school, "c3@school.example", roles=["ict_coordinator"]),
+        "nobody": None,
+    }[who]
+    if who == "ended coordinator":
+        StaffPlacement.objects.filter(pk=actor.pk).update(active=False)
+        actor.refresh_from_db()
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(AccountError, match="Alleen een ICT-coördinator van deze school"):
+        do_add_role(colleague, "remedial_teacher", by=actor)
+    with pytest.raises(AccountError, match="Alleen een ICT-coördinator van deze school"):
+        do_remove_role(colleague, "intern", by=actor)
+
+    colleague.refresh_from_db()
+    assert colleague.roles == ["teacher", "intern"]
+    assert AuditEvent.objects.count() == events_before
 
 
 def test_ensure_accounts_is_batched(school: SchoolLocation, django_assert_max_num_queries) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 
 from klaspoort.audit.models import AuditEvent
 from klaspoort.federation.actions import (
@@ -129,10 +130,13 @@ def test_consent_history_is_append_only() -> None:
     app, _ = make_app()
     change = do_grant_consent(school, app.partner)
     assert change is not None
-    with pytest.raises(RuntimeError, match="append-only"):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         change.save()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ConsentChange.objects.filter(pk=change.pk).update(actor="someone else")
     with pytest.raises(RuntimeError, match="append-only"):
         change.delete()
+    assert list(ConsentChange.objects.values_list("pk", "actor")) == [(change.pk, change.actor)]
 
 
 def test_add_partner_command_prints_the_secret_once(

@@ -89,7 +89,8 @@ def _load(request: HttpRequest, principal: Principal) -> Header | None:
         header = staff_header(placement)
     else:
         pupil = (
-            Pupil.objects.filter(uuid=principal.person, school__instelling_ref=principal.school, active=True)
+            Pupil.objects.active_at()
+            .filter(uuid=principal.person, school__instelling_ref=principal.school)
             .select_related("school", "pupil_credential")
             .first()
         )

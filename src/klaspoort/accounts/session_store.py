@@ -7,9 +7,9 @@ Changes to Django's behaviour, to save queries and CPU on the login path and on 
 - `cycle_key()` (called by `login()`) does not insert a row at once: the row is written once,
   with its new key, when the response is sent. Until then `session_key` is None;
 - outside a transaction the row is written without BEGIN/COMMIT around it (one statement), and a
-  new row with a prepared INSERT (`core.rows`), not the ORM's save();
-- a session is read with one plain SELECT of the one column needed, not through the ORM (whose
-  query building cost more than the query itself on every request of a signed-in person).
+  new row with a prepared INSERT (`core.inserts`), not the ORM's save();
+- a session is read with a QuerySet of the one column needed, compiled once (`core.compiled`):
+  building it cost more than the query itself on every request of a signed-in person.
 """
 
 from __future__ import annotations
@@ -21,14 +21,24 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DBStore
-from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from klaspoort.accounts.models import AccountSession
 from klaspoort.accounts.principal import SESSION_KEY as PRINCIPAL_KEY
-from klaspoort.core.rows import InsertStatement
+from klaspoort.core.compiled import CompiledQuery, Param, write_alias
+from klaspoort.core.inserts import InsertStatement
 
 _INSERT = InsertStatement(AccountSession)
+# Django's own rule for a live session (SessionStore._get_session_from_db), compiled once.
+_SESSION_DATA = CompiledQuery(
+    AccountSession,
+    lambda: AccountSession.objects.filter(
+        session_key=Param.of(AccountSession, "session_key"),
+        expire_date__gt=Param.of(AccountSession, "expire_date", "now"),
+    ).values_list("session_data"),
+    rows=True,
+)
 
 
 class SessionStore(DBStore):
@@ -38,20 +48,11 @@ class SessionStore(DBStore):
 
     def load(self) -> dict[str, Any]:
         """The session's data; {} (and no key any more) when it does not exist or has expired."""
-        connection = connections[router.db_for_read(self.model)]
-        quote = connection.ops.quote_name
-        # Only identifiers of our own model are put into the text; the values are parameters.
-        sql = (
-            f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)} "  # noqa: S608
-            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
-            row = cursor.fetchone()
-        if row is None:
+        rows = _SESSION_DATA.fetch(session_key=self.session_key, now=timezone.now())
+        if not rows:
             self._session_key = None
             return {}
-        return self.decode(row[0])
+        return self.decode(rows[0][0])
 
     def _get_new_session_key(self) -> str:
         """32 characters of base32 (a-z, 2-7; 160 random bits) from one call to the system's
@@ -69,7 +70,7 @@ class SessionStore(DBStore):
 
     def save(self, must_create: bool = False) -> None:
         """Like Django's, without a transaction around the single statement when none is open."""
-        using = router.db_for_write(self.model)
+        using = write_alias(self.model)
         if self.session_key is None or transaction.get_connection(using).in_atomic_block:
             super().save(must_create=must_create)
             return

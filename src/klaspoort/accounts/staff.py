@@ -4,8 +4,8 @@ roles per school.
     ensure_staff_accounts(staff_members) -> list[Account]          inactive accounts for those without one
     send_activation_mails(accounts_with_staff, *, school=None) -> int   batched, one connection
     do_create_staff(school, email, *, roles, first_name="", infix="", surname="", actor="") -> StaffPlacement
-    do_add_role(placement, role, *, actor="") -> bool
-    do_remove_role(placement, role, *, actor="") -> bool
+    do_add_role(placement, role, *, by, actor="") -> bool       `by`: the acting placement (a coordinator)
+    do_remove_role(placement, role, *, by, actor="") -> bool
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from klaspoort.accounts import tokens
 from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
+from klaspoort.accounts.permissions import can_grant_role
 from klaspoort.audit.events import record_event
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffMember, StaffPlacement, StaffRole
@@ -154,9 +156,17 @@ def _coordinator_count(school_id: int) -> int:
     )
 
 
-def do_add_role(placement: StaffPlacement, role: str, *, actor: str = "") -> bool:
-    """Add a platform role at this placement's school (B6). False if it was there already."""
+def _check_may_grant(by: StaffPlacement | None, placement: StaffPlacement, role: str) -> None:
+    if not can_grant_role(by, placement, role):
+        raise AccountError(gettext("Alleen een ICT-coördinator van deze school kan rollen geven of afnemen."))
+
+
+@transaction.atomic
+def do_add_role(placement: StaffPlacement, role: str, *, by: StaffPlacement | None, actor: str = "") -> bool:
+    """Add a platform role at this placement's school (B6), when `by` may grant it (a coordinator
+    of the same school: `permissions.can_grant_role`). False if it was there already."""
     (role,) = _roles([role])
+    _check_may_grant(by, placement, role)
     if role in placement.roles:
         return False
     placement.roles = [*placement.roles, role]
@@ -172,9 +182,13 @@ def do_add_role(placement: StaffPlacement, role: str, *, actor: str = "") -> boo
 
 
 @transaction.atomic
-def do_remove_role(placement: StaffPlacement, role: str, *, actor: str = "") -> bool:
-    """Remove a platform role. The last ICT coordinator of a school keeps theirs (A5)."""
+def do_remove_role(
+    placement: StaffPlacement, role: str, *, by: StaffPlacement | None, actor: str = ""
+) -> bool:
+    """Remove a platform role, when `by` may (as for `do_add_role`). The last ICT coordinator of a
+    school keeps theirs (A5)."""
     (role,) = _roles([role])
+    _check_may_grant(by, placement, role)
     if role not in placement.roles:
         return False
     if (

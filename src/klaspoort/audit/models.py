@@ -8,7 +8,8 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """One thing that happened. Rows are only ever inserted, never updated or deleted."""
+    """One thing that happened. Rows are only ever inserted, never updated or deleted: the database
+    refuses an UPDATE (`core.append_only`), `delete()` refuses to delete."""
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=64, db_index=True)
@@ -21,11 +22,6 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("audit events are append-only")
-        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("audit events are append-only")

@@ -27,7 +27,7 @@ from django.conf import settings
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.core.clock import now
-from klaspoort.core.rows import InsertStatement
+from klaspoort.core.inserts import InsertStatement
 from klaspoort.federation.disclosure_queries import PERSON_FIELDS, consents_at, person_in_groups
 from klaspoort.federation.models import ECK_ID, IDENTITY, NAMES, Consent, Disclosure, PartnerApp
 from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
@@ -209,7 +209,8 @@ def disclose_school(
     if allowed:
         school = allowed[0][1].school
         groups = list(
-            Group.objects.filter(school_id=school.pk, active=True)
+            Group.objects.in_force()
+            .filter(school_id=school.pk)
             .order_by("year_group", "name", "pk")
             .values_list("uuid", "name", "year_group")
         )
@@ -321,7 +322,7 @@ def _record(records: list[Disclosure]) -> None:
         Disclosure.objects.bulk_create(records)
 
 
-# Written on every sign-in to a partner: a prepared INSERT (nothing listens to its signals).
+# Written on every sign-in to a partner: a prepared INSERT (`make bench-insert`).
 _INSERT = InsertStatement(Disclosure)
 
 

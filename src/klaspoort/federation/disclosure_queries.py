@@ -1,12 +1,12 @@
-"""The reads of the disclosure path, written out once (`core.rows`): they run on every sign-in to a
+"""The reads of the disclosure path, compiled once (`core.compiled`): they run on every sign-in to a
 partner and on every portal page, where building them with the ORM cost more than running them.
 
     consents_at(school_ref, partner_ids) -> {partner_id: Consent}          with `.school` loaded
-    person_in_groups(kind, person, school_id) -> (person, groups)          active member, active groups
+    person_in_groups(kind, person, school_id) -> (person, groups)          member, groups in force
 
 `person` is (uuid, first_name, infix, surname, eck_id) and each group (pk, uuid, name, year_group,
-kind); `person` is None when the person is not an active member of an active group at the school
-(the caller then looks for the person alone).
+kind); `person` is None when the person is in no group in force at the school (`in_force` of
+`PupilMembership` / `StaffMembership`: the caller then looks for the person alone).
 """
 
 from __future__ import annotations
@@ -15,68 +15,62 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from django.db import connection
+from django.db.models import QuerySet
 
-from klaspoort.core.rows import ModelColumns, SqlText, fetch_rows
-from klaspoort.federation.models import Consent
+from klaspoort.core.clock import current_school_year_start, school_year_first_day
+from klaspoort.core.compiled import CompiledQuery, Param
+from klaspoort.federation.models import Consent, Partner
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import (
-    Group,
-    Pupil,
-    PupilMembership,
-    StaffMember,
-    StaffMembership,
-    StaffPlacement,
-)
+from klaspoort.roster.models import Pupil, PupilMembership, StaffMember, StaffMembership
 
 PERSON_FIELDS = ("uuid", "first_name", "infix", "surname", "eck_id")
 GROUP_FIELDS = ("id", "uuid", "name", "year_group", "kind")
+_GROUP_COLUMNS = tuple(f"group__{name}" for name in GROUP_FIELDS)
 
-_CONSENT = ModelColumns(Consent, "c", ("school", "partner", "active", "names", "eck_id"))
-_SCHOOL = ModelColumns(SchoolLocation, "s", ("active", "instelling_ref", "brin", "location_code", "name"))
-_GROUP = ModelColumns(Group, "g", GROUP_FIELDS)
-_STAFF = ModelColumns(StaffMember, "st", PERSON_FIELDS)
-_PUPIL = ModelColumns(Pupil, "pu", PERSON_FIELDS)
-_PLACEMENT = ModelColumns(StaffPlacement, "p", ())
-_STAFF_MEMBERSHIP = ModelColumns(StaffMembership, "m", ())
-_PUPIL_MEMBERSHIP = ModelColumns(PupilMembership, "m", ())
-_SCHOOL_OF_CONSENT = Consent._meta.get_field("school")
 
-_CONSENTS = SqlText(  # + "(%s, …)": one mark per partner
-    lambda c: (
-        f"SELECT {_CONSENT.select(c)}, {_SCHOOL.select(c)} FROM {_CONSENT.table(c)}"  # noqa: S608
-        f"{_SCHOOL.joined_on(c, _CONSENT, 'school')}"
-        f" WHERE {_SCHOOL.column(c, 'instelling_ref')} = %s AND {_CONSENT.column(c, 'partner')} IN "
+def consents_queryset(school_ref: Any, partner_ids: Iterable[Any]) -> QuerySet[Consent]:
+    """The plain QuerySet behind `consents_at` (the arguments may be `Param`s)."""
+    return Consent.objects.filter(
+        school__instelling_ref=school_ref, partner__id__in=list(partner_ids)
+    ).select_related("school")
+
+
+def staff_groups_queryset(person: Any, school: Any, start_year: int) -> QuerySet[StaffMembership, Any]:
+    """The plain QuerySet behind `person_in_groups("staff", …)` in the school year `start_year`."""
+    return (
+        StaffMembership.objects.in_force(on=school_year_first_day(start_year))
+        .filter(placement__staff__uuid=person, placement__school=school)
+        .values_list(*(f"placement__staff__{name}" for name in PERSON_FIELDS), *_GROUP_COLUMNS)
     )
-)
-_STAFF_IN_GROUPS = SqlText(
-    lambda c: (
-        f"SELECT {_STAFF.select(c)}, {_GROUP.select(c)} FROM {_STAFF_MEMBERSHIP.table(c)}"  # noqa: S608
-        f"{_PLACEMENT.joined_on(c, _STAFF_MEMBERSHIP, 'placement')}"
-        f"{_STAFF.joined_on(c, _PLACEMENT, 'staff')}"
-        f"{_GROUP.joined_on(c, _STAFF_MEMBERSHIP, 'group')}"
-        f" WHERE {_STAFF.column(c, 'uuid')} = %s AND {_PLACEMENT.column(c, 'school')} = %s"
-        f" AND {_PLACEMENT.column(c, 'active')} = %s AND {_GROUP.column(c, 'active')} = %s"
+
+
+def pupil_groups_queryset(person: Any, school: Any, start_year: int) -> QuerySet[PupilMembership, Any]:
+    """The plain QuerySet behind `person_in_groups("pupil", …)` in the school year `start_year`."""
+    return (
+        PupilMembership.objects.in_force(on=school_year_first_day(start_year))
+        .filter(pupil__uuid=person, pupil__school=school)
+        .values_list(*(f"pupil__{name}" for name in PERSON_FIELDS), *_GROUP_COLUMNS)
     )
+
+
+_SCHOOL = Param.of(SchoolLocation, "pk", "school")
+_CONSENTS = CompiledQuery(  # key: the number of partners
+    Consent,
+    lambda count: consents_queryset(
+        Param.of(SchoolLocation, "instelling_ref", "school_ref"),
+        [Param.of(Partner, "id", f"partner{index}") for index in range(count)],
+    ),
 )
-_PUPIL_IN_GROUPS = SqlText(
-    lambda c: (
-        f"SELECT {_PUPIL.select(c)}, {_GROUP.select(c)} FROM {_PUPIL_MEMBERSHIP.table(c)}"  # noqa: S608
-        f"{_PUPIL.joined_on(c, _PUPIL_MEMBERSHIP, 'pupil')}"
-        f"{_GROUP.joined_on(c, _PUPIL_MEMBERSHIP, 'group')}"
-        f" WHERE {_PUPIL.column(c, 'uuid')} = %s AND {_PUPIL.column(c, 'school')} = %s"
-        f" AND {_PUPIL.column(c, 'active')} = %s AND {_GROUP.column(c, 'active')} = %s"
-    )
+_STAFF_GROUPS = CompiledQuery(  # key: the school year in force
+    StaffMembership,
+    lambda year: staff_groups_queryset(Param.of(StaffMember, "uuid", "person"), _SCHOOL, year),
+    rows=True,
 )
-
-
-def _order(columns: ModelColumns[Any], names: tuple[str, ...]) -> list[int]:
-    """Where each of `names` sits among `columns` (which follow the model's field order)."""
-    return [columns.attnames.index(name) for name in names]
-
-
-_STAFF_ORDER, _PUPIL_ORDER = _order(_STAFF, PERSON_FIELDS), _order(_PUPIL, PERSON_FIELDS)
-_GROUP_ORDER = _order(_GROUP, GROUP_FIELDS)
+_PUPIL_GROUPS = CompiledQuery(
+    PupilMembership,
+    lambda year: pupil_groups_queryset(Param.of(Pupil, "uuid", "person"), _SCHOOL, year),
+    rows=True,
+)
 
 
 def consents_at(school_ref: uuid.UUID, partner_ids: Iterable[int]) -> dict[int, Consent]:
@@ -84,31 +78,18 @@ def consents_at(school_ref: uuid.UUID, partner_ids: Iterable[int]) -> dict[int, 
     ids = sorted(set(partner_ids))
     if not ids:
         return {}
-    sql = _CONSENTS.text(connection) + "(" + ", ".join(["%s"] * len(ids)) + ")"
-    found = {}
-    for row in fetch_rows(connection, sql, [_SCHOOL.param(connection, "instelling_ref", school_ref), *ids]):
-        consent = _CONSENT.build(row, 0, connection)
-        _SCHOOL_OF_CONSENT.set_cached_value(consent, _SCHOOL.build(row, _CONSENT.width, connection))
-        found[consent.partner_id] = consent
-    return found
+    values: dict[str, Any] = {f"partner{index}": partner for index, partner in enumerate(ids)}
+    found = _CONSENTS.fetch(key=(len(ids),), school_ref=school_ref, **values)
+    return {consent.partner_id: consent for consent in found}
 
 
 def person_in_groups(
     kind: Literal["staff", "pupil"], person: uuid.UUID, school_id: int
 ) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
-    """The person (staff member or pupil) and their active groups at the school (1 query)."""
-    columns, order, sql = (
-        (_STAFF, _STAFF_ORDER, _STAFF_IN_GROUPS)
-        if kind == "staff"
-        else (_PUPIL, _PUPIL_ORDER, _PUPIL_IN_GROUPS)
-    )
-    params = [columns.param(connection, "uuid", person), school_id, True, True]
-    rows = fetch_rows(connection, sql.text(connection), params)
+    """The person (staff member or pupil) and their groups in force at the school (1 query)."""
+    query = _STAFF_GROUPS if kind == "staff" else _PUPIL_GROUPS
+    rows = query.fetch(key=(current_school_year_start(),), person=person, school=school_id)
     if not rows:
         return None, []
-    values = columns.values(rows[0], 0, connection)
-    groups = []
-    for row in rows:
-        group = _GROUP.values(row, columns.width, connection)
-        groups.append(tuple(group[index] for index in _GROUP_ORDER))
-    return tuple(values[index] for index in order), groups
+    width = len(PERSON_FIELDS)
+    return rows[0][:width], [row[width:] for row in rows]

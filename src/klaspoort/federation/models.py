@@ -21,15 +21,12 @@ CATEGORIES = (IDENTITY, NAMES, ECK_ID)
 
 
 class AppendOnly(models.Model):
-    """Rows that are only ever inserted: history must not be rewritten."""
+    """Rows that are only ever inserted: history must not be rewritten. The database refuses an
+    UPDATE of the table (a trigger, `core.append_only`, added in the app's migrations); `delete()`
+    refuses to delete."""
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError(f"{type(self).__name__} rows are append-only")

@@ -48,7 +48,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def _mail_coordinators(link: LasLink, outcome: ImportOutcome) -> int:
-    placements = StaffPlacement.objects.filter(school=link.school, active=True).select_related("staff")
+    placements = StaffPlacement.objects.active_at(link.school).select_related("staff")
     history = absolute_url("/schoolbeheer/leerlinggegevens/")
     context = {"school": link.school.name, "vendor": link.vendor.name, "reasons": outcome.guard}
     mails = [

@@ -1,4 +1,4 @@
-"""The written-out statements on OidcGrant: found by handle, inserted, changed only when unchanged."""
+"""The compiled statements on OidcGrant: found by handle, inserted, changed only while the rule holds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from klaspoort.federation.oidc.grant_rows import grant_by_handle, insert_grant, update_grant_if
+from klaspoort.federation.oidc.grant_rows import grant_by_handle, insert_grant, redeem_code, refresh_tokens
 from klaspoort.federation.oidc.models import OidcGrant
 from tests.federation.factories import make_app
 
@@ -63,27 +63,44 @@ def test_a_handle_of_another_app_or_an_unknown_handle_finds_nothing() -> None:
 
 def test_of_two_redemptions_only_the_first_changes_the_grant() -> None:
     app, _ = make_app()
-    grant = insert_grant(_grant(app.pk))
+    grant = _grant(app.pk)
+    grant.code_expires_at = timezone.now() + dt.timedelta(minutes=1)
+    insert_grant(grant)
     first_use = timezone.now()
 
-    assert update_grant_if(grant.pk, {"code_used_at": first_use, "access_hash": "a" * 64}, code_used_at=None)
-    assert not update_grant_if(
-        grant.pk,
-        {"code_used_at": first_use + dt.timedelta(seconds=1), "access_hash": "b" * 64},
-        code_used_at=None,
+    assert redeem_code(grant.pk, {"code_used_at": first_use, "access_hash": "a" * 64})
+    assert not redeem_code(
+        grant.pk, {"code_used_at": first_use + dt.timedelta(seconds=1), "access_hash": "b" * 64}
     )
 
     stored = OidcGrant.objects.get(pk=grant.pk)
     assert (stored.code_used_at, stored.access_hash) == (first_use, "a" * 64)
 
 
-def test_a_condition_on_a_value_must_still_match() -> None:
+def test_an_expired_or_revoked_code_is_not_redeemed() -> None:
+    app, _ = make_app()
+    expired = insert_grant(_grant(app.pk))  # its code expired a minute after MOMENT, days ago
+    revoked = _grant(app.pk, "r" * 16)
+    revoked.code_expires_at = timezone.now() + dt.timedelta(minutes=1)
+    revoked.revoked_at, revoked.revoke_reason = timezone.now(), "logout"
+    insert_grant(revoked)
+
+    assert not redeem_code(expired.pk, {"code_used_at": timezone.now()})
+    assert not redeem_code(revoked.pk, {"code_used_at": timezone.now()})
+    assert list(OidcGrant.objects.filter(code_used_at__isnull=False)) == []
+
+
+def test_a_refresh_needs_the_current_refresh_token_of_a_refreshable_grant() -> None:
     app, _ = make_app()
     grant = insert_grant(_grant(app.pk))
-    OidcGrant.objects.filter(pk=grant.pk).update(refresh_hash="r1")
+    later = timezone.now() + dt.timedelta(days=1)
+    OidcGrant.objects.filter(pk=grant.pk).update(refresh_hash="r1", refresh_expires_at=later)
 
-    assert not update_grant_if(grant.pk, {"refresh_hash": "r3"}, refresh_hash="r0", revoked_at=None)
+    assert not refresh_tokens(grant.pk, "r0", {"refresh_hash": "r3"})
     assert OidcGrant.objects.get(pk=grant.pk).refresh_hash == "r1"
-    assert update_grant_if(grant.pk, {"refresh_hash": "r2", "released": {"sub": "new"}}, refresh_hash="r1")
+    assert refresh_tokens(grant.pk, "r1", {"refresh_hash": "r2", "released": {"sub": "new"}})
     stored = OidcGrant.objects.get(pk=grant.pk)
     assert (stored.refresh_hash, stored.released) == ("r2", {"sub": "new"})
+    OidcGrant.objects.filter(pk=grant.pk).update(refresh_expires_at=timezone.now())
+    assert not refresh_tokens(grant.pk, "r2", {"refresh_hash": "r4"})
+    assert OidcGrant.objects.get(pk=grant.pk).refresh_hash == "r2"

@@ -54,10 +54,10 @@ def _post(request: HttpRequest, actor: StaffPlacement, form: AddStaffForm) -> st
     if target is None or not permissions.can_grant_role(actor, target, role):
         raise AccountError(_("Deze medewerker werkt niet (meer) op jouw school."))
     if action == "add_role":
-        do_add_role(target, role, actor=who)
+        do_add_role(target, role, by=actor, actor=who)
         return _("Rol toegevoegd.")
     if action == "remove_role":
-        do_remove_role(target, role, actor=who)
+        do_remove_role(target, role, by=actor, actor=who)
         return _("Rol verwijderd.")
     if action == "resend" and target.staff.account is not None:
         do_send_activation(target.staff.account, actor=who, name=target.staff.first_name)

@@ -1,57 +1,87 @@
-"""The statements on `OidcGrant` that every sign-in runs (authorize, token, userinfo), written out
-once (`core.rows`) instead of built by the ORM on each request.
+"""The statements on `OidcGrant` that every sign-in runs (authorize, token, userinfo): ORM queries
+over the rule methods of `OidcGrantQuerySet`, compiled once (`core.compiled`).
 
-    grant_by_handle(handle, app_id=None) -> OidcGrant | None     one indexed SELECT
+    grant_by_handle(handle, app_id=None) -> OidcGrant | None     any state (reuse detection, revocation)
+    redeemable_grant(handle, app_id) -> OidcGrant | None         a code that may be exchanged now
+    access_valid_grant(handle) -> OidcGrant | None               an access token usable now
+    refreshable_grant(handle) -> OidcGrant | None                a refresh token usable now
     insert_grant(grant)                                          one INSERT, sets grant.pk
-    update_grant_if(pk, values, **conditions) -> bool            compare-and-set: one UPDATE
+    redeem_code(pk, values) -> bool                              compare-and-set: still redeemable
+    refresh_tokens(pk, refresh_hash, values) -> bool             compare-and-set: still refreshable
 
-`conditions` name fields that must still hold the given value (None: IS NULL), so that of two
-concurrent redemptions of one code or refresh token only one changes the row.
+The compare-and-set UPDATEs repeat the rule in their WHERE, so that of two concurrent redemptions
+of one code or refresh token only one changes the row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db import connection
-
-from klaspoort.core.rows import InsertStatement, ModelColumns, SqlText, fetch_rows
+from klaspoort.core.clock import now
+from klaspoort.core.compiled import CompiledQuery, CompiledUpdate, Param
+from klaspoort.core.inserts import InsertStatement
 from klaspoort.federation.oidc.models import OidcGrant
 
-_GRANT = ModelColumns(OidcGrant, "g")
 _INSERT = InsertStatement(OidcGrant)
-_BY_HANDLE = SqlText(
-    lambda c: f"SELECT {_GRANT.select(c)} FROM {_GRANT.table(c)} WHERE {_GRANT.column(c, 'handle')} = %s"  # noqa: S608
+_HANDLE, _APP, _PK = Param.of(OidcGrant, "handle"), Param.of(OidcGrant, "app"), Param.of(OidcGrant, "pk")
+_AT = Param.of(OidcGrant, "code_expires_at", "at")  # a moment, compared with the expiry fields
+
+_BY_HANDLE = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.filter(handle=_HANDLE))
+_BY_HANDLE_OF_APP = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.filter(handle=_HANDLE, app=_APP))
+_REDEEMABLE = CompiledQuery(
+    OidcGrant, lambda: OidcGrant.objects.redeemable(_AT).filter(handle=_HANDLE, app=_APP)
 )
-_BY_HANDLE_OF_APP = SqlText(lambda c: f"{_BY_HANDLE.text(c)} AND {_GRANT.column(c, 'app')} = %s")
+_ACCESS_VALID = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.access_valid(_AT).filter(handle=_HANDLE))
+_REFRESHABLE = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.refreshable(_AT).filter(handle=_HANDLE))
+_REDEEM: dict[tuple[str, ...], CompiledUpdate[OidcGrant]] = {}
+_REFRESH: dict[tuple[str, ...], CompiledUpdate[OidcGrant]] = {}
+
+
+def _first(found: list[OidcGrant]) -> OidcGrant | None:
+    return found[0] if found else None
 
 
 def grant_by_handle(handle: str, app_id: int | None = None) -> OidcGrant | None:
     if app_id is None:
-        rows = fetch_rows(connection, _BY_HANDLE.text(connection), [handle])
-    else:
-        rows = fetch_rows(connection, _BY_HANDLE_OF_APP.text(connection), [handle, app_id])
-    return _GRANT.build(rows[0], 0, connection) if rows else None
+        return _first(_BY_HANDLE.fetch(handle=handle))
+    return _first(_BY_HANDLE_OF_APP.fetch(handle=handle, app=app_id))
+
+
+def redeemable_grant(handle: str, app_id: int) -> OidcGrant | None:
+    return _first(_REDEEMABLE.fetch(handle=handle, app=app_id, at=now()))
+
+
+def access_valid_grant(handle: str) -> OidcGrant | None:
+    return _first(_ACCESS_VALID.fetch(handle=handle, at=now()))
+
+
+def refreshable_grant(handle: str) -> OidcGrant | None:
+    return _first(_REFRESHABLE.fetch(handle=handle, at=now()))
 
 
 def insert_grant(grant: OidcGrant) -> OidcGrant:
     return _INSERT.insert(grant)
 
 
-def update_grant_if(pk: int, values: dict[str, Any], **conditions: Any) -> bool:
-    """Set `values` on the grant when every condition still holds; whether it did."""
-    assignments, params = _GRANT.assignments(connection, values)
-    where = [f"{_GRANT.bare_column(connection, 'pk')} = %s"]
-    params.append(pk)
-    for name, expected in conditions.items():
-        column = _GRANT.bare_column(connection, name)
-        if expected is None:
-            where.append(f"{column} IS NULL")
-        else:
-            where.append(f"{column} = %s")
-            params.append(_GRANT.param(connection, name, expected))
-    table = connection.ops.quote_name(OidcGrant._meta.db_table)
-    sql = f"UPDATE {table} SET {assignments} WHERE {' AND '.join(where)}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return bool(cursor.rowcount)
+def redeem_code(pk: int, values: dict[str, Any], at: dt.datetime | None = None) -> bool:
+    """Set `values` on the grant while its code is still redeemable (now, or at `at`); whether it did."""
+    fields = tuple(sorted(values))
+    update = _REDEEM.get(fields)
+    if update is None:
+        update = _REDEEM[fields] = CompiledUpdate(
+            OidcGrant, lambda: OidcGrant.objects.redeemable(_AT).filter(pk=_PK), fields
+        )
+    return bool(update.run(pk=pk, at=at or now(), **values))
+
+
+def refresh_tokens(pk: int, refresh_hash: str, values: dict[str, Any]) -> bool:
+    """Set `values` on the grant while it is refreshable with this refresh token; whether it did."""
+    fields = tuple(sorted(values))
+    update = _REFRESH.get(fields)
+    if update is None:
+        was = Param.of(OidcGrant, "refresh_hash", "was")
+        update = _REFRESH[fields] = CompiledUpdate(
+            OidcGrant, lambda: OidcGrant.objects.refreshable(_AT).filter(pk=_PK, refresh_hash=was), fields
+        )
+    return bool(update.run(pk=pk, at=now(), was=refresh_hash, **values))

@@ -1,9 +1,11 @@
 """Authlib grants, extensions and token records over `OidcGrant`.
 
-Codes and tokens are `<handle>.<secret>`; see `models.OidcGrant`. Single use is enforced by a
-conditional UPDATE (compare-and-set), so two concurrent redemptions cannot both succeed; a
-second redemption of a code, or a rotated refresh token presented again, revokes the grant and
-with it every token it produced.
+Codes and tokens are `<handle>.<secret>`; see `models.OidcGrant`. Which grants still count is
+decided by the rule methods of `OidcGrantQuerySet` only (redeemable, access_valid, refreshable):
+records are found through them, and a record found that way is neither expired nor revoked.
+Single use is enforced by a conditional UPDATE (compare-and-set) over the same rule, so two
+concurrent redemptions cannot both succeed; a second redemption of a code, or a rotated refresh
+token presented again, revokes the grant and with it every token it produced.
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ from klaspoort.federation.keyed_hash import digest_matches, keyed_digest, new_se
 from klaspoort.federation.oidc import config, keys
 from klaspoort.federation.oidc.claims import AuthorizedUser, oidc_claims, requested_categories
 from klaspoort.federation.oidc.client import OidcClient
-from klaspoort.federation.oidc.grant_rows import grant_by_handle, insert_grant, update_grant_if
+from klaspoort.federation.oidc.grant_rows import (
+    access_valid_grant,
+    grant_by_handle,
+    insert_grant,
+    redeem_code,
+    redeemable_grant,
+    refresh_tokens,
+    refreshable_grant,
+)
 from klaspoort.federation.oidc.models import OidcGrant
 
 CODE = "oidc-code"
@@ -47,12 +57,18 @@ def split_token(value: str | None) -> str | None:
 
 
 def grant_for(token: str | None, app_id: int | None = None) -> OidcGrant | None:
-    """The grant a code or token names (by its handle; of app `app_id` when given), or None. One
-    indexed query."""
+    """The grant a code or token names (by its handle; of app `app_id` when given) in whatever
+    state, or None. One indexed query."""
     handle = split_token(token)
     if handle is None:
         return None
     return grant_by_handle(handle, app_id)
+
+
+def usable_access_grant(token: str | None) -> OidcGrant | None:
+    """The grant whose access token this names, while the token is usable (access_valid)."""
+    handle = split_token(token)
+    return None if handle is None else access_valid_grant(handle)
 
 
 def revoke_grant(grant: OidcGrant, reason: str) -> None:
@@ -72,10 +88,13 @@ def _user_of(grant: OidcGrant, released: Released | None = None) -> AuthorizedUs
 
 
 class _Record:
-    """A view of an `OidcGrant` in one role (code, access token, refresh token) for Authlib."""
+    """A view of an `OidcGrant` in one role (code, access token, refresh token) for Authlib.
+    `usable`: found through the rule for that role (then it is neither expired nor revoked); the
+    revocation endpoint also looks up tokens in any state, and never asks."""
 
-    def __init__(self, grant: OidcGrant) -> None:
+    def __init__(self, grant: OidcGrant, *, usable: bool = True) -> None:
         self.grant = grant
+        self.usable = usable
 
     def check_client(self, client: OidcClient) -> bool:
         return bool(self.grant.app_id == client.app.pk)
@@ -87,7 +106,7 @@ class _Record:
         return _user_of(self.grant)
 
     def is_revoked(self) -> bool:
-        return self.grant.revoked_at is not None
+        return not self.usable
 
 
 class CodeRecord(_Record):
@@ -119,8 +138,7 @@ class AccessTokenRecord(_Record):
     kind = "access_token"
 
     def is_expired(self) -> bool:
-        expires = self.grant.access_expires_at
-        return expires is None or expires <= now()
+        return not self.usable
 
     def get_expires_in(self) -> int:
         expires = self.grant.access_expires_at
@@ -131,8 +149,7 @@ class RefreshTokenRecord(_Record):
     kind = "refresh_token"
 
     def is_expired(self) -> bool:
-        expires = self.grant.refresh_expires_at
-        return expires is None or expires <= now()
+        return not self.usable
 
 
 def _token_values(token: dict[str, Any]) -> dict[str, Any]:
@@ -179,13 +196,22 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         insert_grant(grant)
 
     def query_authorization_code(self, code: str, client: OidcClient) -> CodeRecord | None:
-        grant = grant_for(code, app_id=client.app.pk)
-        if grant is None or not digest_matches(code, grant.code_hash, CODE):
+        handle = split_token(code)
+        if handle is None:
             return None
-        if grant.code_used_at is not None:
-            revoke_grant(grant, "code_reuse")
+        grant = redeemable_grant(handle, client.app.pk)
+        if grant is None:
+            # Not redeemable: a code used before is a replay, which ends the grant (one more query,
+            # on this refusal only).
+            spent = grant_by_handle(handle, client.app.pk)
+            if (
+                spent is not None
+                and spent.code_used_at is not None
+                and digest_matches(code, spent.code_hash, CODE)
+            ):
+                revoke_grant(spent, "code_reuse")
             return None
-        if grant.revoked_at is not None or grant.code_expires_at <= now():
+        if not digest_matches(code, grant.code_hash, CODE):
             return None
         return CodeRecord(grant)
 
@@ -197,10 +223,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def save_token(self, token: dict[str, Any]) -> None:
         grant = self.request.authorization_code.grant
-        updated = update_grant_if(
-            grant.pk, {"code_used_at": now(), **_token_values(token)}, code_used_at=None, revoked_at=None
-        )
-        if not updated:
+        if not redeem_code(grant.pk, {"code_used_at": now(), **_token_values(token)}):
             revoke_grant(grant, "code_reuse")
             raise InvalidGrantError("Invalid 'code' in request.")
 
@@ -210,19 +233,22 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshTokenRecord | None:
-        grant = grant_for(refresh_token)
-        if grant is None:
+        handle = split_token(refresh_token)
+        if handle is None:
             return None
-        if not digest_matches(refresh_token, grant.refresh_hash, REFRESH):
+        grant = refreshable_grant(handle)
+        if grant is not None and digest_matches(refresh_token, grant.refresh_hash, REFRESH):
+            return RefreshTokenRecord(grant)
+        grant = grant or grant_by_handle(handle)
+        if (
+            grant is not None
+            and grant.refresh_hash
+            and not digest_matches(refresh_token, grant.refresh_hash, REFRESH)
+        ):
             # A rotated refresh token used again (or a forged one for a real grant): someone
             # else holds a copy. End the whole grant; the honest client signs in again.
-            if grant.refresh_hash:
-                revoke_grant(grant, "refresh_reuse")
-            return None
-        record = RefreshTokenRecord(grant)
-        if record.is_revoked() or record.is_expired():
-            return None
-        return record
+            revoke_grant(grant, "refresh_reuse")
+        return None
 
     def authenticate_user(self, refresh_token: RefreshTokenRecord) -> AuthorizedUser:
         """Ask the disclosure path again: consent, the person and their groups may have changed."""
@@ -242,13 +268,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def save_token(self, token: dict[str, Any]) -> None:
         grant = self.request.refresh_token.grant
-        updated = update_grant_if(
-            grant.pk,
-            {"released": self.request.user.released.to_json(), **_token_values(token)},
-            refresh_hash=grant.refresh_hash,
-            revoked_at=None,
-        )
-        if not updated:
+        values = {"released": self.request.user.released.to_json(), **_token_values(token)}
+        if not refresh_tokens(grant.pk, grant.refresh_hash, values):
             revoke_grant(grant, "refresh_reuse")
             raise InvalidGrantError()
 

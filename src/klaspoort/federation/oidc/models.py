@@ -11,12 +11,14 @@ import datetime as dt
 from typing import Self
 
 from django.db import models
+from django.db.models import Expression
 
 from klaspoort.core.clock import now
 
 
 class OidcGrantQuerySet(models.QuerySet["OidcGrant"]):
-    """The one definition of which grants still count. `at` is the moment asked about (default: now).
+    """The one definition of which grants still count. `at` is the moment asked about (default: now;
+    an expression such as `core.compiled.Param` in a compiled query).
 
     unrevoked()            not revoked (a revocation ends the code and every token of the grant)
     redeemable(at=None)    a code that may still be exchanged: unrevoked, unused, not expired
@@ -27,15 +29,15 @@ class OidcGrantQuerySet(models.QuerySet["OidcGrant"]):
     def unrevoked(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
-    def redeemable(self, at: dt.datetime | None = None) -> Self:
+    def redeemable(self, at: dt.datetime | Expression | None = None) -> Self:
         return self.filter(
             revoked_at__isnull=True, code_used_at__isnull=True, code_expires_at__gt=at or now()
         )
 
-    def access_valid(self, at: dt.datetime | None = None) -> Self:
+    def access_valid(self, at: dt.datetime | Expression | None = None) -> Self:
         return self.filter(revoked_at__isnull=True, access_expires_at__gt=at or now())
 
-    def refreshable(self, at: dt.datetime | None = None) -> Self:
+    def refreshable(self, at: dt.datetime | Expression | None = None) -> Self:
         return self.filter(revoked_at__isnull=True, refresh_expires_at__gt=at or now())
 
 

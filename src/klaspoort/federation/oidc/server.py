@@ -31,6 +31,7 @@ from klaspoort.federation.oidc.grants import (
     S256CodeChallenge,
     grant_for,
     revoke_grant,
+    usable_access_grant,
 )
 from klaspoort.federation.oidc.models import OidcGrant
 
@@ -39,18 +40,28 @@ def _new_token(client: OidcClient, grant_type: str, user: AuthorizedUser, scope:
     return f"{user.handle}.{new_secret(32)}"
 
 
-def find_access_token(token_string: str) -> AccessTokenRecord | None:
-    grant = grant_for(token_string)
+def usable_access_token(token_string: str) -> AccessTokenRecord | None:
+    """The access token while it is usable (`OidcGrant.objects.access_valid`): userinfo."""
+    grant = usable_access_grant(token_string)
     if grant is None or not digest_matches(token_string, grant.access_hash, ACCESS):
         return None
     return AccessTokenRecord(grant)
 
 
+def find_access_token(token_string: str) -> AccessTokenRecord | None:
+    """The access token in any state (revocation: RFC 7009 answers alike for expired tokens)."""
+    grant = grant_for(token_string)
+    if grant is None or not digest_matches(token_string, grant.access_hash, ACCESS):
+        return None
+    return AccessTokenRecord(grant, usable=False)
+
+
 def find_refresh_token(token_string: str) -> RefreshTokenRecord | None:
+    """The refresh token in any state (revocation)."""
     grant = grant_for(token_string)
     if grant is None or not digest_matches(token_string, grant.refresh_hash, REFRESH):
         return None
-    return RefreshTokenRecord(grant)
+    return RefreshTokenRecord(grant, usable=False)
 
 
 class PublicOAuth2Request(OAuth2Request):
@@ -145,7 +156,7 @@ class AccessTokenValidator(BearerTokenValidator):
         super().__init__(OidcGrant)
 
     def authenticate_token(self, token_string: str) -> AccessTokenRecord | None:
-        return find_access_token(token_string)
+        return usable_access_token(token_string)
 
 
 server = KlaspoortAuthorizationServer()
