@@ -1,0 +1,186 @@
+"""The school console in Chromium with both demo publishers running: a coordinator switches a
+publisher off and on and the teacher's tiles go and come; the licence overview asks the demo
+publishers; every link file downloads; a crawl from the portal reaches every staff page, none wider
+than the screen at 375, 768 and 1024 px."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from klaspoort.accounts.actions import do_set_password
+from klaspoort.accounts.staff import ensure_staff_accounts
+from klaspoort.federation.models import Consent
+from klaspoort.roster.models import StaffRole
+from tests.e2e.conftest import DemoPublisher, register_both
+from tests.roster import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Zonnebloem-42"
+
+
+@pytest.fixture
+def page(browser: Any, platform: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=platform.url, locale="nl-NL", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def console_world(platform: Any, demo_publishers: dict[str, DemoPublisher]) -> dict[str, Any]:
+    school = factories.school("99DM00", "Demoschool De Klaproos")
+    group = factories.group(school, "Groep 5a")
+    factories.pupil(group, "Sanne", "de Vries")
+    coordinator = factories.staff(
+        school, "ict@klaproos.example", groups=(group,), first_name="Ivo", surname="Smit",
+        roles=(StaffRole.TEACHER, StaffRole.ICT_COORDINATOR),
+    ).staff  # fmt: skip
+    (account,) = ensure_staff_accounts([coordinator]) or [coordinator.account]
+    do_set_password(account, PASSWORD, actor="test")
+    register_both(demo_publishers, school)
+    return {"school": school, "group": group, "coordinator": coordinator}
+
+
+def log_in(page: Any) -> None:
+    page.goto("/login/")
+    page.get_by_label("E-mailadres").fill("ict@klaproos.example")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/portal/")
+
+
+def tile_names(page: Any) -> list[str]:
+    return [name.strip() for name in page.locator(".tile .tile-name").all_inner_texts()]
+
+
+def settled_tile_names(page: Any) -> list[str]:
+    """The tiles once every publisher answered: on a loaded machine a demo publisher's first answer
+    (it fetches our JWKS first) can miss the timeout, and the page then says so; look again."""
+    for _attempt in range(5):
+        if page.locator("#unavailable").count() == 0:
+            break
+        page.reload()
+    return tile_names(page)
+
+
+def test_switching_a_publisher_off_and_on_takes_its_tiles_away_and_back(
+    page: Any, console_world: dict[str, Any]
+) -> None:
+    log_in(page)
+    assert "Taalzee voor de leerkracht" in settled_tile_names(page)
+    page.get_by_role("link", name="Schoolbeheer").click()
+    page.get_by_role("link", name="Koppelingen").first.click()
+    card = page.locator("#partner-demo-taalzee")
+    card.get_by_label("Uitgeverij Taalzee (demo) mag gegevens van de school ontvangen").uncheck()
+    card.get_by_role("button", name="Opslaan").click()
+    assert "verdwijnt de software van deze partner meteen" in page.locator("#withdraw").inner_text()
+    page.get_by_role("button", name="Ja, uitzetten").click()
+    assert "staat uit" in page.locator("#partner-demo-taalzee").inner_text()
+    page.get_by_role("link", name="Software").click()
+    assert settled_tile_names(page) == ["Rekenrijk voor de leerkracht"]
+    page.get_by_role("link", name="Schoolbeheer").click()
+    page.get_by_role("link", name="Koppelingen").first.click()
+    card = page.locator("#partner-demo-taalzee")
+    card.get_by_label("Uitgeverij Taalzee (demo) mag gegevens van de school ontvangen").check()
+    card.get_by_role("button", name="Opslaan").click()
+    assert "staat aan" in page.locator("#partner-demo-taalzee").inner_text()
+    with page.expect_download() as receipt:
+        page.locator("#history a").first.click()
+    assert json.loads(Path(receipt.value.path()).read_bytes())["action"] == "grant"
+    page.get_by_role("link", name="Software").click()
+    assert tile_names(page) == [
+        "Rekenrijk voor de leerkracht",
+        "Taalzee voor de leerkracht",
+        "Taalzee woordenboek",
+    ]
+    assert Consent.objects.get(partner__slug="demo-taalzee").active is True
+
+
+def test_the_licence_overview_shows_what_the_demo_publishers_answer(
+    page: Any, console_world: dict[str, Any]
+) -> None:
+    log_in(page)
+    settled_tile_names(page)
+    page.goto("/schoolbeheer/licenties/")
+    rekenrijk = page.locator("#licences-rekenrijk")
+    assert "Rekenrijk oefenen" in rekenrijk.inner_text()
+    assert "Groep 5a" in rekenrijk.inner_text()
+    assert page.locator(".no-answer").count() == 0
+
+
+def test_every_link_file_downloads_and_parses(page: Any, console_world: dict[str, Any]) -> None:
+    log_in(page)
+    page.goto("/schoolbeheer/links/")
+    pupil_link = page.locator("#url-pupils").inner_text()
+    assert pupil_link.endswith(f"/s/{console_world['school'].instelling_ref}/")
+    names = []
+    for link in page.locator("#link-pupils .downloads a").all():
+        with page.expect_download() as download:
+            link.click()
+        body = Path(download.value.path()).read_bytes()
+        name = download.value.suggested_filename
+        names.append(name)
+        if name.endswith(".url"):
+            assert f"URL={pupil_link}" in body.decode()
+        elif name.endswith(".json"):
+            assert json.loads(body)[1]["url"] == pupil_link
+        elif name.endswith(".mobileconfig"):
+            assert plistlib.loads(body)["PayloadContent"][0]["URL"] == pupil_link
+        else:
+            assert plistlib.loads(body)["URL"] == pupil_link
+    assert [name.rsplit(".", 1)[1] for name in names] == ["url", "webloc", "mobileconfig", "json"]
+
+
+def _no_overflow(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
+    page: Any, console_world: dict[str, Any], platform: Any
+) -> None:
+    log_in(page)
+    host = urlsplit(platform.url).netloc
+    seen: dict[str, int] = {}
+    queue = ["/portal/"]
+    while queue:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        response = page.goto(path)
+        seen[path] = response.status
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        for href in page.eval_on_selector_all(
+            "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
+        ):
+            parts = urlsplit(href)
+            if (parts.netloc and parts.netloc != host) or not parts.path.startswith("/"):
+                continue
+            if (
+                parts.path.startswith(("/launch/", "/static/", "/s/", "/logout"))
+                or "." in parts.path.rsplit("/", 1)[-1]
+            ):
+                continue  # software, files, the pupils' pages and logging out are not staff pages
+            if parts.path not in seen:
+                queue.append(parts.path)
+    reached = set(seen)
+    assert {
+        "/portal/", "/klas/", f"/klas/{console_world['group'].uuid}/", "/schoolbeheer/", "/school/staff/",
+        "/schoolbeheer/koppelingen/", "/schoolbeheer/licenties/", "/schoolbeheer/links/",
+        "/schoolbeheer/links/apparaten/", "/schoolbeheer/netwerk/", "/schoolbeheer/leerlinggegevens/",
+        "/profile/", "/profile/two-factor/", "/start/",
+    } <= reached  # fmt: skip
+    assert {path: status for path, status in seen.items() if status >= 400} == {}
+    for width in (375, 768, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        too_wide = [path for path in sorted(reached) if page.goto(path) and not _no_overflow(page)]
+        assert too_wide == [], width
