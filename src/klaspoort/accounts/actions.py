@@ -12,14 +12,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from klaspoort.accounts import tokens
-from klaspoort.accounts.errors import AccountError, PasswordRejected
+from klaspoort.accounts.errors import AccountError, PasswordCheckFailed, PasswordRejected
 from klaspoort.accounts.login import account_subject, email_subject
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.accounts.passwords import validate_new_password
 from klaspoort.accounts.sessions import end_sessions
+from klaspoort.accounts.throttle import check_account_password
 from klaspoort.audit.events import record_event
 
 RESET_INTERVAL_SECONDS = 15 * 60  # C8: one forgotten-password mail per address per 15 minutes
@@ -148,11 +150,29 @@ def do_request_password_reset(email: str, *, client_ip: str | None = None) -> bo
 
 
 def do_change_password(
-    account: Account, *, current_password: str, new_password: str, keep_session_key: str | None = None
+    account: Account,
+    *,
+    current_password: str,
+    new_password: str,
+    keep_session_key: str | None = None,
+    client_ip: str = "",
+    solution: str | None = None,
 ) -> int:
-    """Change a password knowing the current one; ends the account's other sessions (returns how many)."""
-    if not account.check_password(current_password):
-        raise AccountError("Je huidige wachtwoord klopt niet.")
+    """Change a password knowing the current one; ends the account's other sessions (returns how many).
+
+    The current password is checked behind the login throttle (same counters and challenge as the
+    login from `client_ip`); a refused or wrong try raises `PasswordCheckFailed` and changes nothing.
+    """
+    check = check_account_password(account, current_password, client_ip=client_ip, solution=solution)
+    if not check.ok:
+        record_event(
+            "password.change_failed",
+            outcome="denied",
+            subject=account_subject(account),
+            client_ip=client_ip or None,
+            reason="throttled" if check.refused else "password",
+        )
+        raise PasswordCheckFailed(check.message or _("Je huidige wachtwoord klopt niet."), check.challenge)
     if new_password == current_password:
         raise PasswordRejected(["Kies een ander wachtwoord dan je huidige."])
     _check_password(new_password, account.email)

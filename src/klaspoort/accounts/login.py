@@ -3,7 +3,6 @@
     authenticate_staff(request, email, password) -> LoginResult       verify only, records the audit event
     begin_staff_session(request, result, next_url) -> str             rotate session, principal; where to go
     choose_school(request, school_ref) -> bool                        multi-school staff pick one
-    reauthenticate_staff(request, password) -> bool                   after a client address change (C10)
     end_staff_session(request) -> None                                logout (ends the principal first)
     safe_next(request, candidate) -> str | None                       no open redirects
     landing_url() -> str                                              the portal
@@ -184,25 +183,6 @@ def choose_school(request: HttpRequest, school_ref: str) -> str | None:
     login_at = int(request.session.get(SESSION_LOGIN_AT) or time.time())
     _work_at(request, placement, account, login_at)
     return request.session.pop(SESSION_NEXT, None) or landing_url()
-
-
-def reauthenticate_staff(request: HttpRequest, password: str) -> bool:
-    """Password again after the client address changed: continue from the new address, new key."""
-    account = request.user
-    if not isinstance(account, Account):
-        return False
-    ip = client_ip(request)
-    if not account.check_password(password):
-        record_event(
-            "session.reauth_failed", outcome="denied", subject=account_subject(account), client_ip=ip
-        )
-        return False
-    request.session.cycle_key()
-    request.session[SESSION_IP] = ip
-    request.session[SESSION_SEEN] = int(time.time())
-    request.session.pop(SESSION_TAKEOVER, None)
-    record_event("session.reauthenticated", actor=account_subject(account), client_ip=ip)
-    return True
 
 
 def end_staff_session(request: HttpRequest, *, reason: str = "logout") -> None:

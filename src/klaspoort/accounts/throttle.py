@@ -26,8 +26,12 @@ moment a challenge becomes required are audit events.
 The second step (two-factor code) is throttled per account by `check_code` / `record_code`.
 
 Thresholds can be changed with settings.LOGIN_THROTTLE (a dict with LoginPolicy's field names).
-Known limit: tries that arrive in parallel before the first failure is recorded are not slowed
-(at most one per web worker at a time; the account-wide challenge still follows).
+Parallel tries: `admit_login` (what the login views call) decides and counts in one step under
+the account's lock (`core.ratelimit.exclusive`): the try is counted as a failure *before* the
+password is checked, and taken back when the password was right. So 20 wrong passwords sent at
+once get exactly as far as 20 sent one after another. `check_login` alone only reads.
+Known limit: the count of different accounts per address is read, not locked (each account has its
+own lock), so a spray sent in parallel over many accounts reaches its challenge a few tries late.
 """
 
 from __future__ import annotations
@@ -47,9 +51,9 @@ from django.utils.translation import ngettext
 
 from klaspoort.accounts import challenge, client_address
 from klaspoort.accounts.login import LoginResult, authenticate_staff, email_subject
-from klaspoort.accounts.models import normalise_email
+from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.audit.events import record_event
-from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek_many
+from klaspoort.core.ratelimit import Busy, DistinctCounter, Limiter, Rule, State, exclusive, peek_many
 
 logger = logging.getLogger("klaspoort.accounts.throttle")
 
@@ -128,6 +132,8 @@ class Gate:
     challenge_required: bool = False
     client_ip: str = field(default="", compare=False)
     kind: LoginKind = "staff"
+    # set by `admit_login`: the (per client, per account) counts with this try counted ahead
+    counted: tuple[State, State] | None = field(default=None, compare=False)
 
     @property
     def allowed(self) -> bool:
@@ -197,30 +203,25 @@ def _kind_data(kind: LoginKind) -> dict[str, Any]:
     return {} if kind == "staff" else {"login": kind}
 
 
-def check_login(
-    email: str, client_ip: str, *, solution: str | None, kind: LoginKind = "staff", now: float | None = None
-) -> Gate:
-    """May this try go ahead? One cache read; a required challenge answer is verified (and used up)."""
+def _counters_for(email: str, client_ip: str, kind: LoginKind) -> tuple[LoginPolicy, _Counters, Gate]:
     rules = policy()
-    counters = _Counters.for_policy(rules, kind)
     email = normalise_email(email)
-    network = network_of(client_ip)
-    per_client_subject, account_subject = _subjects(email, network)
+    gate = Gate(email=email, network=network_of(client_ip), decision="allow", client_ip=client_ip, kind=kind)
+    return rules, _Counters.for_policy(rules, kind), gate
+
+
+def _decide(
+    rules: LoginPolicy, counters: _Counters, gate: Gate, solution: str | None, now: float | None
+) -> Gate:
+    """Read the counters (one cache round trip) and decide; a required challenge is verified."""
+    per_client_subject, account_subject = _subjects(gate.email, gate.network)
     client, account, address = peek_many(
         (counters.per_client, per_client_subject),
         (counters.per_account, account_subject),
-        (counters.per_address, network),
-    )
-    gate = Gate(
-        email=email,
-        network=network,
-        decision="allow",
-        client_failures=client.count,
-        client_ip=client_ip,
-        kind=kind,
+        (counters.per_address, gate.network),
     )
     required = _challenge_required(rules, account, address)
-    gate = replace(gate, challenge_required=required)
+    gate = replace(gate, client_failures=client.count, challenge_required=required)
     wait = client.wait(time.time() if now is None else now)
     if wait > 0:
         return _refuse(replace(gate, decision="wait", wait_seconds=math.ceil(wait)))
@@ -232,18 +233,57 @@ def check_login(
     return gate
 
 
+def check_login(
+    email: str, client_ip: str, *, solution: str | None, kind: LoginKind = "staff", now: float | None = None
+) -> Gate:
+    """May this try go ahead? One cache read, nothing counted; a required challenge answer is
+    verified (and used up). The login views use `admit_login`, which also counts."""
+    rules, counters, gate = _counters_for(email, client_ip, kind)
+    return _decide(rules, counters, gate, solution, now)
+
+
+def admit_login(
+    email: str, client_ip: str, *, solution: str | None, kind: LoginKind = "staff", now: float | None = None
+) -> Gate:
+    """`check_login` and, when the try may go ahead, count it as a failure: both in one step under
+    the account's lock, so parallel tries take their turn. `record_login` takes the count back when
+    the password was right."""
+    rules, counters, gate = _counters_for(email, client_ip, kind)
+    per_client_subject, account_subject = _subjects(gate.email, gate.network)
+    try:
+        with exclusive(counters.per_account.cache, LOGIN_KINDS[kind], account_subject):
+            gate = _decide(rules, counters, gate, solution, now)
+            if not gate.allowed:
+                return gate
+            counted = (counters.per_client.hit(per_client_subject), counters.per_account.hit(account_subject))
+    except Busy:
+        return _refuse(replace(gate, decision="wait", wait_seconds=1))
+    return replace(gate, counted=counted)
+
+
 def record_login(gate: Gate, *, password_ok: bool) -> bool:
     """Count the result of an allowed try. Returns whether the next try needs the challenge."""
     rules = policy()
     counters = _Counters.for_policy(rules, gate.kind)
     per_client_subject, account_subject = _subjects(gate.email, gate.network)
     if password_ok:
-        if gate.client_failures:
+        if gate.counted and gate.counted[1].count == 1:  # this try was the account's only one
+            counters.per_client.cache.delete_many(
+                counters.per_client.read_keys(per_client_subject)
+                + counters.per_account.read_keys(account_subject)
+            )
+        elif gate.counted:
+            counters.per_client.reset(per_client_subject)
+            counters.per_account.release(account_subject)
+        elif gate.client_failures:
             counters.per_client.reset(per_client_subject)
         _log(gate, "allowed", " result=passed")
         return False
-    client = counters.per_client.hit(per_client_subject)
-    account = counters.per_account.hit(account_subject)
+    if gate.counted:
+        client, account = gate.counted
+    else:
+        client = counters.per_client.hit(per_client_subject)
+        account = counters.per_account.hit(account_subject)
     accounts_from_address = counters.per_address.add(gate.network, gate.email)
     _log(
         gate,
@@ -303,7 +343,7 @@ def guarded_authenticate(
     request: HttpRequest, email: str, password: str, solution: str | None
 ) -> GuardedLogin:
     """`authenticate_staff` behind the throttle: the password is only checked when the gate allows."""
-    gate = check_login(email, client_address.client_ip(request), solution=solution)
+    gate = admit_login(email, client_address.client_ip(request), solution=solution)
     if not gate.allowed:
         return GuardedLogin(
             None, gate.message, challenge.new_challenge() if gate.challenge_required else None
@@ -311,6 +351,37 @@ def guarded_authenticate(
     result = authenticate_staff(request, email, password)
     needs_challenge = record_login(gate, password_ok=result.outcome != "invalid")
     return GuardedLogin(result, challenge=challenge.new_challenge() if needs_challenge else None)
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The password of a signed-in account checked again behind the login throttle (takeover page,
+    password change). ok: the password was right; message: why the throttle refused ("" otherwise,
+    also for a plain wrong password); challenge: a fresh challenge when the next try needs one."""
+
+    ok: bool
+    message: str = ""
+    challenge: dict[str, Any] | None = None
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.message)
+
+
+def check_account_password(
+    account: Account, password: str, *, client_ip: str, solution: str | None
+) -> PasswordCheck:
+    """The same throttle and challenge as the login of the account's kind, with the same counters:
+    a try here counts as a login try (per account and client, never a lockout)."""
+    kind: LoginKind = "parent" if account.kind == Account.Kind.PARENT else "staff"
+    gate = admit_login(account.email, client_ip, solution=solution, kind=kind)
+    if not gate.allowed:
+        return PasswordCheck(
+            False, gate.message, challenge.new_challenge() if gate.challenge_required else None
+        )
+    ok = account.check_password(password)
+    needs_challenge = record_login(gate, password_ok=ok)
+    return PasswordCheck(ok, challenge=challenge.new_challenge() if needs_challenge else None)
 
 
 # --- second step: the two-factor code, throttled per account (whoever knows the password) ---

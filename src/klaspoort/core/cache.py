@@ -5,12 +5,19 @@ count, and the set gives the entry the default timeout, so a counter's window is
 (`core/ratelimit.py`) need both to hold, so `incr` here reads the row under a lock (SELECT … FOR
 UPDATE where the database has it; SQLite serialises writers with BEGIN IMMEDIATE) and writes only
 the value, keeping the expiry — the same behaviour as Redis INCR.
+
+`lock(name)` holds a lock for the rest of a transaction (throttles decide and count under it,
+`core.ratelimit.exclusive`): a PostgreSQL advisory transaction lock; on SQLite the transaction itself,
+which starts with BEGIN IMMEDIATE (settings) and so already excludes every other writer.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
@@ -50,3 +57,17 @@ class DatabaseCache(DjangoDatabaseCache):
                 [encoded, cache_key],
             )
         return int(new_value)
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """Hold `name` exclusively until the block ends (the block runs in one transaction)."""
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        with transaction.atomic(using=db):
+            if connection.vendor == "postgresql":
+                number = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+            elif connection.vendor != "sqlite":
+                raise NotImplementedError(f"no cache lock for {connection.vendor}")
+            yield

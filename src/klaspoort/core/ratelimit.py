@@ -14,6 +14,11 @@ atomic cache operations (`add` creates, `incr` increments), so concurrent reques
     sprayed.add(address, account_email)  # -> how many different accounts this address failed on
     peek_many((limiter, s1), (sprayed, address))   # several states in one cache round trip
 
+    with exclusive(cache, "login", subject):   # decide and count as one step (parallel requests)
+        if limiter.peek(subject).wait(now) == 0:
+            limiter.hit(subject)
+    limiter.release(subject)             # take back one hit counted ahead (the try turned out fine)
+
 A window is sliding: a count is forgotten `window` seconds after its last hit. Subjects (email
 addresses, client addresses, device ids) are stored only as keyed hashes.
 """
@@ -22,7 +27,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -164,6 +170,16 @@ class Limiter(_UsesCache):
     def reset(self, subject: str) -> None:
         self.cache.delete_many(self._keys(subject))
 
+    def release(self, subject: str) -> None:
+        """Take back one hit counted ahead of a try that turned out not to be a mistake, and the
+        wait it set. (A try is only let in when no wait is running, so that wait is its own.)"""
+        count_key, retry_key = self._keys(subject)
+        try:
+            self.cache.incr(count_key, -1)
+        except ValueError:  # already forgotten
+            return
+        self.cache.delete(retry_key)
+
 
 class DistinctCounter(_UsesCache):
     """How many different members a subject was seen with in a window (e.g. accounts per address).
@@ -196,6 +212,45 @@ class DistinctCounter(_UsesCache):
 
     def peek(self, subject: str) -> int:
         return peek_many((self, subject))[0].count
+
+
+class Busy(Exception):
+    """Another request held a subject's lock for longer than we were willing to wait."""
+
+
+LOCK_SECONDS = 5
+LOCK_PATIENCE = 3.0
+
+
+@contextmanager
+def exclusive(
+    cache: BaseCache, name: str, subject: str, *, patience: float = LOCK_PATIENCE
+) -> Iterator[None]:
+    """Hold the lock of `subject` under `name` (in `cache`) while deciding and counting, so that
+    parallel requests for the same subject take their turn: read, decide and count become one step.
+
+    A cache with a `lock(name)` of its own (our database cache: a lock of the database, held for one
+    transaction) uses it. Otherwise (Redis) the lock is an atomic `add` (SET NX) that expires after
+    LOCK_SECONDS should its holder die. Hold it only for cache operations, never for a password
+    check. Raises `Busy` after `patience` seconds without the lock.
+    """
+    key = f"rl:lock:{_check_name(name)}:{subject_digest(subject)}"
+    native = getattr(cache, "lock", None)
+    if native is not None:
+        with native(key):
+            yield
+        return
+    deadline = time.monotonic() + patience
+    pause = 0.002
+    while not cache.add(key, 1, LOCK_SECONDS):
+        if time.monotonic() > deadline:
+            raise Busy(name)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+    try:
+        yield
+    finally:
+        cache.delete(key)
 
 
 def peek_many(*probes: tuple[_Probe, str]) -> list[State]:

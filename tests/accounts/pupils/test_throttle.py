@@ -50,7 +50,7 @@ def fail(throttle: PupilThrottle, pupil: uuid.UUID, device: str, times: int, clo
     wait = 0.0
     for _ in range(times):
         clock.now += throttle.check(pupil, device).wait  # an attacker who waits exactly as long as asked
-        wait = throttle.record_failure(pupil, device)
+        wait = throttle.settle(pupil, device, throttle.admit(pupil, device), ok=False)
     return wait
 
 
@@ -83,8 +83,7 @@ def test_the_pupil_counter_follows_the_pupil_to_other_devices(store: BaseCache) 
     # Throwing the device cookie away after every try (a fresh "device" each time):
     for attempt in range(10):
         device = f"fresh-{attempt}@203.0.113.5"
-        clock.now += throttle.check(pupil, device).wait
-        throttle.record_failure(pupil, device)
+        fail(throttle, pupil, device, 1, clock)
     verdict = throttle.check(pupil, OTHER_PC)
     assert (verdict.device.count, verdict.pupil.count, verdict.wait) == (0, 10, 8.0)
 
@@ -94,7 +93,7 @@ def test_success_clears_the_device_counter_but_not_the_pupil_counter(store: Base
     throttle, pupil = PupilThrottle(store, clock), uuid.uuid4()
     fail(throttle, pupil, IPAD, 5, clock)
     clock.now += 60
-    throttle.record_success(pupil, IPAD, throttle.check(pupil, IPAD))
+    throttle.settle(pupil, IPAD, throttle.admit(pupil, IPAD), ok=True)
     verdict = throttle.check(pupil, IPAD)
     assert (verdict.device.count, verdict.pupil.count, verdict.wait) == (0, 5, 0.0)
 
@@ -108,10 +107,16 @@ def test_waits_end_by_themselves_no_lockout(store: BaseCache) -> None:
     assert throttle.check(pupil, IPAD).wait == 0.0
 
 
-def test_check_since_skips_the_cache_when_no_counter_can_exist(store: BaseCache) -> None:
+def test_admit_counts_ahead_a_right_code_takes_it_back_a_refusal_counts_nothing(store: BaseCache) -> None:
     clock = Clock()
     throttle, pupil = PupilThrottle(store, clock), uuid.uuid4()
-    fail(throttle, pupil, IPAD, 5, clock)
-    assert throttle.check_since(pupil, IPAD, clock.now).device.count == 5
-    assert throttle.check_since(pupil, IPAD, None).device.count == 0
-    assert throttle.check_since(pupil, IPAD, clock.now - 3601).device.count == 0
+    admitted = throttle.admit(pupil, IPAD)
+    assert (admitted.wait, admitted.device.count) == (0.0, 0)
+    assert throttle.check(pupil, IPAD).device.count == 1  # in flight: counted as a mistake
+    assert throttle.settle(pupil, IPAD, admitted, ok=True) == 0.0
+    assert (throttle.check(pupil, IPAD).device.count, throttle.check(pupil, IPAD).pupil.count) == (0, 0)
+    fail(throttle, pupil, IPAD, 3, clock)
+    before = throttle.check(pupil, IPAD)
+    refused = throttle.admit(pupil, IPAD)
+    assert (refused.wait, refused.counted) == (1.0, None)
+    assert throttle.check(pupil, IPAD) == before  # nothing changed

@@ -59,7 +59,7 @@ def authenticate_parent(
     request: HttpRequest, email: str, password: str, *, solution: str | None
 ) -> ParentLogin:
     ip = client_ip(request)
-    gate = throttle.check_login(email, ip, solution=solution, kind="parent")
+    gate = throttle.admit_login(email, ip, solution=solution, kind="parent")
     if not gate.allowed:
         return ParentLogin(None, gate.message, challenge.new_challenge() if gate.challenge_required else None)
     found = authenticate(request, email=email, password=password, kind=Account.Kind.PARENT)

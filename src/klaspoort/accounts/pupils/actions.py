@@ -138,19 +138,18 @@ def do_pupil_code_attempt(
     """
     throttle = throttle or PupilThrottle()
     pupil = credential.pupil
-    last_mistake = credential.last_failed_at.timestamp() if credential.last_failed_at else None
-    verdict = throttle.check_since(pupil.uuid, device, last_mistake)
+    verdict = throttle.admit(pupil.uuid, device)
     if verdict.wait > 0:
         return AttemptResult(ok=False, wait_seconds=verdict.wait_seconds)
     subject = f"pupil:{pupil.uuid}"
     if verify_code(credential, pupil.uuid, submitted):
-        throttle.record_success(pupil.uuid, device, verdict)
+        throttle.settle(pupil.uuid, device, verdict, ok=True)
         record_event(
             "pupil.login", actor=actor, subject=subject, school_ref=school_ref, client_ip=client_ip or None,
             context=context,
         )  # fmt: skip
         return AttemptResult(ok=True)
-    wait = throttle.record_failure(pupil.uuid, device)
+    wait = throttle.settle(pupil.uuid, device, verdict, ok=False)
     moment = now()
     PupilCredential.objects.filter(pk=credential.pk).update(
         failed_attempts=Case(

@@ -11,6 +11,10 @@ slowed down — not on the same school address, not even on the same shared iPad
 
 There is deliberately no counter per address or per device alone: a whole school shares one
 address and a class shares devices.
+
+Parallel guesses: `admit` decides and counts the attempt ahead (as a mistake) in one step under the
+pupil's lock, before the code is checked; `settle` takes the count back when the code was right.
+So guesses sent at once get no further than guesses sent one after another.
 """
 
 from __future__ import annotations
@@ -18,16 +22,14 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import BaseCache
 
-from klaspoort.core.ratelimit import Clock, Limiter, Rule, State, peek_many
+from klaspoort.core.ratelimit import Busy, Clock, Limiter, Rule, State, exclusive, peek_many
 
 DEVICE_RULE = Rule("pupil:device", window=3600, delay_after=3, base_delay=1.0, max_delay=60.0)
 PUPIL_RULE = Rule("pupil:all", window=3600, delay_after=8, base_delay=2.0, max_delay=300.0)
-# Longer ago than this, a mistake has left no counter behind.
-MEMORY_SECONDS = max(DEVICE_RULE.window, PUPIL_RULE.window)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Verdict:
     device: State
     pupil: State
     wait: float
+    # set by `admit`: the (device, pupil) counts with this attempt counted ahead
+    counted: tuple[State, State] | None = field(default=None, compare=False)
 
     @property
     def wait_seconds(self) -> int:
@@ -64,21 +68,35 @@ class PupilThrottle:
         now = self.clock()
         return Verdict(on_device, overall, max(on_device.wait(now), overall.wait(now)))
 
-    def check_since(self, pupil: uuid.UUID, device: str, last_mistake: float | None) -> Verdict:
-        """As `check`, without a cache round trip when no counter can exist: `last_mistake` is the
-        unix time of the pupil's last wrong code (None: never), known from the credential row.
-        So the common, error-free login costs nothing here."""
-        if last_mistake is None or last_mistake < self.clock() - MEMORY_SECONDS:
-            return CLEAN
-        return self.check(pupil, device)
+    def admit(self, pupil: uuid.UUID, device: str) -> Verdict:
+        """`check`, and when no wait runs, count this attempt ahead: one step under the pupil's lock.
+        A verdict with `wait` > 0 counted nothing; otherwise call `settle` after the code check."""
+        try:
+            with exclusive(self.on_device.cache, "pupil", str(pupil)):
+                verdict = self.check(pupil, device)
+                if verdict.wait > 0:
+                    return verdict
+                counted = (
+                    self.on_device.hit(self._device_subject(pupil, device)),
+                    self.overall.hit(str(pupil)),
+                )
+        except Busy:
+            return replace(CLEAN, wait=1.0)
+        return replace(verdict, counted=counted)
 
-    def record_failure(self, pupil: uuid.UUID, device: str) -> float:
-        """Count a wrong code; returns the wait now in force."""
-        on_device = self.on_device.hit(self._device_subject(pupil, device))
-        overall = self.overall.hit(str(pupil))
+    def settle(self, pupil: uuid.UUID, device: str, verdict: Verdict, *, ok: bool) -> float:
+        """After an admitted attempt's code was checked. Right: the count is taken back and this
+        device's mistakes are cleared. Wrong: it stays counted. Returns the wait now in force."""
+        assert verdict.counted is not None, "settle() follows admit()"
+        device_subject = self._device_subject(pupil, device)
+        if ok:
+            if not verdict.device.count and not verdict.pupil.count:  # no mistakes before: one delete
+                self.on_device.cache.delete_many(
+                    self.on_device.read_keys(device_subject) + self.overall.read_keys(str(pupil))
+                )
+            else:
+                self.on_device.reset(device_subject)
+                self.overall.release(str(pupil))
+            return 0.0
         now = self.clock()
-        return max(on_device.wait(now), overall.wait(now))
-
-    def record_success(self, pupil: uuid.UUID, device: str, verdict: Verdict) -> None:
-        if verdict.device.count:
-            self.on_device.reset(self._device_subject(pupil, device))
+        return max(state.wait(now) for state in verdict.counted)

@@ -13,8 +13,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klaspoort.accounts.actions import do_change_password, do_end_all_sessions
+from klaspoort.accounts.challenge import FIELD as CHALLENGE_FIELD
+from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.decorators import staff_required
-from klaspoort.accounts.errors import AccountError, PasswordRejected
+from klaspoort.accounts.errors import AccountError, PasswordCheckFailed, PasswordRejected
 from klaspoort.accounts.forms import ChangePasswordForm
 from klaspoort.accounts.login import active_placements, end_staff_session
 from klaspoort.accounts.models import Account
@@ -39,6 +41,7 @@ def _account(request: HttpRequest) -> Account:
 def profile_view(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     form = ChangePasswordForm(request.POST or None)
+    challenge = None
     if request.method == "POST" and form.is_valid():
         try:
             do_change_password(
@@ -46,10 +49,15 @@ def profile_view(request: HttpRequest) -> HttpResponse:
                 current_password=form.cleaned_data["current"],
                 new_password=form.cleaned_data["password1"],
                 keep_session_key=request.session.session_key,
+                client_ip=client_ip(request),
+                solution=request.POST.get(CHALLENGE_FIELD),
             )
         except PasswordRejected as exc:
             for problem in exc.problems:
                 form.add_error("password1", problem)
+        except PasswordCheckFailed as exc:
+            form.add_error("current", str(exc))
+            challenge = exc.challenge
         except AccountError as exc:
             form.add_error("current", str(exc))
         else:
@@ -67,6 +75,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rules": help_texts(),
             "session_count": sessions_of(account).count(),
+            "challenge": challenge,
         },
         status=400 if form.errors else 200,
     )

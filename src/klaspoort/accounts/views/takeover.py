@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from klaspoort.accounts.actions import do_end_all_sessions
+from klaspoort.accounts.challenge import FIELD as CHALLENGE_FIELD
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.decorators import staff_required
 from klaspoort.accounts.forms import ConfirmSessionForm
@@ -20,10 +21,10 @@ from klaspoort.accounts.login import (
     account_subject,
     end_staff_session,
     landing_url,
-    reauthenticate_staff,
     safe_next,
 )
 from klaspoort.accounts.models import Account
+from klaspoort.accounts.reauth import reauthenticate_staff
 from klaspoort.audit.events import record_event
 
 
@@ -52,13 +53,18 @@ def confirm_session_view(request: HttpRequest) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("accounts:login"))
     form = ConfirmSessionForm(request.POST or None)
+    challenge = None
     if request.method == "POST" and form.is_valid():
-        if reauthenticate_staff(request, form.cleaned_data["password"]):
+        check = reauthenticate_staff(
+            request, form.cleaned_data["password"], solution=request.POST.get(CHALLENGE_FIELD)
+        )
+        if check.ok:
             return HttpResponseRedirect(next_url or landing_url())
-        form.add_error("password", _("Dit wachtwoord klopt niet."))
+        form.add_error("password", check.message or _("Dit wachtwoord klopt niet."))
+        challenge = check.challenge
     return render(
         request,
         "accounts/confirm_session.html",
-        {"form": form, "next": next_url or "", "account": account},
+        {"form": form, "next": next_url or "", "account": account, "challenge": challenge},
         status=400 if form.errors else 200,
     )
