@@ -373,7 +373,8 @@ def check_account_password(
 ) -> PasswordCheck:
     """The same throttle and challenge as the login of the account's kind, with the same counters:
     a try here counts as a login try (per account and client, never a lockout)."""
-    kind: LoginKind = "parent" if account.kind == Account.Kind.PARENT else "staff"
+    kinds: dict[str, LoginKind] = {Account.Kind.PARENT: "parent", Account.Kind.OPERATOR: "operator"}
+    kind = kinds.get(account.kind, "staff")
     gate = admit_login(account.email, client_ip, solution=solution, kind=kind)
     if not gate.allowed:
         return PasswordCheck(
