@@ -29,7 +29,13 @@ from klaspoort.accounts.backends import login_account, password_matches
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.login_candidate import active_placements_by_email, by_school_name
 from klaspoort.accounts.models import Account, normalise_email
-from klaspoort.accounts.principal import Principal, current_principal, end_principal, establish_principal
+from klaspoort.accounts.principal import (
+    Principal,
+    current_principal,
+    end_principal,
+    establish_principal,
+    start_fresh_session,
+)
 from klaspoort.audit.events import record_event
 from klaspoort.roster.models import StaffMember, StaffPlacement
 from klaspoort.roster.rules import StaffPlacementQuerySet
@@ -132,7 +138,9 @@ def _work_at(request: HttpRequest, placement: StaffPlacement, account: Account, 
 
 def start_guarded_session(request: HttpRequest, account: Account) -> tuple[int, str]:
     """Log the account in (new session key) under the staff session guard's timeouts and address
-    check (`middleware.StaffSessionGuard`). Returns the time and the client address."""
+    check (`middleware.StaffSessionGuard`), on a fresh session: whoever acted in this browser before
+    is signed out. Returns the time and the client address."""
+    start_fresh_session(request)
     login(request, account, backend=BACKEND)
     request.session.set_expiry(settings.STAFF_SESSION_MAX_AGE)
     now = int(time.time())

@@ -100,6 +100,18 @@ def clear_principal(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
+def start_fresh_session(request: HttpRequest) -> None:
+    """Where every login starts (staff, parent, pupil, operator; at its first step): whoever acted
+    in this browser before is signed out (listeners told) and the session is emptied under a new
+    key, so no principal or account of another person is left at any step of the new login."""
+    end_principal(request)
+    request.session.flush()
+    if hasattr(request, "user"):
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+
+
 def end_principal(request: HttpRequest) -> Principal | None:
     """Sign the acting person out of this session; tells listeners (e.g. back-channel logout) first."""
     principal = current_principal(request)

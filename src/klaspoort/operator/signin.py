@@ -24,7 +24,7 @@ from klaspoort.accounts.backends import login_account, password_matches
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.login import account_subject, email_subject, start_guarded_session
 from klaspoort.accounts.models import Account
-from klaspoort.accounts.principal import end_principal
+from klaspoort.accounts.principal import end_principal, start_fresh_session
 from klaspoort.audit.events import record_event
 from klaspoort.operator.permissions import SESSION_SIGNED_IN
 from klaspoort.twofactor.actions import is_enrolled
@@ -43,7 +43,7 @@ class PasswordStep:
 
 def check_password(request: HttpRequest, email: str, password: str, solution: str | None) -> PasswordStep:
     ip = client_ip(request)
-    gate = throttle.check_login(email, ip, solution=solution, kind="operator")
+    gate = throttle.admit_login(email, ip, solution=solution, kind="operator")
     if not gate.allowed:
         return PasswordStep(
             None, gate.message, challenge.new_challenge() if gate.challenge_required else None
@@ -59,7 +59,7 @@ def check_password(request: HttpRequest, email: str, password: str, solution: st
 
 
 def begin_second_step(request: HttpRequest, account: Account) -> str:
-    request.session.cycle_key()
+    start_fresh_session(request)  # nobody else's principal waits in the session during this step
     request.session[SESSION_PENDING] = {"account": account.pk, "since": int(time.time()), "wrong": 0}
     step = "code" if is_enrolled(account) else "enrol"
     record_event("login.second_step", outcome="asked", subject=account_subject(account), step=step)

@@ -24,6 +24,7 @@ from klaspoort.accounts import throttle
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.login import LoginResult, account_subject, active_placements, begin_staff_session
 from klaspoort.accounts.models import Account
+from klaspoort.accounts.principal import start_fresh_session
 from klaspoort.audit.events import record_event
 from klaspoort.twofactor.actions import is_enrolled, required_for, verify_second_factor
 
@@ -54,6 +55,7 @@ def continue_login(request: HttpRequest, result: LoginResult, next_url: str | No
         step = "enrol"
     else:
         return begin_staff_session(request, result, next_url)
+    start_fresh_session(request)  # nobody else's principal waits in the session during this step
     request.session[SESSION_PENDING] = {
         "account": account.pk,
         "step": step,

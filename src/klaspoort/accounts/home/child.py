@@ -18,7 +18,6 @@ from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.home.login import HomeChild
 from klaspoort.accounts.login import account_subject
 from klaspoort.accounts.models import Account
-from klaspoort.accounts.principal import end_principal
 from klaspoort.accounts.pupils.actions import AttemptResult, do_pupil_code_attempt
 from klaspoort.accounts.pupils.device import device_key
 from klaspoort.accounts.pupils.login import sign_in_pupil
@@ -50,6 +49,5 @@ def begin_child_session(request: HttpRequest, parent: Account, child: HomeChild)
     """The child acts from now on: a new session key, the home principal with the parent's account
     (the pupil login's `sign_in_pupil`); returns where to go. A sibling that acted in this session
     before is signed out first (its listeners are told)."""
-    end_principal(request)
     sign_in_pupil(request, child.pupil, child.school.instelling_ref, context="home", account=parent.uuid)
     return landing_url()

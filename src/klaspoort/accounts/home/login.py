@@ -28,7 +28,7 @@ from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.login import BACKEND, account_subject, email_subject
 from klaspoort.accounts.models import Account
-from klaspoort.accounts.principal import end_principal
+from klaspoort.accounts.principal import start_fresh_session
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import has_credential
 from klaspoort.audit.events import record_event
@@ -76,7 +76,7 @@ def authenticate_parent(
 
 def begin_parent_session(request: HttpRequest, account: Account) -> None:
     """Sign the parent in with a new session key; whoever acted in this browser before is signed out."""
-    end_principal(request)
+    start_fresh_session(request)
     login(request, account, backend=BACKEND)
     request.session.set_expiry(settings.HOME_SESSION_MAX_AGE)
 

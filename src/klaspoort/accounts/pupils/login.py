@@ -7,7 +7,13 @@ import uuid
 from django.http import HttpRequest
 
 from klaspoort.accounts import header
-from klaspoort.accounts.principal import Context, Principal, end_principal, establish_principal
+from klaspoort.accounts.principal import (
+    Context,
+    Principal,
+    end_principal,
+    establish_principal,
+    start_fresh_session,
+)
 from klaspoort.roster.models import Pupil
 
 REQUESTED_TARGET_KEY = "kp_pupil_requested_target"
@@ -20,9 +26,15 @@ def sign_in_pupil(
     context: Context = "school",
     account: uuid.UUID | None = None,
 ) -> None:
-    """After a correct code: new session key, then the pupil as principal. The home login passes
-    context="home" and the parent's `account` uuid."""
-    request.session.cycle_key()
+    """After a correct code: new session key, then the pupil as principal. At school the session
+    starts afresh (a teacher or another pupil who used this device is signed out). The home login
+    passes context="home" and the parent's `account` uuid: the parent's sign-in stays, any other
+    principal (a sibling) is ended."""
+    if context == "school":
+        start_fresh_session(request)
+    else:
+        end_principal(request)
+        request.session.cycle_key()
     principal = Principal(
         kind="pupil", person=pupil.uuid, school=school_ref, context=context, account=account
     )
