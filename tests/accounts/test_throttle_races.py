@@ -69,11 +69,11 @@ def test_twenty_parallel_wrong_passwords_check_only_five(
 def test_parallel_right_passwords_all_get_in_and_leave_no_count(
     live_server: Any, staff_account: Account, cache_backend: str
 ) -> None:
-    """The honest side: a double click or several tabs at once are not slowed by each other, up to
-    the five tries a client has before the first wait (a try in flight counts until it is checked)."""
-    statuses = _fire_at_once(live_server.url, 5, {"email": EMAIL, "password": "zonnebloem42"})
-    assert statuses == [302] * 5
-    assert AuditEvent.objects.filter(action="login.succeeded").count() == 5
+    """The honest side: a double click or a few tabs at once are not slowed by each other (up to the
+    five tries a client has before the first wait: a try in flight counts until it is checked)."""
+    statuses = _fire_at_once(live_server.url, 3, {"email": EMAIL, "password": "zonnebloem42"})
+    assert statuses == [302] * 3
+    assert AuditEvent.objects.filter(action="login.succeeded").count() == 3
     assert not AuditEvent.objects.filter(action="login.throttled").exists()
     from klaspoort.accounts import throttle
 
