@@ -163,15 +163,14 @@ def do_change_password(
     The current password is checked behind the login throttle (same counters and challenge as the
     login from `client_ip`); a refused or wrong try raises `PasswordCheckFailed` and changes nothing.
     """
-    check = check_account_password(account, current_password, client_ip=client_ip, solution=solution)
+    check = check_account_password(
+        account,
+        current_password,
+        client_ip=client_ip,
+        solution=solution,
+        failure_event="password.change_failed",
+    )
     if not check.ok:
-        record_event(
-            "password.change_failed",
-            outcome="denied",
-            subject=account_subject(account),
-            client_ip=client_ip or None,
-            reason="throttled" if check.refused else "password",
-        )
         raise PasswordCheckFailed(check.message or _("Je huidige wachtwoord klopt niet."), check.challenge)
     if new_password == current_password:
         raise PasswordRejected(["Kies een ander wachtwoord dan je huidige."])

@@ -27,15 +27,10 @@ def reauthenticate_staff(
     if not isinstance(account, Account):
         return PasswordCheck(False)
     ip = client_ip(request)
-    check = check_account_password(account, password, client_ip=ip, solution=solution)
+    check = check_account_password(
+        account, password, client_ip=ip, solution=solution, failure_event="session.reauth_failed"
+    )
     if not check.ok:
-        record_event(
-            "session.reauth_failed",
-            outcome="denied",
-            subject=account_subject(account),
-            client_ip=ip,
-            reason="throttled" if check.refused else "password",
-        )
         return check
     request.session.cycle_key()
     request.session[SESSION_IP] = ip

@@ -369,20 +369,30 @@ class PasswordCheck:
 
 
 def check_account_password(
-    account: Account, password: str, *, client_ip: str, solution: str | None
+    account: Account, password: str, *, client_ip: str, solution: str | None, failure_event: str
 ) -> PasswordCheck:
     """The same throttle and challenge as the login of the account's kind, with the same counters:
-    a try here counts as a login try (per account and client, never a lockout)."""
+    a try here counts as a login try (per account and client, never a lockout). A refused or wrong
+    try is audited as `failure_event` with reason "throttled" or "password"."""
     kinds: dict[str, LoginKind] = {Account.Kind.PARENT: "parent", Account.Kind.OPERATOR: "operator"}
     kind = kinds.get(account.kind, "staff")
     gate = admit_login(account.email, client_ip, solution=solution, kind=kind)
-    if not gate.allowed:
-        return PasswordCheck(
-            False, gate.message, challenge.new_challenge() if gate.challenge_required else None
+    if gate.allowed:
+        ok = account.check_password(password)
+        needs_challenge = record_login(gate, password_ok=ok)
+        check = PasswordCheck(ok, challenge=challenge.new_challenge() if needs_challenge else None)
+    else:
+        fresh = challenge.new_challenge() if gate.challenge_required else None
+        check = PasswordCheck(False, gate.message, fresh)
+    if not check.ok:
+        record_event(
+            failure_event,
+            outcome="denied",
+            subject=f"account:{account.uuid}",
+            client_ip=client_ip or None,
+            reason="throttled" if check.refused else "password",
         )
-    ok = account.check_password(password)
-    needs_challenge = record_login(gate, password_ok=ok)
-    return PasswordCheck(ok, challenge=challenge.new_challenge() if needs_challenge else None)
+    return check
 
 
 # --- second step: the two-factor code, throttled per account (whoever knows the password) ---
