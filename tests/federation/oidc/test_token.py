@@ -318,3 +318,55 @@ def test_private_key_jwt_client_authentication(world: World, pupil_client: Clien
     assert _grant_state()[0][0] is None
     assert post(code, assertion("j1")).status_code == 200
     assert post(get_code(pupil_client), assertion("j1")).status_code in (400, 401)  # jti replay
+
+
+def _other_client(public: bool) -> tuple[str, str]:
+    """A second registered app of another partner: (client id, secret; "" for a public client)."""
+    from klaspoort.federation.actions import do_register_partner
+    from klaspoort.federation.partner_spec import parse_partner_spec
+    from tests.federation.factories import partner_spec_data
+
+    oidc: dict[str, Any] = {"client_id": "spelwijs", "redirect_uris": ["https://spelwijs.example/cb"]}
+    if public:
+        oidc["client_type"] = "public"
+    data = partner_spec_data(slug="uitgeverij-zuid", **oidc)
+    data["apps"][0]["slug"] = "spelwijs"
+    result = do_register_partner(parse_partner_spec(data))
+    return "spelwijs", result.new_secrets.get("spelwijs", "")
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["public-client", "confidential-client"])
+def test_another_client_cannot_end_a_clients_grant_with_a_forged_refresh_token(
+    world: World, pupil_client: Client, public: bool
+) -> None:
+    """Finding 12.4: the grant's handle with junk, sent by another client (authenticated or a public
+    one without a secret), is refused without touching the grant: reuse detection acts only for
+    the client that owns the grant."""
+    tokens = exchange(get_code(pupil_client), world.secret).json()
+    handle = tokens["refresh_token"].partition(".")[0]
+    client_id, secret = _other_client(public)
+    before = _grant_state()
+    data = {"grant_type": "refresh_token", "refresh_token": f"{handle}.junk-junk-junk"}
+    if public:
+        response = Client().post("/oidc/token/", {**data, "client_id": client_id})
+    else:
+        response = Client().post("/oidc/token/", data, **basic_auth(client_id, secret))
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+    assert _grant_state() == before  # no grant ended
+    assert OidcGrant.objects.get().revoke_reason == ""
+    assert _userinfo(tokens["access_token"]).status_code == 200
+    assert _refresh(tokens["refresh_token"], world.secret).status_code == 200  # the owner carries on
+
+
+def test_a_forged_refresh_token_from_an_unauthenticated_caller_ends_nothing(
+    world: World, pupil_client: Client
+) -> None:
+    tokens = exchange(get_code(pupil_client), world.secret).json()
+    handle = tokens["refresh_token"].partition(".")[0]
+    before = _grant_state()
+    data = {"grant_type": "refresh_token", "refresh_token": f"{handle}.junk"}
+    response = Client().post("/oidc/token/", data, **basic_auth("rekenwijs", "wrong-secret"))
+    assert response.status_code == 401
+    assert _grant_state() == before
+    assert _userinfo(tokens["access_token"]).status_code == 200

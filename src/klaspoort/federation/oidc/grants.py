@@ -236,17 +236,23 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         handle = split_token(refresh_token)
         if handle is None:
             return None
+        # Authlib has authenticated the client by now; only its own grants are looked at, so
+        # another client (even a public one) naming this grant's handle is refused and ends nothing.
+        app_id = self.request.client.app.pk
         grant = refreshable_grant(handle)
+        if grant is not None and grant.app_id != app_id:
+            return None
         if grant is not None and digest_matches(refresh_token, grant.refresh_hash, REFRESH):
             return RefreshTokenRecord(grant)
-        grant = grant or grant_by_handle(handle)
+        grant = grant or grant_by_handle(handle, app_id)
         if (
             grant is not None
             and grant.refresh_hash
             and not digest_matches(refresh_token, grant.refresh_hash, REFRESH)
         ):
-            # A rotated refresh token used again (or a forged one for a real grant): someone
-            # else holds a copy. End the whole grant; the honest client signs in again.
+            # A rotated refresh token used again by the client that owns the grant (or a forged
+            # one sent with its credentials): someone else holds a copy of the client's tokens.
+            # End the whole grant; the honest client signs in again.
             revoke_grant(grant, "refresh_reuse")
         return None
 
