@@ -166,7 +166,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "klaspoort.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "klaspoort.core.bad_input.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klaspoort.core.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -347,12 +349,20 @@ PORTAL_BREAKER_FAILURES = 3
 PORTAL_BREAKER_OPEN_SECONDS = 30.0
 PORTAL_ALLOW_LOOPBACK_HTTP = DEVELOPMENT
 
+# Every line carries the request id (core.request_id); unhandled errors (django.request) and
+# security refusals (django.security) are logged in production too, with the request id that our
+# 500 page shows, and without secrets from the path.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "klaspoort.core.request_id.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "loggers": {
-        "klaspoort": {"handlers": ["console"], "level": os.environ.get("KLASPOORT_LOG_LEVEL", "INFO")}
+        "klaspoort": {"handlers": ["console"], "level": os.environ.get("KLASPOORT_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

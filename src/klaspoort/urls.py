@@ -25,3 +25,5 @@ if settings.DEVELOPMENT:
     # Embedded mode (`make demo`, tests): Django serves the static files itself. In production a
     # reverse proxy serves STATIC_ROOT (`klaspoort collectstatic`).
     urlpatterns += [re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True})]
+
+handler500 = "klaspoort.core.errors.server_error"

@@ -18,7 +18,7 @@ from klaspoort.audit.models import AuditEvent
 from klaspoort.registry.models import SchoolLocation
 from tests.roster import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 EMAIL = "anna.jansen@school.example"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

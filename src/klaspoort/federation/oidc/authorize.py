@@ -34,6 +34,19 @@ REFUSAL_DESCRIPTIONS = {
 }
 
 
+# Longest accepted value per parameter: nonce and scope as stored with the grant (OidcGrant), the
+# others well above anything a client needs.
+PARAMETER_LIMITS = {
+    "nonce": 255,
+    "scope": 200,
+    "state": 1024,
+    "redirect_uri": 2000,
+    "client_id": 200,
+    "code_challenge": 128,
+    "login_hint": 254,
+}
+
+
 def error_page(request: HttpRequest, error: OAuth2Error) -> HttpResponse:
     """Errors we may send back to a verified redirect URI go there; others get a page."""
     if getattr(error, "redirect_uri", None):
@@ -63,10 +76,21 @@ def _needs_login(principal: Principal | None, prompts: set[str], max_age: int | 
     return max_age is not None and int(time.time()) - principal.auth_time > max_age
 
 
+def _too_long(request: HttpRequest) -> str | None:
+    """A parameter longer than we store (the grant's columns) or than any honest client sends."""
+    data = request.POST if request.method == "POST" else request.GET
+    for name, limit in PARAMETER_LIMITS.items():
+        if len(data.get(name, "")) > limit:
+            return name
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def authorize_view(request: HttpRequest) -> HttpResponse:
     principal = current_principal(request)
+    if (name := _too_long(request)) is not None:
+        return error_page(request, InvalidRequestError(f"The '{name}' parameter is too long."))
     try:
         grant = server.get_consent_grant(request, end_user=principal)
     except OAuth2Error as error:

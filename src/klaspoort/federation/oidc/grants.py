@@ -15,11 +15,18 @@ import time
 from typing import Any
 
 import httpx
-from authlib.oauth2.rfc6749 import InvalidGrantError, InvalidRequestError, grants, scope_to_list
+from authlib.oauth2.rfc6749 import (
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+    grants,
+    scope_to_list,
+)
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core.grants import OpenIDCode
 from django.core.cache import cache
+from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from klaspoort.accounts.principal import Principal
@@ -336,15 +343,47 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
     def validate_jti(self, claims: dict[str, Any], jti: str) -> bool:
         return bool(cache.add(f"oidc-jti:{claims['sub']}:{jti}", 1, timeout=3600))
 
+    def __call__(self, query_client: Any, request: Any) -> Any:
+        """Before any key is looked up (and a client's `jwks_uri` fetched), the unverified claims
+        must already name this server and a client, unexpired: random or stale assertions make
+        us fetch nothing."""
+        assertion = request.form.get("client_assertion")
+        if request.form.get("client_assertion_type") == self.CLIENT_ASSERTION_TYPE and assertion:
+            _headers, claims = self.extract_assertion(assertion)
+            audiences = claims.get("aud")
+            audiences = audiences if isinstance(audiences, list) else [audiences]
+            expires = claims.get("exp")
+            plausible = (
+                isinstance(claims.get("sub"), str)
+                and claims.get("iss") == claims.get("sub")
+                and any(audience in self.get_audiences() for audience in audiences)
+                and isinstance(expires, int | float)
+                and expires > time.time() - self.leeway
+            )
+            if not plausible:
+                raise InvalidClientError(description="The client assertion is not valid.")
+        return super().__call__(query_client, request)
+
     def resolve_client_public_key(self, client: OidcClient) -> KeySet:
         app = client.app
+        if app.token_endpoint_auth_method != self.CLIENT_AUTH_METHOD or not (app.jwks or app.jwks_uri):
+            raise InvalidClientError(description="This client does not authenticate with private_key_jwt.")
         if app.jwks:
             return KeySet.import_key_set(app.jwks)
         cache_key = f"oidc-client-jwks:{app.pk}:{app.jwks_uri}"
         jwks = cache.get(cache_key)
         if jwks is None:
-            response = httpx.get(app.jwks_uri, timeout=config.BACKCHANNEL_TIMEOUT, follow_redirects=False)
-            response.raise_for_status()
-            jwks = response.json()
-            cache.set(cache_key, jwks, timeout=300)
+            try:
+                response = httpx.get(app.jwks_uri, timeout=config.BACKCHANNEL_TIMEOUT, follow_redirects=False)
+                response.raise_for_status()
+                jwks = response.json()
+                keyset = KeySet.import_key_set(jwks)
+            except (httpx.HTTPError, ValueError, JoseError):
+                jwks = {}  # remembered as unusable for a while: no fetch per request
+            cache.set(cache_key, jwks, timeout=300 if jwks else 60)
+            if not jwks:
+                raise InvalidClientError(description="The client's keys could not be fetched.") from None
+            return keyset
+        if not jwks:
+            raise InvalidClientError(description="The client's keys could not be fetched.")
         return KeySet.import_key_set(jwks)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 import threading
 from dataclasses import dataclass
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -40,6 +41,11 @@ from klaspoort.federation.oidc.config import (
 from klaspoort.federation.oidc.models import SigningKey
 
 SigningKeyObject = ECKey | RSAKey
+logger = logging.getLogger("klaspoort.federation.oidc.keys")
+
+
+class KeysUnavailable(RuntimeError):
+    """The signing keys cannot be decrypted (another FEDERATION_SECRET): nothing can be signed."""
 
 
 def _fernet() -> Fernet:
@@ -112,7 +118,16 @@ def _load(moment: dt.datetime) -> _KeyState:
         current = max(
             (r for r in rows if r.alg == alg and _signs_at(r, moment)), key=lambda r: (r.signs_from, r.pk)
         )
-        signing[alg] = _decrypt(current)
+        try:
+            signing[alg] = _decrypt(current)
+        except InvalidToken:
+            # FEDERATION_SECRET is not the one the key was stored with: nothing can be signed, but
+            # the public keys (no secret needed) are still published.
+            logger.error(
+                "oidc signing key %s (%s) cannot be decrypted: was it made with another FEDERATION_SECRET?",
+                current.kid,
+                alg,
+            )
     changes = [r.signs_from for r in rows if r.signs_from > moment]
     changes += [r.retired_at for r in rows if r.retired_at and r.retired_at > moment]
     changes += [r.published_until for r in rows if r.published_until and r.published_until > moment]
@@ -137,7 +152,10 @@ def signing_key(alg: str) -> SigningKeyObject:
     """The private key that signs with `alg` now (its `kid` is set)."""
     if alg not in SIGNING_ALGS:
         raise ValueError(f"unsupported signing algorithm {alg!r}")
-    return _current().signing[alg]
+    key = _current().signing.get(alg)
+    if key is None:
+        raise KeysUnavailable(f"no usable signing key for {alg}: see the log")
+    return key
 
 
 def public_jwks() -> dict[str, list[dict[str, object]]]:
