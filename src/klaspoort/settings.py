@@ -167,7 +167,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "klaspoort.core.request_id.RequestIdMiddleware",
+    "klaspoort.core.proxy.TrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "klaspoort.core.csp.ContentSecurityPolicyMiddleware",
     "klaspoort.core.bad_input.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klaspoort.core.language.ChosenLanguageMiddleware",
@@ -282,7 +284,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEVELOPMENT:
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_PROXY_SSL_HEADER = None
+# Behind the TLS proxy, requests are secure when it says so (core.proxy believes the header only
+# from KLASPOORT_TRUSTED_PROXIES): HSTS is sent and http:// redirect targets are refused.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]

@@ -39,6 +39,23 @@ def test_unsolicited_response_for_the_signed_in_person(
     assert Disclosure.objects.get().person == world.staff.uuid
 
 
+def test_post_form_may_post_to_the_registered_acs_only_and_its_script_has_the_nonce(
+    client: Client, world: World
+) -> None:
+    """Finding 12.7: the SAML POST page's policy names the app's ACS origin as a form target."""
+    from urllib.parse import urlsplit
+
+    sign_in(client, world.pupil_principal)
+    response = launch(client, "rekenwijs")
+    header = response["Content-Security-Policy"]
+    acs = urlsplit(SP_ACS_URL)
+    assert f"form-action 'self' {acs.scheme}://{acs.netloc}" in header
+    nonce = header.split("'nonce-")[1].split("'")[0]
+    page = response.content.decode()
+    assert f'<script nonce="{nonce}">' in page
+    assert f'<style nonce="{nonce}">' in page
+
+
 def test_app_by_uuid(client: Client, world: World) -> None:
     sign_in(client, world.pupil_principal)
     assert posted_form(launch(client, str(world.app.uuid)).content)[0] == SP_ACS_URL

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from klaspoort.accounts.principal import Principal
+from klaspoort.core.csp import allow_form_action
 from klaspoort.federation.saml import partners
 from klaspoort.federation.saml.actions import Refused, SamlPost, do_issue_response
 from klaspoort.federation.saml.request_parser import SamlRequestError
@@ -32,7 +33,7 @@ def post_form(request: HttpRequest, post: SamlPost) -> HttpResponse:
         },
     )
     response["Cache-Control"] = "no-store"
-    return response
+    return allow_form_action(response, post.acs_url)
 
 
 def refused(request: HttpRequest, message: StrOrPromise, *, status: int = 400) -> HttpResponse:
