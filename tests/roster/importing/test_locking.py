@@ -75,3 +75,41 @@ def test_lock_needs_a_transaction() -> None:
     school = do_register_school("12AB00", name="De Regenboog")
     with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
         lock_school(school)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_that_must_not_wait_is_told_to_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web upload (`wait=False`) during another import: refused at once with the busy message,
+    recorded, nothing changed (PostgreSQL NOWAIT; SQLite serialises writers, so no such refusal)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("NOWAIT row locks are a PostgreSQL feature; SQLite's write lock serialises imports")
+    school = do_register_school("12AB00", name="De Regenboog")
+    data = as_bytes(roster())
+    inside, release = threading.Event(), threading.Event()
+    real_apply = actions.apply_plan
+
+    def slow_apply(*args: Any, **kwargs: Any) -> Any:
+        applied = real_apply(*args, **kwargs)
+        inside.set()
+        assert release.wait(20)
+        return applied
+
+    monkeypatch.setattr(actions, "apply_plan", slow_apply)
+    first: list[ImportOutcome] = []
+    one = _in_thread(lambda: do_import_edexml(school, data, source="cli", actor="one"), first)
+    assert inside.wait(20)
+    try:
+        outcome = do_import_edexml(school, data, source="upload", actor="two", dry_run=True, wait=False)
+    finally:
+        release.set()
+        one.join(20)
+    assert not isinstance(first[0], BaseException), repr(first[0])
+    assert outcome.status == "rejected"
+    assert outcome.errors[0].message.startswith(
+        "Er wordt op dit moment al een import voor deze school verwerkt."
+    )
+    assert sorted(ImportRun.objects.values_list("actor", "status")) == [
+        ("one", "applied"),
+        ("two", "rejected"),
+    ]
+    assert Pupil.objects.count() == 4

@@ -1,7 +1,9 @@
 """Two imports for one school never interleave.
 
-PostgreSQL: a row lock on the SchoolLocation (`SELECT ... FOR UPDATE`) held until the import's
-transaction ends; the second import waits, then reads the roster the first one left. SQLite: the
+PostgreSQL: a row lock on the SchoolLocation (`SELECT ... FOR NO KEY UPDATE`) held until the
+import's transaction ends; the second import waits, then reads the roster the first one left. The
+NO KEY form leaves rows that refer to the school (ImportRun, sessions, …) insertable meanwhile: a
+plain FOR UPDATE would make every such insert wait for the import. SQLite: the
 settings open every transaction with BEGIN IMMEDIATE, so a writer holds the database's write lock
 from its first statement; `select_for_update` is a no-op there and the same order results.
 
@@ -26,9 +28,9 @@ def lock_school(school: SchoolLocation, *, wait: bool = True) -> SchoolLocation:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_school must be called inside transaction.atomic()")
     if wait:
-        return SchoolLocation.objects.select_for_update().get(pk=school.pk)
+        return SchoolLocation.objects.select_for_update(no_key=True).get(pk=school.pk)
     try:
         with transaction.atomic():
-            return SchoolLocation.objects.select_for_update(nowait=True).get(pk=school.pk)
+            return SchoolLocation.objects.select_for_update(nowait=True, no_key=True).get(pk=school.pk)
     except DatabaseError as exc:
         raise SchoolBusy(school.code) from exc
