@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from klaspoort.accounts.permissions import visible_groups
+from klaspoort.federation.disclosure_queries import GROUP_FIELDS, person_in_groups
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.importing.actions import do_import_edexml
 from klaspoort.roster.importing.switch import do_switch_school_years
-from klaspoort.roster.models import Group, PupilMembership, SchoolYear, SchoolYearStart, StaffPlacement
+from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear, SchoolYearStart, StaffPlacement
 from klaspoort.roster.schoolyears import year_in_force
 from tests.roster.importing.conftest import set_today
 from tests.roster.importing.documents import as_bytes
@@ -76,6 +77,10 @@ def test_a_school_with_its_own_start_day_switches_later_in_the_same_query(
     set_today(monkeypatch, dt.date(2027, 8, 10))
     assert (years_in_force(early.pk), years_in_force(late.pk)) == ([2027], [2026])
     assert (year_in_force(early), year_in_force(late)) == (2027, 2026)
+    for school, group in ((early, "6A"), (late, "5A")):  # what partners receive (claims, attributes)
+        pupil = Pupil.objects.get(school=school, las_key="P3")
+        _person, groups = person_in_groups("pupil", pupil.uuid, school.pk)
+        assert [row[GROUP_FIELDS.index("name")] for row in groups] == [group]
     assert [outcome.school_code for outcome in do_switch_school_years()] == ["12AB00"]
 
     set_today(monkeypatch, dt.date(2027, 8, 24))

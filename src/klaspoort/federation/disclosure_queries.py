@@ -17,11 +17,11 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 
-from klaspoort.core.clock import current_school_year_start, school_year_first_day
 from klaspoort.core.compiled import CompiledQuery, Param
 from klaspoort.federation.models import Consent, Partner
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Pupil, PupilMembership, StaffMember, StaffMembership
+from klaspoort.roster.schoolyears import year_in_force
 
 PERSON_FIELDS = ("uuid", "first_name", "infix", "surname", "eck_id")
 GROUP_FIELDS = ("id", "uuid", "name", "year_group", "kind")
@@ -38,7 +38,7 @@ def consents_queryset(school_ref: Any, partner_ids: Iterable[Any]) -> QuerySet[C
 def staff_groups_queryset(person: Any, school: Any, start_year: int) -> QuerySet[StaffMembership, Any]:
     """The plain QuerySet behind `person_in_groups("staff", …)` in the school year `start_year`."""
     return (
-        StaffMembership.objects.in_force(on=school_year_first_day(start_year))
+        StaffMembership.objects.in_year(start_year)
         .filter(placement__staff__uuid=person, placement__school=school)
         .values_list(*(f"placement__staff__{name}" for name in PERSON_FIELDS), *_GROUP_COLUMNS)
     )
@@ -47,7 +47,7 @@ def staff_groups_queryset(person: Any, school: Any, start_year: int) -> QuerySet
 def pupil_groups_queryset(person: Any, school: Any, start_year: int) -> QuerySet[PupilMembership, Any]:
     """The plain QuerySet behind `person_in_groups("pupil", …)` in the school year `start_year`."""
     return (
-        PupilMembership.objects.in_force(on=school_year_first_day(start_year))
+        PupilMembership.objects.in_year(start_year)
         .filter(pupil__uuid=person, pupil__school=school)
         .values_list(*(f"pupil__{name}" for name in PERSON_FIELDS), *_GROUP_COLUMNS)
     )
@@ -88,7 +88,9 @@ def person_in_groups(
 ) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
     """The person (staff member or pupil) and their groups in force at the school (1 query)."""
     query = _STAFF_GROUPS if kind == "staff" else _PUPIL_GROUPS
-    rows = query.fetch(key=(current_school_year_start(),), person=person, school=school_id)
+    rows = query.fetch(
+        key=(year_in_force(school_id),), person=person, school=school_id
+    )  # the school's own day
     if not rows:
         return None, []
     width = len(PERSON_FIELDS)

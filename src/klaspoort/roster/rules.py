@@ -96,6 +96,11 @@ class PupilMembershipQuerySet(models.QuerySet["PupilMembership"]):
         """Active pupils of active schools in active groups of the school year in force."""
         return self.filter(pupil_active_q("pupil__", on), group_in_force_q("group__", on))
 
+    def in_year(self, start_year: int) -> Self:
+        """Active pupils of active schools in active groups of school year `start_year` (for a
+        caller that already knows the year in force at its school: `schoolyears.year_in_force`)."""
+        return self.filter(pupil_active_q("pupil__"), group_in_year_q("group__", start_year))
+
     def of_active_pupils(self, *, on: dt.date | None = None) -> Self:
         """Memberships of active pupils of active schools, in whatever group: for a group the caller
         already found in force (one join fewer on the pupil login grid)."""
@@ -106,3 +111,7 @@ class StaffMembershipQuerySet(models.QuerySet["StaffMembership"]):
     def in_force(self, *, on: dt.date | None = None) -> Self:
         """Active placements at active schools in active groups of the school year in force."""
         return self.filter(placement_active_q("placement__", on), group_in_force_q("group__", on))
+
+    def in_year(self, start_year: int) -> Self:
+        """Active placements at active schools in active groups of school year `start_year`."""
+        return self.filter(placement_active_q("placement__"), group_in_year_q("group__", start_year))
