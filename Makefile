@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 LOCK := requirements.lock
 
-.PHONY: demo test lint types pytest messages check-messages compile-messages lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench-insert bench-register bench clean
+.PHONY: demo test lint types pytest messages check-messages compile-messages lock upgrade-deps bench-import bench-edexml bench-saml bench-sso bench-pupil bench-portal bench-login bench-insert bench-register bench-help bench clean
 
 # Dependencies: requirements.lock pins every package (runtime and the dev extras) to an exact version
 # with its hashes, and every install comes from it: `make`, `make demo`, `make test`, .ci/run.
@@ -104,6 +104,9 @@ bench-login: $(STAMP)
 
 bench-insert: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/insert_bench.py
+
+bench-help: $(STAMP)
+	KLASPOORT_DEV=1 $(BIN)/python benchmarks/help_search_bench.py
 
 bench-register: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/python benchmarks/register_bench.py

@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "klaspoort.schooladmin",
     "klaspoort.accounts.home",
     "klaspoort.operator",
+    "klaspoort.helpcentre",
     "klaspoort.laslink",
     "klaspoort.jobs",
 ]

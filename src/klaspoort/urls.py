@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("klaspoort.schooladmin.urls")),
     path("", include("klaspoort.accounts.home.urls")),
     path("", include("klaspoort.operator.urls")),
+    path("", include("klaspoort.helpcentre.urls")),
     path("", include("klaspoort.laslink.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -3,6 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+# The login page shows the notices in force (operator.notices), read from the database.
+pytestmark = pytest.mark.django_db
+
 
 def page_language(client: Client, **headers: str) -> str:
     body = client.get("/login/", **headers).content.decode()

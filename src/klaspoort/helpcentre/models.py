@@ -1,0 +1,46 @@
+"""Help-centre articles in categories (F2), written in Markdown by operators; the HTML is rendered
+and sanitised once, on save (`rendering.py`), and kept with the article."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Iedereen")
+        COORDINATORS = "coordinators", _("ICT-coördinatoren")
+        TEACHERS = "teachers", _("Leerkrachten")
+        PARENTS = "parents", _("Ouders")
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
+    body_markdown = models.TextField(max_length=50_000)
+    body_html = models.TextField(editable=False)
+    body_text = models.TextField(editable=False, help_text="plain text, for search")
+    published = models.BooleanField(default=True)
+    search = SearchVectorField(null=True, editable=False, help_text="PostgreSQL (Dutch dictionary)")
+    updated_by = models.CharField(max_length=128)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category__order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
