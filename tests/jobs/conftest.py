@@ -153,11 +153,13 @@ def _queue_to_redis(broker_urls: tuple[str, str], worker_queue: str) -> Iterator
 
 
 def _forget_connections(app: Celery) -> None:
-    """Pools and the result backend were made for the old configuration."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Pools and the result backend were made for the old configuration. kombu keeps connection
+    pools in a global registry per broker URL: reset it, or a closed pool would be handed out again."""
+    from kombu import pools
+
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)
 
