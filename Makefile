@@ -62,13 +62,23 @@ compile-messages: $(STAMP)
 check-messages: $(STAMP)
 	KLASPOORT_DEV=1 $(BIN)/klaspoort check_messages
 
+# make demo PORT=8800 OIDC_PORT=8901 SAML_PORT=8902 LAS_PORT=8903 (the platform, the two demo
+# publishers and the demo LAS)
+PORT ?= 8000
+OIDC_PORT ?= 8101
+SAML_PORT ?= 8102
+LAS_PORT ?= 8201
 demo: $(STAMP)
-	KLASPOORT_DEV=1 $(BIN)/python -m klaspoort.demo
+	@KLASPOORT_DEV=1 $(BIN)/python -m klaspoort.demo --port $(PORT) --oidc-port $(OIDC_PORT) --saml-port $(SAML_PORT) --las-port $(LAS_PORT)
 
+# lint: style, the layering contracts between the apps ([tool.importlinter] in pyproject.toml) and
+# no model change without its migration.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples tools
 	$(BIN)/ruff format --check src tests benchmarks examples tools
 	$(MAKE) --no-print-directory check-messages
+	$(BIN)/lint-imports --no-cache
+	KLASPOORT_DEV=1 $(BIN)/klaspoort makemigrations --check --dry-run
 
 types: $(STAMP)
 	$(BIN)/mypy

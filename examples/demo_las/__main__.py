@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -20,6 +23,12 @@ class _Server(ThreadingMixIn, WSGIServer):
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def main() -> None:
@@ -45,7 +54,11 @@ def main() -> None:
     parser.add_argument("--platform", default="http://127.0.0.1:8000")
     parser.add_argument("--client-id", default="")
     parser.add_argument("--secret", default="")
+    parser.add_argument("--exit-with-parent", action="store_true", help="stop when the starting process ends")
     args = parser.parse_args()
+    if args.exit_with_parent:  # `make demo` killed hard leaves nothing behind
+        parent = os.getppid()
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     las = DemoLas(args.pupils, args.pull_key, args.platform, args.client_id, args.secret)
     files = dict(item.split("=", 1) for item in args.school_file)
     for code in args.schools.split(","):

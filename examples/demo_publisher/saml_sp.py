@@ -1,4 +1,4 @@
-"""Sign-in as a SAML 2.0 service provider, with pysaml2 (signature checks by Debian's xmlsec1).
+"""Sign-in as a SAML 2.0 service provider, with pysaml2 (signatures checked with signxml: only Python).
 
 The platform posts an unsolicited (IdP-initiated) response to one of our ACS URLs, one per product
 (`/acs/<product>`), or answers our own AuthnRequest (SP-initiated, from `/login`). pysaml2 checks the
@@ -7,7 +7,6 @@ signature against the platform's metadata, the audience, the destination and the
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
+from signature import SignxmlBackend
 
 ATTRIBUTE_MAP_DIR = Path(__file__).resolve().parent.parent / "pysaml2_attributemaps"
 
@@ -37,14 +37,11 @@ class SamlServiceProvider:
     def client(self) -> Saml2Client:
         with self._lock:
             if self._client is None:
-                xmlsec = shutil.which("xmlsec1")
-                if not xmlsec:
-                    raise SignInFailed("xmlsec1 is not installed (Debian package 'xmlsec1')")
                 config = SPConfig()
                 config.load(
                     {
                         "entityid": self.entity_id,
-                        "xmlsec_binary": xmlsec,
+                        "crypto_backend": "XMLSecurity",  # replaced by signxml below
                         "metadata": {"inline": [self.platform.saml_metadata()]},
                         "attribute_map_dir": str(ATTRIBUTE_MAP_DIR),
                         "accepted_time_diff": 60,
@@ -64,7 +61,9 @@ class SamlServiceProvider:
                         },
                     }
                 )
-                self._client = Saml2Client(config=config)
+                client = Saml2Client(config=config)
+                client.sec.crypto = SignxmlBackend()
+                self._client = client
             return self._client
 
     def start(self, relay_state: str = "") -> str:

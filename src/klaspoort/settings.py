@@ -1,8 +1,10 @@
 """The one settings module. Everything that differs per deployment comes from the environment.
 
-Environment variables:
+docs/operations.md lists every variable with how to make it; outside development (KLASPOORT_DEV=1)
+the secrets, the SAML key pair, KLASPOORT_BASE_URL and KLASPOORT_ALLOWED_HOSTS are required and
+checked before anything is served (core/checks.py). Environment variables:
     DATABASE_URL              database (default: SQLite file under var/)
-    SECRET_KEY                Django secret (default: development key created once under var/)
+    SECRET_KEY                Django secret (development: made once under var/)
     REDIS_URL                 shared cache/throttles/sessions (default: database cache); also the
                               Celery broker and result store unless KLASPOORT_BROKER_URL is set
     KLASPOORT_BROKER_URL      Celery broker (default: REDIS_URL; without either, background jobs run
@@ -17,10 +19,11 @@ Environment variables:
     KLASPOORT_MAIL_RETENTION_DAYS, KLASPOORT_JOB_RETENTION_DAYS   retention (730, 730, 400, 30, 90 days)
     KLASPOORT_DEBUG           "1" turns on Django's DEBUG (never in production)
     KLASPOORT_DEV             "1" marks a development machine: cookies without Secure, mail to files
-    KLASPOORT_ALLOWED_HOSTS   comma-separated host names (default: localhost,127.0.0.1)
+    KLASPOORT_ALLOWED_HOSTS   comma-separated host names (development: localhost,127.0.0.1)
     KLASPOORT_VAR_DIR         where embedded state lives (default: <project>/var)
     KLASPOORT_EDEXML_MAX_BYTES  size limit of an EDEXML file (default: 50 MB)
-    KLASPOORT_BASE_URL        public base URL used in mails and protocol metadata
+    KLASPOORT_BASE_URL        public base URL used in mails and protocol metadata (https; development:
+                              http://127.0.0.1:8000)
     KLASPOORT_SAML_KEY_FILE   PEM private key (RSA) that signs SAML assertions
     KLASPOORT_SAML_CERT_FILE  PEM certificate of that key, published in the SAML metadata
                               (both required in production; development makes a self-signed pair under var/)
@@ -46,11 +49,11 @@ Environment variables:
     KLASPOORT_LICENCE_CACHE_SECONDS  how long a licence answer is fresh per user (default 60)
     KLASPOORT_LICENCE_STALE_SECONDS  how long it may still be shown when the publisher errs (default 900)
     KLASPOORT_PSEUDONYM_SECRET  key of the pairwise pseudonyms partners see (never change it once live;
-                              default: development secret created once under var/)
+                              development: made once under var/)
     KLASPOORT_FEDERATION_SECRET key for keyed hashes of client secrets and tokens and for encrypting
-                              signing keys at rest (default: development secret created once under var/)
+                              signing keys at rest (development: made once under var/)
     KLASPOORT_PUPIL_CODE_KEY  Fernet key(s) encrypting pupil PINs/picture passwords, comma-separated,
-                              newest first (default: development key created once under var/)
+                              newest first (development: made once under var/)
 """
 
 from __future__ import annotations
@@ -79,32 +82,19 @@ def _env_list(name: str, default: str) -> list[str]:
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("KLASPOORT_VAR_DIR", PROJECT_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = _env_flag("KLASPOORT_DEBUG")
 DEVELOPMENT = _env_flag("KLASPOORT_DEV") or DEBUG
+if DEVELOPMENT:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Secrets come from the environment. Only a development machine makes its own (once, under var/);
+# anywhere else a missing one stays empty and the system checks refuse to start (core/checks.py:
+# `klaspoort check --deploy`, and the WSGI application at start-up), so nothing is ever written.
 
 
-def _secret_key() -> str:
-    from_env = os.environ.get("SECRET_KEY")
-    if from_env:
-        return from_env
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
-
-
-def _stored_secret(env_name: str, file_name: str) -> str:
-    """A secret from the environment; on a development machine one made once and kept under var/."""
-    from_env = os.environ.get(env_name)
-    if from_env:
-        return from_env
+def _development_secret(file_name: str) -> str:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     secret_file = VAR_DIR / file_name
     try:
         fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -118,29 +108,39 @@ def _stored_secret(env_name: str, file_name: str) -> str:
         if value:
             return value
         time.sleep(0.01)
-    raise RuntimeError(f"{secret_file} is empty; set {env_name}")
+    raise RuntimeError(f"{secret_file} is empty; delete it")
 
 
-PSEUDONYM_SECRET = _stored_secret("KLASPOORT_PSEUDONYM_SECRET", "pseudonym_secret")
-FEDERATION_SECRET = _stored_secret("KLASPOORT_FEDERATION_SECRET", "federation_secret")
-CHALLENGE_HMAC_KEY = _stored_secret("KLASPOORT_CHALLENGE_HMAC_KEY", "challenge_hmac_key")
+def _secret(env_name: str, file_name: str) -> str:
+    from_env = os.environ.get(env_name, "").strip()
+    if from_env or not DEVELOPMENT:
+        return from_env
+    return _development_secret(file_name)
+
+
+SECRET_KEY = _secret("SECRET_KEY", "secret_key")
+PSEUDONYM_SECRET = _secret("KLASPOORT_PSEUDONYM_SECRET", "pseudonym_secret")
+FEDERATION_SECRET = _secret("KLASPOORT_FEDERATION_SECRET", "federation_secret")
+CHALLENGE_HMAC_KEY = _secret("KLASPOORT_CHALLENGE_HMAC_KEY", "challenge_hmac_key")
 CHALLENGE_MAX_NUMBER = int(os.environ.get("KLASPOORT_CHALLENGE_MAX_NUMBER", "100000"))
-TWOFACTOR_KEY = _stored_secret("KLASPOORT_TWOFACTOR_KEY", "twofactor_key")
+TWOFACTOR_KEY = _secret("KLASPOORT_TWOFACTOR_KEY", "twofactor_key")
 
 
 def _pupil_code_keys() -> list[str]:
     """Pupil codes are encrypted, not hashed (teachers must see them): docs/security/pupil-codes.md."""
-    keys = [key.strip() for key in os.environ.get("KLASPOORT_PUPIL_CODE_KEY", "").split(",") if key.strip()]
-    if keys:
+    keys = _env_list("KLASPOORT_PUPIL_CODE_KEY", "")
+    if keys or not DEVELOPMENT:
         return keys
-    seed = _stored_secret("KLASPOORT_PUPIL_CODE_KEY", "pupil_code_secret")  # development: from var/
+    seed = _development_secret("pupil_code_secret")
     return [base64.urlsafe_b64encode(hashlib.sha256(seed.encode()).digest()).decode()]
 
 
 PUPIL_CODE_KEYS = _pupil_code_keys()
 
-ALLOWED_HOSTS = _env_list("KLASPOORT_ALLOWED_HOSTS", "localhost,127.0.0.1")
-BASE_URL = os.environ.get("KLASPOORT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = _env_list("KLASPOORT_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEVELOPMENT else "")
+BASE_URL = os.environ.get("KLASPOORT_BASE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "").rstrip("/")
+# Behind the TLS proxy the workers see plain HTTP; a browser's forms come from the public https origin.
+CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL.startswith("https://") else []
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -168,6 +168,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "klaspoort.core.request_id.RequestIdMiddleware",
+    "klaspoort.core.head.HeadAsGetMiddleware",  # HEAD answered wherever GET is
     "klaspoort.core.proxy.TrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "klaspoort.core.csp.ContentSecurityPolicyMiddleware",
@@ -183,6 +184,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "klaspoort.urls"
+CSRF_FAILURE_VIEW = "klaspoort.core.errors.csrf_failure"  # our own page, not Django's English one
 WSGI_APPLICATION = "klaspoort.wsgi.application"
 
 TEMPLATES = [
@@ -236,7 +238,7 @@ else:
         "default": {
             # Django's database cache with an atomic, expiry-keeping incr (throttle counters).
             "BACKEND": "klaspoort.core.cache.DatabaseCache",
-            "LOCATION": "klaspoort_cache",
+            "LOCATION": "klaspoort_cache",  # made by the migration core 0001_cache_table
             "KEY_PREFIX": os.environ.get("KLASPOORT_CACHE_PREFIX", "klaspoort"),
         }
     }

@@ -4,6 +4,11 @@ from django.urls import include, path, re_path
 
 from klaspoort.federation.oidc.discovery import discovery_view
 
+handler400 = "klaspoort.core.errors.bad_request"
+handler403 = "klaspoort.core.errors.permission_denied"
+handler404 = "klaspoort.core.errors.page_not_found"
+handler500 = "klaspoort.core.errors.server_error"
+
 urlpatterns = [
     path("", include("klaspoort.core.urls")),
     path("saml/", include("klaspoort.federation.saml.urls")),

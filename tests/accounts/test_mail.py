@@ -164,8 +164,11 @@ def test_dev_mail_page_lists_and_shows_mails(client: Client, settings, tmp_path:
     listing = client.get("/dev/mail/")
     assert listing.status_code == 200
     assert "Activeer je klaspoort-account" in listing.content.decode()
+    label = "Alleen op een ontwikkelmachine: klaspoort bewaart mail hier als bestand in plaats van hem te versturen."
+    assert label in listing.content.decode()
     detail = client.get(f"/dev/mail/{name}")
     assert detail.status_code == 200
+    assert label in detail.content.decode()
     assert '<a href="http://testserver/activate/abc/"' in detail.content.decode()
 
 

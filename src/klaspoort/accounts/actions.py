@@ -62,7 +62,10 @@ def do_set_password(account: Account, password: str, *, actor: str) -> None:
     record_event("password.set", actor=actor, subject=account_subject(account))
 
 
-def _set_password_with_token(raw_token: str, purpose: str, password: str) -> Account:
+def set_password_with_token(raw_token: str, purpose: str, password: str) -> Account:
+    """The password step shared by every link-based action (activation, reset; staff and parents):
+    the link must be valid for `purpose` and the password acceptable; the link is used up in the same
+    transaction as the password is set. Callers record their own audit event."""
     account = tokens.peek_token(raw_token, purpose)
     if account is None:
         raise AccountError(LINK_INVALID)
@@ -78,7 +81,7 @@ def _set_password_with_token(raw_token: str, purpose: str, password: str) -> Acc
 
 def do_activate(raw_token: str, password: str) -> Account:
     """Set the first password through the activation link; the account becomes active (C2)."""
-    account = _set_password_with_token(raw_token, tokens.ACTIVATION, password)
+    account = set_password_with_token(raw_token, tokens.ACTIVATION, password)
     tokens.revoke_tokens(account, tokens.PASSWORD_RESET)
     record_event("account.activated", actor=account_subject(account), subject=account_subject(account))
     return account
@@ -86,7 +89,7 @@ def do_activate(raw_token: str, password: str) -> Account:
 
 def do_reset_password(raw_token: str, password: str) -> Account:
     """New password through a forgotten-password link; every session of the account ends."""
-    account = _set_password_with_token(raw_token, tokens.PASSWORD_RESET, password)
+    account = set_password_with_token(raw_token, tokens.PASSWORD_RESET, password)
     ended = end_sessions([account.pk])
     record_event(
         "password.reset",

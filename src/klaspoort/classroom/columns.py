@@ -1,16 +1,17 @@
-"""Extension point of the group overview: extra per-pupil columns from other apps.
+"""Extension point of the group overview: extra per-pupil columns, registered from an AppConfig.ready().
 
-The home-login app, for example, registers a "Thuis inloggen" column from its AppConfig.ready():
+The home-login column ("Thuis inloggen", `classroom.home_column`) is registered like this:
 
     register_column(OverviewColumn(
-        key="home_login", header=_("Thuis inloggen"), template="homelogin/overview_cell.html",
-        load=home_login_states,   # (group, pupils, access) -> {pupil.pk: value}; ONE query for all
+        key="home_accounts.state", header=_("Thuis inloggen"), template="classroom/home_cell.html",
+        load=load,   # (group, pupils, access) -> {pupil.pk: value}; ONE query for all
         order=50,
     ))
 
 The cell template is rendered with `value` (from `load`, None if absent), `pupil`, `group` and
-`access` (classroom.access.StaffAccess), and may contain forms posting to the app's own views;
-those views use `classroom.access.staff_view` and `classroom.lookups.pupil_in_visible_group`.
+`access` (classroom.access.StaffAccess), and may contain forms posting to views that use
+`classroom.access.staff_view` and `classroom.lookups.pupil_in_visible_group`. Apps above classroom
+(portal, schooladmin and later ones) may register columns of their own the same way.
 """
 
 from __future__ import annotations

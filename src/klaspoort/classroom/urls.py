@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klaspoort.classroom import pupil_views, readiness, views
+from klaspoort.classroom import home_addresses, pupil_views, readiness, views
 
 app_name = "classroom"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("klas/<str:group>/leerlingen/<str:pupil>/code", pupil_views.reveal, name="reveal"),
     path("klas/<str:group>/leerlingen/<str:pupil>/nieuwe-code", pupil_views.new_code, name="new_code"),
     path("klas/<str:group>/leerlingen/<str:pupil>/plaatje", pupil_views.change_picture, name="picture"),
+    path(
+        "klas/<str:group>/leerlingen/<str:pupil>/thuis", home_addresses.addresses_view, name="home_addresses"
+    ),
+    path(
+        "klas/<str:group>/leerlingen/<str:pupil>/thuis/opnieuw",
+        home_addresses.resend_view,
+        name="home_resend",
+    ),
 ]

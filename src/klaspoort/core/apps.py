@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from klaspoort.core.i18n import checks  # noqa: F401  (registers the start-up check)
+        # Both register system checks: the settings production needs, and the compiled catalogues.
+        from klaspoort.core import checks  # noqa: F401
+        from klaspoort.core.i18n import checks as i18n_checks  # noqa: F401

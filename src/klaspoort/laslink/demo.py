@@ -44,11 +44,19 @@ def _wait_for_port(port: int, timeout: float = 30) -> bool:
     return False
 
 
-def start_demo_las(school: SchoolLocation, coordinator: StaffPlacement, platform_url: str) -> str | None:
-    """Returns the outcome of the first sync (or None when the demo LAS is not there)."""
+def start_demo_las(
+    school: SchoolLocation,
+    coordinator: StaffPlacement,
+    platform_url: str,
+    *,
+    port: int = DEMO_LAS_PORT,
+    log_dir: Path | None = None,
+) -> str | None:
+    """Returns the outcome of the first sync (or None when the demo LAS is not there). It stops with
+    the demo, and by itself when the demo is killed; its output goes to `log_dir`/demo-las.log."""
     if not DEMO_LAS_DIR.is_dir():
         return None
-    pull = f"http://127.0.0.1:{DEMO_LAS_PORT}/edexml/{{school}}"
+    pull = f"http://127.0.0.1:{port}/edexml/{{school}}"
     vendor = LasVendor.objects.filter(slug="demo-las").first()
     if vendor is None:
         vendor, secret = do_register_vendor("demo-las", "Demo LAS", pull_url=pull, actor="demo")
@@ -57,14 +65,17 @@ def start_demo_las(school: SchoolLocation, coordinator: StaffPlacement, platform
     # The demo LAS starts from the school's current roster, with three pupils moved to another group.
     export = Path(tempfile.mkdtemp()) / f"{school.code}.xml"
     export.write_bytes(write_edexml(export_roster(school)))
+    output = (log_dir / "demo-las.log").open("ab") if log_dir else None
     process = subprocess.Popen([
-        sys.executable, str(DEMO_LAS_DIR), "--port", str(DEMO_LAS_PORT),
+        sys.executable, str(DEMO_LAS_DIR), "--port", str(port), "--exit-with-parent",
         "--schools", ",".join((school.code, *OTHER_SCHOOLS)), "--school-file", f"{school.code}={export}",
         "--change", f"{school.code}=3", "--pull-key", pull_key(vendor), "--platform", platform_url,
         "--client-id", vendor.client_id, "--secret", secret,
-    ])  # fmt: skip
+    ], stdout=output, stderr=output)  # fmt: skip
+    if output:
+        output.close()
     atexit.register(process.terminate)
-    if not _wait_for_port(DEMO_LAS_PORT):
+    if not _wait_for_port(port):
         return None
     do_set_las_consent(vendor, school, True)
     do_switch_link(coordinator, vendor, True, actor="demo")

@@ -64,16 +64,30 @@ def register_demo_publisher(mode: str, port: int, school: SchoolLocation, platfo
     return register_and_tick(demo_registration(mode, port, platform_url), school)
 
 
-def start_demo_publishers(school: SchoolLocation, platform_url: str) -> list[DemoPublisherProcess]:
-    """Register, tick and start both demo publishers; they stop when this process exits."""
+def start_demo_publishers(
+    school: SchoolLocation,
+    platform_url: str,
+    ports: dict[str, int] | None = None,
+    *,
+    log_dir: Path | None = None,
+) -> list[DemoPublisherProcess]:
+    """Register, tick and start both demo publishers (mode -> port, DEMO_PUBLISHERS by default);
+    they stop when this process exits, and by themselves when it is killed. Their output goes to
+    `log_dir`/demo-publisher-<mode>.log when given."""
     if not DEMO_PUBLISHER_DIR.is_dir():
         return []
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # let atexit stop the publishers on `kill`
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    chosen = {**dict(DEMO_PUBLISHERS), **(ports or {})}
     started = []
-    for mode, port in DEMO_PUBLISHERS:
+    for mode, port in chosen.items():
         name = register_demo_publisher(mode, port, school, platform_url)
-        process = subprocess.Popen(_command(mode, port, platform_url, "--exit-with-parent"))
+        output = (log_dir / f"demo-publisher-{mode}.log").open("ab") if log_dir else None
+        process = subprocess.Popen(
+            _command(mode, port, platform_url, "--exit-with-parent"), stdout=output, stderr=output
+        )
+        if output:
+            output.close()  # the child has its own copy
         atexit.register(_stop, process)
         started.append(DemoPublisherProcess(mode, f"http://127.0.0.1:{port}/", name, process))
     return started

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
 
+from klaspoort.core.networks import address_in
 from klaspoort.schooladmin.models import SchoolNetwork
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -46,22 +46,6 @@ def parse_range(text: str) -> IPNetwork:
 def single_address_network(address: str) -> str:
     """The /32 or /128 network of one address, as stored in `effective_networks`."""
     return str(ipaddress.ip_network(ipaddress.ip_address(address)))
-
-
-def address_in(networks: Iterable[str], address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for text in networks:
-        try:
-            if ip in ipaddress.ip_network(text):
-                return True
-        except (ValueError, TypeError):
-            continue
-    return False
 
 
 def shortcut_allowed(network: SchoolNetwork | None, address: str) -> bool:

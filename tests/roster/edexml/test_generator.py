@@ -18,7 +18,7 @@ from klaspoort.roster.edexml.writer import write_edexml
 from tests.roster.edexml.fixtures import without_lines
 
 ECK_ID = re.compile(r"^https://ketenid\.nl/201703/[0-9a-f]{128}$")
-EMAIL = re.compile(r"^[a-z]+\.[a-z]+\d*@[a-z]+\.nl$")
+EMAIL = re.compile(r"^[a-z]+\.[a-z]+\d*@[a-z]+\.example$")
 
 
 def test_same_seed_same_document_other_seed_other_keys() -> None:

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from klaspoort.accounts import tokens
-from klaspoort.accounts.actions import ResetRequests, _set_password_with_token
+from klaspoort.accounts.actions import ResetRequests, set_password_with_token
 from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.home.addresses import AddressPlan, parse_addresses, plan_addresses
 from klaspoort.accounts.home.models import HomeAddress
@@ -199,7 +199,7 @@ def do_send_home_activation(address: HomeAddress, *, actor: str) -> bool:
 
 def do_activate_home(raw_token: str, password: str) -> Account:
     """The parent sets the first password through the mailed link; the account becomes active."""
-    account = _set_password_with_token(raw_token, HOME_ACTIVATION, password)
+    account = set_password_with_token(raw_token, HOME_ACTIVATION, password)
     tokens.revoke_tokens(account, HOME_PASSWORD_RESET)
     record_event("home.activated", actor=account_subject(account), subject=account_subject(account))
     return account
@@ -238,7 +238,7 @@ def do_request_home_password_reset(email: str, *, client_ip: str | None = None) 
 
 def do_reset_home_password(raw_token: str, password: str) -> Account:
     """A new password through the forgotten-password link; every session of the parent ends."""
-    account = _set_password_with_token(raw_token, HOME_PASSWORD_RESET, password)
+    account = set_password_with_token(raw_token, HOME_PASSWORD_RESET, password)
     ended = end_sessions([account.pk])
     record_event(
         "home.password_reset", actor=account_subject(account), subject=account_subject(account),

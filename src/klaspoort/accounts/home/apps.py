@@ -7,10 +7,9 @@ class HomeAccountsConfig(AppConfig):
     verbose_name = "Home login"
 
     def ready(self) -> None:
-        from klaspoort.accounts.home import column, receivers
+        from klaspoort.accounts.home import receivers
         from klaspoort.roster import signals
 
-        column.register()
         signals.pupils_removed.connect(
             receivers.on_pupils_removed, dispatch_uid="home_accounts.pupils_removed"
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klaspoort.accounts.home.views import activation, child, parent, teacher
+from klaspoort.accounts.home.views import activation, child, parent
 
 app_name = "thuis"
 
@@ -12,6 +12,4 @@ urlpatterns = [
     path("thuis/activeren/<str:token>/", activation.activate_view, name="activate"),
     path("thuis/wachtwoord-vergeten/", activation.forgot_view, name="password_forgot"),
     path("thuis/wachtwoord/<str:token>/", activation.reset_view, name="password_reset"),
-    path("klas/<str:group>/leerlingen/<str:pupil>/thuis", teacher.addresses_view, name="addresses"),
-    path("klas/<str:group>/leerlingen/<str:pupil>/thuis/opnieuw", teacher.resend_view, name="resend"),
 ]

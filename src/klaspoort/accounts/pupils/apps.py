@@ -7,10 +7,7 @@ class PupilAccountsConfig(AppConfig):
     verbose_name = "Pupil accounts"
 
     def ready(self) -> None:
-        from klaspoort.accounts.pupils import (
-            checks,  # noqa: F401  (registers system checks)
-            receivers,
-        )
+        from klaspoort.accounts.pupils import receivers
         from klaspoort.roster import signals
 
         signals.pupils_removed.connect(

@@ -20,6 +20,7 @@ from django.core.cache import cache
 
 from klaspoort.accounts.pupils.actions import do_ensure_credentials
 from klaspoort.accounts.pupils.card_keys import group_key, school_key
+from klaspoort.accounts.pupils.network_rule import network_rule
 from klaspoort.accounts.pupils.queries import (
     grid_seats,
     members_of,
@@ -28,7 +29,6 @@ from klaspoort.accounts.pupils.queries import (
     shortcut_groups,
     shortcut_school,
 )
-from klaspoort.schooladmin.models import SchoolNetwork
 
 CARD_SECONDS = 60
 
@@ -60,23 +60,13 @@ class GroupCard:
         return next((seat for seat in self.seats if seat.slug == slug), None)
 
 
-def _network_rule(network: SchoolNetwork | None) -> tuple[bool, tuple[str, ...]]:
-    if network is None:
-        return False, ()
-    return network.restrict_pupil_shortcut, tuple(network.effective_networks)
-
-
 def build_school_card(ref: uuid.UUID) -> SchoolCard | None:
     """None when the reference is unknown, retired or its school inactive."""
     groups = shortcut_groups(ref)
     school = groups[0].school if groups else shortcut_school(ref)
     if school is None or not school.active:
         return None
-    try:
-        network: SchoolNetwork | None = school.network_settings
-    except SchoolNetwork.DoesNotExist:
-        network = None
-    restrict, networks = _network_rule(network)
+    restrict, networks = network_rule(school)
     return SchoolCard(
         ref=str(ref),
         name=school.name,

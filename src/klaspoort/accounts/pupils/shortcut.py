@@ -26,12 +26,12 @@ from klaspoort.accounts.pupils.cards import cards
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.device import device_key, remember_device
 from klaspoort.accounts.pupils.login import sign_in_pupil
+from klaspoort.accounts.pupils.network_rule import network_rule
 from klaspoort.accounts.pupils.pictures import password_buttons
 from klaspoort.accounts.pupils.queries import is_retired, login_seat, parse_ref, shortcut_school
 from klaspoort.accounts.pupils.targets import clean_target, continue_to
+from klaspoort.core.networks import address_in
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.schooladmin.models import SchoolNetwork
-from klaspoort.schooladmin.network import address_in
 
 PROBLEMS: dict[str, tuple[int, str, str]] = {
     "unknown": (
@@ -92,14 +92,6 @@ def _school_problem(ref: uuid.UUID | None) -> tuple[str, SchoolLocation | None]:
 
 def _off_network(request: HttpRequest, restrict: bool, networks: Sequence[str]) -> bool:
     return restrict and not address_in(networks, client_ip(request))
-
-
-def _school_network(school: SchoolLocation) -> tuple[bool, list[str]]:
-    try:
-        network = school.network_settings
-    except SchoolNetwork.DoesNotExist:
-        return False, []
-    return network.restrict_pupil_shortcut, network.effective_networks
 
 
 def _target_query(target: str) -> str:
@@ -188,7 +180,7 @@ def _attempt(request: HttpRequest, school_ref: uuid.UUID, group_uuid: uuid.UUID,
     if credential is None:
         return refuse(request, _school_problem(school_ref)[0] or "gone", school_ref)
     pupil = credential.pupil
-    if _off_network(request, *_school_network(pupil.school)):
+    if _off_network(request, *network_rule(pupil.school)):
         return refuse(request, "network")
     target = clean_target(request.POST.get("target"))
     result = do_pupil_code_attempt(

@@ -27,11 +27,11 @@ from klaspoort.accounts.login import (
     choose_school,
     safe_next,
 )
+from klaspoort.accounts.login_steps import after_password
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import current_principal
 from klaspoort.accounts.throttle import guarded_authenticate
 from klaspoort.core import fragments
-from klaspoort.twofactor.login import continue_login
 
 MESSAGES = {
     "invalid": gettext_lazy(
@@ -63,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             solution=request.POST.get(CHALLENGE_FIELD),
         )
         if attempt.ok and attempt.result is not None:
-            return HttpResponseRedirect(continue_login(request, attempt.result, next_url))
+            return HttpResponseRedirect(after_password(request, attempt.result, next_url))
         form.add_error(None, attempt.message or refusal_message(attempt.result))
         challenge = attempt.challenge
     if request.method == "GET" and not request.GET and not messages.get_messages(request):

@@ -23,6 +23,8 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from klaspoort.core.keypair import KeyPairError, load_key_pair
+
 DEV_PEM_NAME = "idp.pem"
 
 
@@ -60,16 +62,14 @@ def _load(key_file: str, cert_file: str, var_dir: str) -> SigningCredentials:
 
 
 def _from_pem(key_pem: bytes, cert_pem: bytes) -> SigningCredentials:
-    key = serialization.load_pem_private_key(key_pem, password=None)
-    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
-        raise ImproperlyConfigured("The SAML signing key must be an RSA key of at least 2048 bits.")
-    certificate = x509.load_pem_x509_certificate(cert_pem)
-    if certificate.public_key() != key.public_key():
-        raise ImproperlyConfigured("The SAML certificate does not belong to the SAML signing key.")
+    try:
+        pair = load_key_pair(key_pem, cert_pem)
+    except KeyPairError as exc:
+        raise ImproperlyConfigured(f"SAML signing: {exc}") from None
     return SigningCredentials(
-        key=key,
-        certificate=certificate,
-        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        key=pair.key,
+        certificate=pair.certificate,
+        certificate_pem=pair.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
     )
 
 

@@ -224,7 +224,7 @@ def generate_roster(
         start = parse_school_year(year)
     builder = _Builder(seed)
     school_name = builder.rng.choice(SCHOOL_NAMES)
-    domain = f"{_slug(school_name)}.nl"
+    domain = f"{_slug(school_name)}.example"  # a reserved domain: generated mail never reaches anyone
     layout = _home_groups(builder, _year_counts(pupils, builder.rng))
     roster = [
         builder.pupil(index, year_group, group.key)

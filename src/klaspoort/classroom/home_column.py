@@ -1,4 +1,4 @@
-"""The "Thuis inloggen" column of the teacher's group overview (classroom.columns extension point):
+"""The "Thuis inloggen" column of the teacher's group overview (accounts.home, in a classroom.columns slot):
 state No/No, Yes/No or Yes/Yes per pupil (C7) with the actions to edit addresses and resend links.
 One query for the whole group."""
 
@@ -26,6 +26,6 @@ def load(group: Group, pupils: Sequence[Pupil], access: StaffAccess) -> Mapping[
 def register() -> None:
     register_column(
         OverviewColumn(
-            key=KEY, header=_("Thuis inloggen"), template="home/overview_cell.html", load=load, order=50
+            key=KEY, header=_("Thuis inloggen"), template="classroom/home_cell.html", load=load, order=50
         )
     )

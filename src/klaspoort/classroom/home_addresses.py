@@ -1,4 +1,4 @@
-"""The teacher's home-login actions for one pupil (C6, C7), reached from the group overview:
+"""The teacher's home-login actions for one pupil (C6, C7; accounts.home), from the group overview:
 
     /klas/<group>/leerlingen/<pupil>/thuis             edit the (up to two) home addresses
     /klas/<group>/leerlingen/<pupil>/thuis/opnieuw     send a new activation link to one address
@@ -71,7 +71,7 @@ def addresses_view(request: HttpRequest, access: StaffAccess, group: str, pupil:
         "values": values,
         "error": error,
     }
-    return render(request, "home/teacher_addresses.html", context, status=400 if error else 200)
+    return render(request, "classroom/home_addresses.html", context, status=400 if error else 200)
 
 
 @require_POST

@@ -1,4 +1,5 @@
-"""The teacher's home-login column and actions in the group overview (C6, C7, E1)."""
+"""The teacher's home-login column and actions in the group overview (C6, C7, E1): classroom's
+home_column and home_addresses on top of accounts.home."""
 
 from __future__ import annotations
 
@@ -15,11 +16,17 @@ from klaspoort.accounts.home.actions import do_activate_home
 from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.models import Account
 from klaspoort.audit.models import AuditEvent
-from tests.accounts.home.conftest import PARENT, PARENT_PASSWORD, SANNE_PIN, Family, last_link
+from tests.accounts.home.conftest import PARENT, PARENT_PASSWORD, SANNE_PIN, Family, last_link, make_family
 from tests.accounts.pupils import roster
 from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def family(db: None, settings: Any) -> Family:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return make_family()
 
 
 def addresses_url(family: Family, pupil: Any = None, group: Any = None) -> str:
