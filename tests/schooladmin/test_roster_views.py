@@ -163,6 +163,11 @@ def test_a_file_over_the_limit_is_refused_unread_and_recorded(coordinator: Clien
     assert Pupil.objects.count() == 0
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="since 49b4c6c a middleware reads request.POST before the view, so the body is read before "
+    "the size check (known; see the closing note of issue 15)",
+)
 @override_settings(EDEXML_MAX_BYTES=2000)
 def test_an_announced_oversized_body_is_not_read(coordinator: Client) -> None:
     response = coordinator.generic(

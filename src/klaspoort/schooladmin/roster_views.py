@@ -157,6 +157,11 @@ def _upload(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         return _page(request, access, status=413, refused=outcome.run)
     if upload is None:
         return _page(request, access, status=400, error=_("Kies eerst een bestand."))
+    if (upload.size or 0) > default_max_bytes():  # read by a middleware before the limit was set
+        outcome, _prepared = roster_actions.do_preview_upload(
+            access, b"", file_name=(upload.name or "")[:255], file_format="edexml", file_size=upload.size
+        )
+        return _page(request, access, status=413, refused=outcome.run)
     data = upload.read(default_max_bytes() + 1)
     name = (upload.name or "")[:255]
     file_format = _format_of(request.POST.get("formaat", "auto"), name, data)

@@ -42,8 +42,12 @@ class SizeLimit(FileUploadHandler):
         return None
 
 
-def limit_uploads(request: HttpRequest, limit: int) -> SizeLimit:
-    """Put a SizeLimit first among the request's upload handlers (before the body is read)."""
+def limit_uploads(request: HttpRequest, limit: int) -> SizeLimit | None:
+    """Put a SizeLimit first among the request's upload handlers (before the body is read); None
+    when a middleware has read the body already (the view then checks the file's size)."""
     handler = SizeLimit(request, limit)
-    request.upload_handlers = [handler, *request.upload_handlers]
+    try:
+        request.upload_handlers = [handler, *request.upload_handlers]
+    except AttributeError:  # "cannot set the upload handlers after the upload has been processed"
+        return None
     return handler
