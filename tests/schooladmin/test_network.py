@@ -26,7 +26,7 @@ def test_ranges_are_parsed_and_normalised(text: str, expected: str) -> None:
         ("", "Vul een IP-adres of reeks in"),
         ("school", "geen geldig IP-adres"),
         ("300.1.1.1", "geen geldig IP-adres"),
-        ("203.0.113.7/24", "bedoelt u 203.0.113.0/24?"),
+        ("203.0.113.7/24", "bedoel je 203.0.113.0/24?"),
         ("0.0.0.0/0", "te grote reeks"),
         ("10.0.0.0/8", "te grote reeks"),
         ("2001::/16", "te grote reeks"),

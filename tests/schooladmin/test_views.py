@@ -47,7 +47,7 @@ def test_coordinator_adds_a_range_and_restricts_the_shortcut(coordinator_client:
 def test_bad_input_is_explained_and_nothing_is_stored(coordinator_client: Client) -> None:
     response = coordinator_client.post(URL, {"action": "add_range", "cidr": "203.0.113.7/24"})
     assert response.status_code == 400
-    assert "bedoelt u 203.0.113.0/24?" in response.content.decode()
+    assert "bedoel je 203.0.113.0/24?" in response.content.decode()
     assert not FixedRange.objects.exists()
     response = coordinator_client.post(URL, {"action": "restrict", "restrict": "1"})
     assert response.status_code == 400

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from klaspoort.accounts import tokens
@@ -26,7 +27,9 @@ from klaspoort.audit.events import record_event
 
 RESET_INTERVAL_SECONDS = 15 * 60  # C8: one forgotten-password mail per address per 15 minutes
 
-LINK_INVALID = "Deze link werkt niet (meer): hij is al gebruikt, verlopen of vervangen door een nieuwere."
+LINK_INVALID = gettext_lazy(
+    "Deze link werkt niet (meer): hij is al gebruikt, verlopen of vervangen door een nieuwere."
+)
 
 
 def _check_password(password: str, email: str) -> None:
@@ -45,7 +48,7 @@ def activation_link(account: Account) -> str:
 def do_send_activation(account: Account, *, actor: str = "", name: str = "") -> None:
     if account.is_active:
         raise AccountError(
-            "Dit account is al geactiveerd; gebruik 'wachtwoord vergeten' voor een nieuw wachtwoord."
+            gettext("Dit account is al geactiveerd; gebruik 'wachtwoord vergeten' voor een nieuw wachtwoord.")
         )
     link = activation_link(account)
     send_mails([render_mail(account.email, "activation", {"link": link, "name": name, "days": 14})])
@@ -176,7 +179,7 @@ def do_change_password(
     if not check.ok:
         raise PasswordCheckFailed(check.message or _("Je huidige wachtwoord klopt niet."), check.challenge)
     if new_password == current_password:
-        raise PasswordRejected(["Kies een ander wachtwoord dan je huidige."])
+        raise PasswordRejected([gettext("Kies een ander wachtwoord dan je huidige.")])
     _check_password(new_password, account.email)
     account.set_password(new_password)
     account.save(update_fields=["password"])

@@ -92,11 +92,14 @@ def _roles(values: Iterable[str]) -> list[str]:
     roles = []
     for value in values:
         if value not in StaffRole.values:
-            raise AccountError(f"Onbekende rol '{value}'. Kies uit: {', '.join(StaffRole.values)}.")
+            raise AccountError(
+                gettext("Onbekende rol '%(role)s'. Kies uit: %(roles)s.")
+                % {"role": value, "roles": ", ".join(StaffRole.values)}
+            )
         if value not in roles:
             roles.append(value)
     if not roles:
-        raise AccountError("Geef minstens één rol op.")
+        raise AccountError(gettext("Geef minstens één rol op."))
     return roles
 
 
@@ -118,7 +121,7 @@ def do_create_staff(
     try:
         validate_email(address)
     except ValidationError as exc:
-        raise AccountError(f"'{email}' is geen geldig e-mailadres.") from exc
+        raise AccountError(gettext("'%(email)s' is geen geldig e-mailadres.") % {"email": email}) from exc
     wanted = _roles(roles)
     with transaction.atomic():
         staff, _ = StaffMember.objects.get_or_create(
@@ -196,7 +199,9 @@ def do_remove_role(
         and placement.active
         and _coordinator_count(placement.school_id) <= 1
     ):
-        raise AccountError("Een school heeft minstens één ICT-coördinator nodig; wijs eerst een andere aan.")
+        raise AccountError(
+            gettext("Een school heeft minstens één ICT-coördinator nodig; wijs eerst een andere aan.")
+        )
     placement.roles = [r for r in placement.roles if r != role]
     placement.save(update_fields=["roles"])
     record_event(

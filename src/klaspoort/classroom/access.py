@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from klaspoort.accounts.header import remember_staff
 from klaspoort.accounts.permissions import staff_placement_for
 from klaspoort.accounts.principal import Principal, current_principal
 from klaspoort.roster.models import StaffPlacement
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class NoStaffAccess(Exception):
         self.response = response
 
 
-def denied(request: HttpRequest, message: str, *, status: int = 403) -> HttpResponse:
+def denied(request: HttpRequest, message: StrOrPromise, *, status: int = 403) -> HttpResponse:
     return render(request, "classroom/denied.html", {"message": message}, status=status)
 
 
@@ -44,10 +48,10 @@ def staff_access(request: HttpRequest) -> StaffAccess:
     if principal is None:
         raise NoStaffAccess(redirect_to_login(request.get_full_path(), settings.LOGIN_URL))
     if principal.kind != "staff" or principal.context != "school":
-        raise NoStaffAccess(denied(request, "Deze pagina is alleen voor medewerkers van de school."))
+        raise NoStaffAccess(denied(request, _("Deze pagina is alleen voor medewerkers van de school.")))
     placement = staff_placement_for(principal)
     if placement is None:
-        raise NoStaffAccess(denied(request, "U heeft (nu) geen toegang tot deze school."))
+        raise NoStaffAccess(denied(request, _("Je hebt (nu) geen toegang tot deze school.")))
     remember_staff(request, principal, placement)
     return StaffAccess(principal, placement)
 

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,7 +34,7 @@ from klaspoort.classroom.lookups import pupil_in_visible_group
 from klaspoort.roster.models import Group, PupilMembership
 from klaspoort.roster.rules import pupil_active_q
 
-NOT_YOURS = "Deze leerling zit niet in een groep van u, of bestaat niet (meer)."
+NOT_YOURS = gettext_lazy("Deze leerling zit niet in een groep van jou, of bestaat niet (meer).")
 
 
 def _seat(access: StaffAccess, group: str, pupil: str) -> tuple[PupilMembership, PupilCredential] | None:
@@ -125,7 +127,9 @@ def change_picture(
         except CredentialError as exc:
             error = str(exc)
         else:
-            messages.success(request, f"{membership.pupil.first_name} heeft een ander plaatje.")
+            messages.success(
+                request, _("%(name)s heeft een ander plaatje.") % {"name": membership.pupil.first_name}
+            )
             return _back(membership)
     taken = set(
         PupilCredential.objects.filter(pupil_active_q("pupil__"), pupil__memberships__group=home).values_list(

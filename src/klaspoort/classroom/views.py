@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -61,7 +62,7 @@ def groups(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 def group_detail(request: HttpRequest, access: StaffAccess, group: str) -> HttpResponse:
     found = visible_group(access, group)
     if found is None:
-        return denied(request, "Deze groep hoort niet bij u, of bestaat niet (meer).")
+        return denied(request, _("Deze groep hoort niet bij jou, of bestaat niet (meer)."))
     members = group_members(found)
     pupils = [membership.pupil for membership in members]
     columns = registered_columns()

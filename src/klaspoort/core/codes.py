@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
+
 BRIN_RE = re.compile(r"^\d{2}[A-Z]{2}$")
 LOCATION_CODE_RE = re.compile(r"^\d{2}$")
 SCHOOL_CODE_RE = re.compile(r"^(\d{2}[A-Z]{2})(\d{2})$")
@@ -24,8 +26,11 @@ def split_school_code(code: str) -> tuple[str, str]:
     match = SCHOOL_CODE_RE.match(value)
     if not match:
         raise CodeError(
-            f"'{code}' is geen geldige schoolcode: "
-            "verwacht 2 cijfers, 2 hoofdletters en 2 cijfers, bijv. 12AB00."
+            gettext(
+                "'%(code)s' is geen geldige schoolcode: verwacht 2 cijfers, 2 hoofdletters en 2 cijfers, "
+                "bijv. 12AB00."
+            )
+            % {"code": code}
         )
     return match.group(1), match.group(2)
 
@@ -35,7 +40,10 @@ def parse_school_year(label: str) -> int:
     match = SCHOOL_YEAR_RE.match(label.strip())
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise CodeError(
-            f"'{label}' is geen geldig schooljaar: verwacht twee opeenvolgende jaren, bijv. 2026-2027."
+            gettext(
+                "'%(label)s' is geen geldig schooljaar: verwacht twee opeenvolgende jaren, bijv. 2026-2027."
+            )
+            % {"label": label}
         )
     return int(match.group(1))
 
@@ -47,5 +55,7 @@ def school_year_label(start_year: int) -> str:
 def validate_board_number(number: str) -> str:
     value = number.strip()
     if not BOARD_NUMBER_RE.match(value):
-        raise CodeError(f"'{number}' is geen geldig bestuursnummer: verwacht 5 cijfers.")
+        raise CodeError(
+            gettext("'%(number)s' is geen geldig bestuursnummer: verwacht 5 cijfers.") % {"number": number}
+        )
     return value

@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.core.clock import now
@@ -259,14 +261,14 @@ def _allowed(
         if app.active and app.partner.active:
             reachable.append(index)
         else:
-            refused[index] = PartnerInactive("Deze software is op dit moment niet beschikbaar.")
+            refused[index] = PartnerInactive(_("Deze software is op dit moment niet beschikbaar."))
     consents = _consents(school_ref, {apps[index].partner.pk for index in reachable})
     allowed: list[tuple[int, Consent]] = []
     for index in reachable:
         consent = consents.get(apps[index].partner.pk)
         if consent is None or not consent.active or not consent.school.active:
             refused[index] = ConsentMissing(
-                "Je school heeft deze software niet aangezet. Vraag je ICT-coördinator om dat te doen."
+                _("Je school heeft deze software niet aangezet. Vraag je ICT-coördinator om dat te doen.")
             )
         else:
             allowed.append((index, consent))
@@ -333,8 +335,8 @@ def _sorted_groups(rows: Iterable[tuple[Any, ...]]) -> tuple[_Group, ...]:
 
 
 _UNKNOWN = {
-    "pupil": "Deze leerling is niet (meer) actief op deze school.",
-    "staff": "Deze medewerker is niet (meer) actief op deze school.",
+    "pupil": gettext_lazy("Deze leerling is niet (meer) actief op deze school."),
+    "staff": gettext_lazy("Deze medewerker is niet (meer) actief op deze school."),
 }
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.disclosure import DisclosureRefused, disclose
@@ -24,6 +26,9 @@ from klaspoort.portal.licences import licence_answers
 from klaspoort.portal.partners import licensed_app, licensed_apps, ticked_saml_apps
 from klaspoort.portal.products import Product, role_for, visible_products
 from klaspoort.portal.signing import platform_issuer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -37,36 +42,46 @@ class Go:
 @dataclass(frozen=True)
 class Refusal:
     reason: str  # stable code for logs and tests
-    message: str  # for the person, Dutch
+    message: StrOrPromise  # for the person, in their language
     status: int = 403
 
 
 NOT_ENABLED = Refusal(
     "not_enabled",
-    "Je school heeft deze software niet aangezet. Vraag je leerkracht of ICT-coördinator om hulp.",
+    gettext_lazy(
+        "Je school heeft deze software niet aangezet. Vraag je leerkracht of ICT-coördinator om hulp."
+    ),
 )
 NO_LICENCE = Refusal(
     "no_licence",
-    "Je hebt op dit moment geen licentie voor deze software. Vraag je leerkracht om hulp.",
+    gettext_lazy("Je hebt op dit moment geen licentie voor deze software. Vraag je leerkracht om hulp."),
     404,
 )
 UNAVAILABLE = Refusal(
     "unavailable",
-    "De uitgever van deze software is nu niet bereikbaar. Probeer het over een paar minuten opnieuw.",
+    gettext_lazy(
+        "De uitgever van deze software is nu niet bereikbaar. Probeer het over een paar minuten opnieuw."
+    ),
     503,
 )
 NOT_CONFIGURED = Refusal(
     "not_configured",
-    "Deze software kan nu niet vanuit klaspoort worden gestart: de uitgever heeft de koppeling niet "
-    "compleet ingesteld. Meld dit bij je ICT-coördinator.",
+    gettext_lazy(
+        "Deze software kan nu niet vanuit klaspoort worden gestart: de uitgever heeft de koppeling niet "
+        "compleet ingesteld. Meld dit bij je ICT-coördinator."
+    ),
 )
 UNKNOWN_TARGET = Refusal(
     "unknown_target",
-    "Deze link wijst naar software die je school niet heeft aangezet of waarvoor je geen licentie hebt.",
+    gettext_lazy(
+        "Deze link wijst naar software die je school niet heeft aangezet of waarvoor je geen licentie hebt."
+    ),
     404,
 )
 MISSING_TARGET = Refusal(
-    "missing_target", "Deze link is niet compleet: er staat niet in welke software je wilt openen.", 400
+    "missing_target",
+    gettext_lazy("Deze link is niet compleet: er staat niet in welke software je wilt openen."),
+    400,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from klaspoort.audit.events import record_event
 from klaspoort.core.codes import CodeError, split_school_code, validate_board_number
@@ -42,9 +43,11 @@ def do_register_school(
     except CodeError as exc:
         raise RegistrationError(str(exc)) from exc
     if not name.strip():
-        raise RegistrationError("Geef de officiële naam van de school op.")
+        raise RegistrationError(gettext("Geef de officiële naam van de school op."))
     if SchoolLocation.objects.filter(brin=brin, location_code=location_code).exists():
-        raise RegistrationError(f"School {brin}{location_code} is al geregistreerd.")
+        raise RegistrationError(
+            gettext("School %(code)s is al geregistreerd.") % {"code": brin + location_code}
+        )
     board = None
     if board_value:
         board, created = Board.objects.get_or_create(

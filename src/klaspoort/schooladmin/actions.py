@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from klaspoort.accounts.pupils.card_keys import forget_school
 from klaspoort.audit.events import record_event
@@ -52,15 +53,17 @@ def _refresh(network: SchoolNetwork) -> SchoolNetwork:
 def _check_not_locked_out(network: SchoolNetwork) -> None:
     if network.restrict_pupil_shortcut and not network.effective_networks:
         raise NetworkError(
-            "Dan is er geen schoolnetwerk meer bekend, terwijl de leerlingenlink alleen op het "
-            "schoolnetwerk mag werken. Zet die beperking eerst uit."
+            _(
+                "Dan is er geen schoolnetwerk meer bekend, terwijl de leerlingenlink alleen op het "
+                "schoolnetwerk mag werken. Zet die beperking eerst uit."
+            )
         )
 
 
 @transaction.atomic
 def do_set_network_mode(school: SchoolLocation, mode: str, *, actor: str) -> SchoolNetwork:
     if mode not in SchoolNetwork.Mode.values:
-        raise NetworkError("Kies 'vaste adressen' of 'dynamisch adres'.")
+        raise NetworkError(_("Kies 'vaste adressen' of 'dynamisch adres'."))
     network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
     previous = network.mode
     network.mode = mode
@@ -80,8 +83,10 @@ def do_set_shortcut_restriction(school: SchoolLocation, restrict: bool, *, actor
     network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
     if restrict and not network.effective_networks:
         raise NetworkError(
-            "Registreer eerst het adres van het schoolnetwerk (of laat de IP-agent het melden); "
-            "anders kan geen enkele leerling meer inloggen met de schoollink."
+            _(
+                "Registreer eerst het adres van het schoolnetwerk (of laat de IP-agent het melden); "
+                "anders kan geen enkele leerling meer inloggen met de schoollink."
+            )
         )
     network.restrict_pupil_shortcut = restrict
     network.save(update_fields=["restrict_pupil_shortcut", "updated_at"])
@@ -97,7 +102,7 @@ def do_set_shortcut_restriction(school: SchoolLocation, restrict: bool, *, actor
 def do_add_fixed_range(school: SchoolLocation, text: str, *, label: str = "", actor: str) -> FixedRange:
     cidr = str(parse_range(text))
     if FixedRange.objects.filter(school=school, cidr=cidr).exists():
-        raise NetworkError(f"{cidr} is al geregistreerd.")
+        raise NetworkError(_("%(cidr)s is al geregistreerd.") % {"cidr": cidr})
     fixed = FixedRange.objects.create(school=school, cidr=cidr, label=label.strip()[:100])
     _refresh(SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk))
     record_event(
@@ -111,7 +116,7 @@ def do_add_fixed_range(school: SchoolLocation, text: str, *, label: str = "", ac
 def do_remove_fixed_range(school: SchoolLocation, range_id: int, *, actor: str) -> None:
     fixed = FixedRange.objects.filter(school=school, pk=range_id).first()
     if fixed is None:
-        raise NetworkError("Dat adres is niet (meer) geregistreerd.")
+        raise NetworkError(_("Dat adres is niet (meer) geregistreerd."))
     network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
     fixed.delete()
     _refresh(network)
@@ -139,7 +144,7 @@ def do_issue_agent_token(school: SchoolLocation, *, label: str = "", actor: str)
 def do_revoke_agent_token(school: SchoolLocation, token_id: int, *, actor: str) -> AgentToken:
     agent = AgentToken.objects.select_for_update().filter(school=school, pk=token_id).first()
     if agent is None or agent.revoked_at is not None:
-        raise NetworkError("Die sleutel bestaat niet of is al ingetrokken.")
+        raise NetworkError(_("Die sleutel bestaat niet of is al ingetrokken."))
     agent.revoked_at = now()
     agent.save(update_fields=["revoked_at"])
     _refresh(SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk))

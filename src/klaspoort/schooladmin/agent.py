@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from django.utils.translation import gettext as _
 
 INTERVAL_RE = re.compile(r"^(\d+)\s*([smh]?)$")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -22,10 +23,12 @@ def parse_interval(text: str) -> int:
     """`10m` -> 600, `30s` -> 30, `1h` -> 3600, `90` -> 90 seconds."""
     match = INTERVAL_RE.match(text.strip().lower())
     if not match:
-        raise AgentError(f"'{text}' is geen geldige tijd: gebruik bijvoorbeeld 30s, 10m of 1h.")
+        raise AgentError(
+            _("'%(text)s' is geen geldige tijd: gebruik bijvoorbeeld 30s, 10m of 1h.") % {"text": text}
+        )
     seconds = int(match.group(1)) * UNITS[match.group(2)]
     if seconds < MIN_INTERVAL:
-        raise AgentError(f"Melden kan hoogstens elke {MIN_INTERVAL} seconden.")
+        raise AgentError(_("Melden kan hoogstens elke %(seconds)s seconden.") % {"seconds": MIN_INTERVAL})
     return seconds
 
 
@@ -42,7 +45,9 @@ def check_url(url: str) -> str:
             local = host == "localhost"
         if local:
             return url
-    raise AgentError(f"'{url}' is geen https-adres; de sleutel mag niet onversleuteld over internet.")
+    raise AgentError(
+        _("'%(url)s' is geen https-adres; de sleutel mag niet onversleuteld over internet.") % {"url": url}
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def send_report(url: str, token: str, *, timeout: float = 10.0, client: httpx.Cl
         else:
             response = httpx.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
     except httpx.HTTPError as exc:
-        raise AgentError(f"Kan {url} niet bereiken: {exc}") from exc
+        raise AgentError(_("Kan %(url)s niet bereiken: %(exc)s") % {"url": url, "exc": exc}) from exc
     try:
         body = response.json()
     except ValueError:
@@ -66,5 +71,8 @@ def send_report(url: str, token: str, *, timeout: float = 10.0, client: httpx.Cl
     if response.status_code != 200 or not isinstance(body, dict) or "address" not in body:
         message = body.get("error") if isinstance(body, dict) else None
         reason = message or response.reason_phrase
-        raise AgentError(f"Melding geweigerd (HTTP {response.status_code}): {reason}")
+        raise AgentError(
+            _("Melding geweigerd (HTTP %(status_code)s): %(reason)s")
+            % {"status_code": response.status_code, "reason": reason}
+        )
     return Report(address=str(body["address"]), school=str(body.get("school", "")))

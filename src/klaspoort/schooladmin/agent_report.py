@@ -7,6 +7,7 @@ the address they saw: accounts/client_address.py), never something the agent cla
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -22,10 +23,10 @@ def report(request: HttpRequest) -> JsonResponse:
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_LENGTH:
-        return JsonResponse({"error": "Geef de sleutel mee: Authorization: Bearer <sleutel>."}, status=401)
+        return JsonResponse({"error": _("Geef de sleutel mee: Authorization: Bearer <sleutel>.")}, status=401)
     address = client_ip(request)
     try:
         agent = do_record_agent_report(token, address)
     except UnknownAgentToken:
-        return JsonResponse({"error": "Onbekende of ingetrokken sleutel."}, status=401)
+        return JsonResponse({"error": _("Onbekende of ingetrokken sleutel.")}, status=401)
     return JsonResponse({"address": address, "school": agent.school.code})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from django.utils.translation import gettext as _
+
 from klaspoort.core.networks import address_in
 from klaspoort.schooladmin.models import SchoolNetwork
 
@@ -18,7 +20,7 @@ def parse_range(text: str) -> IPNetwork:
     """`203.0.113.7`, `203.0.113.0/24` or `2001:db8::/48` -> network. Host bits are not allowed."""
     value = text.strip()
     if not value:
-        raise NetworkError("Vul een IP-adres of reeks in, bijvoorbeeld 203.0.113.7 of 203.0.113.0/24.")
+        raise NetworkError(_("Vul een IP-adres of reeks in, bijvoorbeeld 203.0.113.7 of 203.0.113.0/24."))
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError as exc:
@@ -26,20 +28,29 @@ def parse_range(text: str) -> IPNetwork:
             ipaddress.ip_network(value, strict=False)
         except ValueError:
             raise NetworkError(
-                f"'{value}' is geen geldig IP-adres of reeks. Voorbeelden: 203.0.113.7, 203.0.113.0/24, "
-                "2001:db8::/48."
+                _(
+                    "'%(value)s' is geen geldig IP-adres of reeks. Voorbeelden: 203.0.113.7, "
+                    "203.0.113.0/24, 2001:db8::/48."
+                )
+                % {"value": value}
             ) from exc
         raise NetworkError(
-            f"'{value}' is geen nette reeks: na de / mogen alleen de netwerkbits gevuld zijn "
-            f"(bedoelt u {ipaddress.ip_network(value, strict=False)}?)."
+            _(
+                "'%(value)s' is geen nette reeks: na de / mogen alleen de netwerkbits gevuld zijn (bedoel"
+                " je %(network)s?)."
+            )
+            % {"value": value, "network": ipaddress.ip_network(value, strict=False)}
         ) from exc
     if network.is_multicast or network.is_unspecified or network.is_link_local:
         raise NetworkError(
-            f"'{value}' is geen adres waarmee een school op internet zit. "
-            "Registreer het publieke adres van de school."
+            _(
+                "'%(value)s' is geen adres waarmee een school op internet zit. Registreer het publieke "
+                "adres van de school."
+            )
+            % {"value": value}
         )
     if network.num_addresses > 2 ** (network.max_prefixlen - (16 if network.version == 4 else 32)):
-        raise NetworkError(f"'{value}' is een te grote reeks voor één school.")
+        raise NetworkError(_("'%(value)s' is een te grote reeks voor één school.") % {"value": value})
     return network
 
 

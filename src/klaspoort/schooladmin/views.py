@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -30,27 +31,27 @@ def _apply(request: HttpRequest, access: StaffAccess) -> tuple[str, str]:
     action = request.POST.get("action", "")
     if action == "mode":
         actions.do_set_network_mode(school, request.POST.get("mode", ""), actor=actor)
-        return "De manier van herkennen is opgeslagen.", ""
+        return _("De manier van herkennen is opgeslagen."), ""
     if action == "restrict":
         restrict = request.POST.get("restrict") == "1"
         actions.do_set_shortcut_restriction(school, restrict, actor=actor)
-        return ("De leerlingenlink werkt nu alleen op het schoolnetwerk." if restrict
-                else "De leerlingenlink werkt nu overal."), ""  # fmt: skip
+        return (_("De leerlingenlink werkt nu alleen op het schoolnetwerk.") if restrict
+                else _("De leerlingenlink werkt nu overal.")), ""  # fmt: skip
     if action == "add_range":
         fixed = actions.do_add_fixed_range(
             school, request.POST.get("cidr", "")[:100], label=request.POST.get("label", ""), actor=actor
         )
-        return f"{fixed.cidr} is toegevoegd.", ""
+        return _("%(address)s is toegevoegd.") % {"address": fixed.cidr}, ""
     if action == "remove_range":
         actions.do_remove_fixed_range(school, _int(request.POST.get("range")), actor=actor)
-        return "Het adres is verwijderd.", ""
+        return _("Het adres is verwijderd."), ""
     if action == "issue_token":
         _agent, token = actions.do_issue_agent_token(school, label=request.POST.get("label", ""), actor=actor)
-        return "Er is een nieuwe sleutel gemaakt. Kopieer hem nu: hij wordt niet meer getoond.", token
+        return _("Er is een nieuwe sleutel gemaakt. Kopieer hem nu: hij wordt niet meer getoond."), token
     if action == "revoke_token":
         actions.do_revoke_agent_token(school, _int(request.POST.get("token")), actor=actor)
-        return "De sleutel is ingetrokken.", ""
-    raise NetworkError("Onbekende actie.")
+        return _("De sleutel is ingetrokken."), ""
+    raise NetworkError(_("Onbekende actie."))
 
 
 @never_cache

@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from klaspoort.accounts import tokens
 from klaspoort.accounts.actions import ResetRequests, set_password_with_token
@@ -39,7 +40,7 @@ from klaspoort.roster.models import Pupil
 HOME_ACTIVATION = "home-activation"
 HOME_PASSWORD_RESET = "home-password-reset"  # noqa: S105 (a purpose name)
 MAIL_PREFIX = "home/mail/"
-ALREADY_ACTIVE = (
+ALREADY_ACTIVE = gettext_lazy(
     "Dit adres heeft al een wachtwoord gemaakt. Is het vergeten? Dan kan de ouder op de inlogpagina "
     "voor thuis 'Wachtwoord vergeten' kiezen."
 )

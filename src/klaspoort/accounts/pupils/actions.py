@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case, F, Value, When
+from django.utils.translation import gettext as _
 
 from klaspoort.accounts.pupils import crypto
 from klaspoort.accounts.pupils.allocation import Seat, plan_pictures
@@ -169,7 +170,7 @@ def do_set_picture(
 ) -> PupilCredential:
     """The teacher picks another picture; it must be free in the group."""
     if identity_picture(picture) is None:
-        raise CredentialError("Dat plaatje bestaat niet.")
+        raise CredentialError(_("Dat plaatje bestaat niet."))
     with transaction.atomic():
         taken = set(
             PupilCredential.objects.filter(
@@ -178,7 +179,7 @@ def do_set_picture(
             .values_list("pk", flat=True)
         )  # fmt: skip
         if taken:
-            raise CredentialError("Dat plaatje heeft al een andere leerling in deze groep.")
+            raise CredentialError(_("Dat plaatje heeft al een andere leerling in deze groep."))
         previous = credential.picture
         credential.picture = picture
         credential.save(update_fields=["picture"])

@@ -18,6 +18,8 @@ import itertools
 import secrets
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 from klaspoort.accounts.pupils.pictures import PASSWORD_KEYS
 
 PIN_LENGTH = 4
@@ -54,20 +56,20 @@ def _is_run(digits: list[int]) -> bool:
 def pin_problem(pin: str) -> str | None:
     """Why `pin` may not be used (a Dutch sentence), or None when it is fine."""
     if len(pin) != PIN_LENGTH or not pin.isascii() or not pin.isdigit():
-        return "Een pincode bestaat uit precies 4 cijfers."
+        return _("Een pincode bestaat uit precies 4 cijfers.")
     digits = [int(char) for char in pin]
     if len(set(pin)) == 1:
-        return "Vier dezelfde cijfers zijn te makkelijk te raden."
+        return _("Vier dezelfde cijfers zijn te makkelijk te raden.")
     if _is_run(digits):
-        return "Een reeks oplopende of aflopende cijfers is te makkelijk te raden."
+        return _("Een reeks oplopende of aflopende cijfers is te makkelijk te raden.")
     if pin[:2] == pin[2:]:
-        return "Een herhaald paar cijfers is te makkelijk te raden."
+        return _("Een herhaald paar cijfers is te makkelijk te raden.")
     if pin[0] == pin[1] and pin[2] == pin[3]:
-        return "Twee keer twee dezelfde cijfers is te makkelijk te raden."
+        return _("Twee keer twee dezelfde cijfers is te makkelijk te raden.")
     if pin[:2] in ("19", "20"):
-        return "Een jaartal is te makkelijk te raden."
+        return _("Een jaartal is te makkelijk te raden.")
     if pin in COMMON_PINS:
-        return "Deze pincode wordt veel gebruikt en is daardoor te makkelijk te raden."
+        return _("Deze pincode wordt veel gebruikt en is daardoor te makkelijk te raden.")
     return None
 
 
@@ -86,9 +88,9 @@ def generate_picture_password() -> str:
 def picture_password_problem(value: str) -> str | None:
     parts = value.split(",")
     if len(parts) != 2 or any(part not in PASSWORD_KEYS for part in parts):
-        return "Een wachtwoordplaatje bestaat uit twee plaatjes uit de negen."
+        return _("Een wachtwoordplaatje bestaat uit twee plaatjes uit de negen.")
     if parts[0] == parts[1]:
-        return "Kies twee verschillende plaatjes."
+        return _("Kies twee verschillende plaatjes.")
     return None
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,36 +35,43 @@ from klaspoort.accounts.pupils.targets import clean_target, continue_to
 from klaspoort.core.networks import address_in
 from klaspoort.registry.models import SchoolLocation
 
-PROBLEMS: dict[str, tuple[int, str, str]] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+PROBLEMS: dict[str, tuple[int, StrOrPromise, StrOrPromise]] = {
     "unknown": (
         404,
-        "Deze schoollink kennen we niet",
-        "Kijk of de link goed is overgenomen, of vraag je juf of meester om de link van jouw school.",
+        gettext_lazy("Deze schoollink kennen we niet"),
+        gettext_lazy(
+            "Kijk of de link goed is overgenomen, of vraag je juf of meester om de link van jouw school."
+        ),
     ),
     "retired": (
         404,
-        "Deze schoollink werkt niet meer",
-        "Je school heeft een nieuwe link gekregen. Vraag je juf of meester om de nieuwe link.",
+        gettext_lazy("Deze schoollink werkt niet meer"),
+        gettext_lazy("Je school heeft een nieuwe link gekregen. Vraag je juf of meester om de nieuwe link."),
     ),
     "inactive": (
         403,
-        "Bij deze school kun je nu niet inloggen",
-        "De school is (nog) niet actief in klaspoort. Vraag je juf of meester om hulp.",
+        gettext_lazy("Bij deze school kun je nu niet inloggen"),
+        gettext_lazy("De school is (nog) niet actief in klaspoort. Vraag je juf of meester om hulp."),
     ),
     "closed": (
         410,
-        gettext_noop("Deze school gebruikt klaspoort niet meer"),
-        gettext_noop("Je kunt hier niet meer inloggen. Vraag je juf of meester hoe je nu inlogt."),
+        gettext_lazy("Deze school gebruikt klaspoort niet meer"),
+        gettext_lazy("Je kunt hier niet meer inloggen. Vraag je juf of meester hoe je nu inlogt."),
     ),
     "network": (
         403,
-        "Inloggen kan alleen op school",
-        "Jouw school heeft ingesteld dat je met deze link alleen op het schoolnetwerk kunt inloggen.",
+        gettext_lazy("Inloggen kan alleen op school"),
+        gettext_lazy(
+            "Jouw school heeft ingesteld dat je met deze link alleen op het schoolnetwerk kunt inloggen."
+        ),
     ),
     "gone": (
         404,
-        "Deze pagina bestaat niet (meer)",
-        "Misschien is de groep veranderd. Begin opnieuw en kies je groep.",
+        gettext_lazy("Deze pagina bestaat niet (meer)"),
+        gettext_lazy("Misschien is de groep veranderd. Begin opnieuw en kies je groep."),
     ),
 }
 
@@ -195,9 +204,9 @@ def _attempt(request: HttpRequest, school_ref: uuid.UUID, group_uuid: uuid.UUID,
         return continue_to(request, target, reverse("portal:tiles"))
     page = CodePage(pupil.school.name, pupil.first_name, credential.picture, credential.kind, target)
     if result.throttled:
-        message = "Even wachten. Over een paar tellen kun je het opnieuw proberen."
+        message = _("Even wachten. Over een paar tellen kun je het opnieuw proberen.")
         return _code_page(request, school_ref, group_uuid, page, message=message, wait=result.wait_seconds)
-    message = "Dat is niet goed. Probeer het nog een keer."
+    message = _("Dat is niet goed. Probeer het nog een keer.")
     return _code_page(request, school_ref, group_uuid, page, message=message)
 
 

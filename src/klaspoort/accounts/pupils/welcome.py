@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,8 +24,8 @@ def welcome(request: HttpRequest) -> HttpResponse:
             request,
             "pupils/shortcut_problem.html",
             {
-                "title": "Je bent niet ingelogd",
-                "explanation": "Log in via de schoollink van je school.",
+                "title": _("Je bent niet ingelogd"),
+                "explanation": _("Log in via de schoollink van je school."),
                 "start": "",
             },
             status=403,
