@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
+from klaspoort.accounts.language import set_language
 from klaspoort.federation.oidc.discovery import discovery_view
 
 handler400 = "klaspoort.core.errors.bad_request"
@@ -24,7 +25,8 @@ urlpatterns = [
     path("", include("klaspoort.operator.urls")),
     path("", include("klaspoort.helpcentre.urls")),
     path("", include("klaspoort.laslink.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch: Django's, and a signed-in person's mails follow the choice.
+    path("i18n/setlang/", set_language, name="set_language"),
 ]
 
 if settings.DEVELOPMENT:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from klaspoort.accounts import tokens
 from klaspoort.accounts.errors import AccountError, PasswordCheckFailed, PasswordRejected
+from klaspoort.accounts.language import mail_language
 from klaspoort.accounts.login import account_subject, email_subject
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
@@ -51,7 +52,8 @@ def do_send_activation(account: Account, *, actor: str = "", name: str = "") -> 
             gettext("Dit account is al geactiveerd; gebruik 'wachtwoord vergeten' voor een nieuw wachtwoord.")
         )
     link = activation_link(account)
-    send_mails([render_mail(account.email, "activation", {"link": link, "name": name, "days": 14})])
+    context = {"link": link, "name": name, "days": 14}
+    send_mails([render_mail(account.email, "activation", context, language=mail_language(account))])
     record_event("account.activation_sent", actor=actor, subject=account_subject(account))
 
 
@@ -150,7 +152,8 @@ def do_request_password_reset(email: str, *, client_ip: str | None = None) -> bo
         return True
     raw = tokens.issue_token(account, tokens.PASSWORD_RESET)
     link = absolute_url(reverse("accounts:password_reset", args=[raw]))
-    send_mails([render_mail(account.email, "password_reset", {"link": link, "days": 14})])
+    context = {"link": link, "days": 14}
+    send_mails([render_mail(account.email, "password_reset", context, language=mail_language(account))])
     record_event("password.reset_requested", subject=account_subject(account), client_ip=client_ip)
     return True
 

@@ -27,6 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from klaspoort.accounts import header
 from klaspoort.accounts.backends import login_account, password_matches
 from klaspoort.accounts.client_address import client_ip
+from klaspoort.accounts.language import remember_language
 from klaspoort.accounts.login_candidate import active_placements_by_email, by_school_name
 from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.accounts.principal import (
@@ -142,6 +143,7 @@ def start_guarded_session(request: HttpRequest, account: Account) -> tuple[int, 
     is signed out. Returns the time and the client address."""
     start_fresh_session(request)
     login(request, account, backend=BACKEND)
+    remember_language(account)
     request.session.set_expiry(settings.STAFF_SESSION_MAX_AGE)
     now = int(time.time())
     ip = client_ip(request)

@@ -51,6 +51,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254)
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The language mails are written in: the language this person last chose with the switch or
+    # signed in with (accounts.language). Empty: not known yet, Dutch.
+    language = models.CharField(max_length=8, blank=True, default="")
     # Not kept: a login would cost an UPDATE of the account row. When someone last signed in is in
     # the audit log (login.succeeded) and in their session rows.
     last_login = None

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from klaspoort.accounts import tokens
 from klaspoort.accounts.errors import AccountError
+from klaspoort.accounts.language import mail_language
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.accounts.permissions import can_grant_role
@@ -74,6 +75,7 @@ def send_activation_mails(
                 "school": school.name if school else "",
                 "days": tokens.DEFAULT_LIFETIME.days,
             },
+            language=mail_language(account),
         )
         for account, staff in pairs
     ]

@@ -30,6 +30,7 @@ from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.home.addresses import AddressPlan, parse_addresses, plan_addresses
 from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.home.sessions import end_child_sessions
+from klaspoort.accounts.language import mail_language
 from klaspoort.accounts.login import account_subject, email_subject
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
@@ -102,11 +103,12 @@ def _invitation_mails(pupil: Pupil, accounts: Sequence[Account]) -> list[EmailMe
     mails = []
     for account in accounts:
         context = _mail_context(pupil)
+        language = mail_language(account)
         if account.is_active:
-            mails.append(render_mail(account.email, f"{MAIL_PREFIX}child_added", context))
+            mails.append(render_mail(account.email, f"{MAIL_PREFIX}child_added", context, language=language))
         else:
             context["link"] = _link("activate", raw[account.pk])
-            mails.append(render_mail(account.email, f"{MAIL_PREFIX}activation", context))
+            mails.append(render_mail(account.email, f"{MAIL_PREFIX}activation", context, language=language))
     return mails
 
 
@@ -231,7 +233,9 @@ def do_request_home_password_reset(email: str, *, client_ip: str | None = None) 
         "login_url": absolute_url(reverse("thuis:login")),
         "days": tokens.DEFAULT_LIFETIME.days,
     }
-    mail = render_mail(account.email, f"{MAIL_PREFIX}password_reset", context)
+    mail = render_mail(
+        account.email, f"{MAIL_PREFIX}password_reset", context, language=mail_language(account)
+    )
     _send([mail])
     record_event("home.reset_requested", subject=account_subject(account), client_ip=client_ip)
     return True

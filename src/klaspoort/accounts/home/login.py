@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from klaspoort.accounts import challenge, throttle
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.home.models import HomeAddress
+from klaspoort.accounts.language import remember_language
 from klaspoort.accounts.login import BACKEND, account_subject, email_subject
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import start_fresh_session
@@ -78,6 +79,7 @@ def begin_parent_session(request: HttpRequest, account: Account) -> None:
     """Sign the parent in with a new session key; whoever acted in this browser before is signed out."""
     start_fresh_session(request)
     login(request, account, backend=BACKEND)
+    remember_language(account)
     request.session.set_expiry(settings.HOME_SESSION_MAX_AGE)
 
 
