@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_drop_last_login"),
+        ("accounts", "0004_outgoing_mail"),
     ]
 
     operations = [
