@@ -8,11 +8,12 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
 from klaspoort.accounts.permissions import is_coordinator
 from klaspoort.classroom.access import NoStaffAccess, StaffAccess, denied, staff_access
 
-ONLY_COORDINATORS = "Alleen de ICT-coördinator van de school kan deze pagina gebruiken."
+ONLY_COORDINATORS = gettext_lazy("Alleen de ICT-coördinator van de school kan deze pagina gebruiken.")
 
 
 def coordinator_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from klaspoort.accounts.actions import activation_link
 from klaspoort.accounts.models import Account, normalise_email
@@ -22,10 +23,13 @@ class Command(BaseCommand):
             email=normalise_email(options["email"]), kind=Account.Kind.STAFF
         ).first()
         if account is None:
-            raise CommandError(f"Er is geen medewerkersaccount met het adres {options['email']}.")
+            raise CommandError(
+                _("Er is geen medewerkersaccount met het adres %(email)s.") % {"email": options["email"]}
+            )
         if account.is_active:
             raise CommandError(
-                f"{account.email} is al geactiveerd; een nieuw wachtwoord gaat via 'wachtwoord vergeten'."
+                _("%(email)s is al geactiveerd; een nieuw wachtwoord gaat via 'wachtwoord vergeten'.")
+                % {"email": account.email}
             )
         link = activation_link(account)
         record_event(

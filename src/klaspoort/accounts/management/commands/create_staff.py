@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.staff import do_create_staff
@@ -39,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         school = find_school(options["school"])
         if school is None:
-            raise CommandError(f"School {options['school']} is niet geregistreerd.")
+            raise CommandError(_("School %(school)s is niet geregistreerd.") % {"school": options["school"]})
         first_name, infix, surname = split_name(options["name"])
         try:
             placement = do_create_staff(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from klaspoort.federation.actions import AppNotFound, do_new_client_secret, find_app
 
@@ -20,4 +21,4 @@ class Command(BaseCommand):
         except (AppNotFound, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"client_secret {app.slug}: {secret}")
-        self.stdout.write("Bewaar dit geheim nu: het wordt niet opnieuw getoond.")
+        self.stdout.write(_("Bewaar dit geheim nu: het wordt niet opnieuw getoond."))

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.federation.models import ECK_ID, NAMES, Partner
@@ -30,25 +31,30 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         school = find_school(options["school"])
         if school is None:
-            raise CommandError(f"School '{options['school']}' is niet geregistreerd.")
+            raise CommandError(
+                _("School '%(school)s' is niet geregistreerd.") % {"school": options["school"]}
+            )
         if not options["partner"]:
             if options["on"] or options["off"]:
-                raise CommandError("Noem de partner (slug) die aan of uit moet.")
+                raise CommandError(_("Noem de partner (slug) die aan of uit moet."))
             for row in partner_rows(school):
                 extra = [c for c in (NAMES, ECK_ID) if row.on and getattr(row.consent, c)]
                 state = ("aan" + (f" ({', '.join(extra)})" if extra else "")) if row.on else "uit"
                 self.stdout.write(f"{row.partner.slug}\t{row.partner.get_kind_display()}\t{state}")
             return
         if not (options["on"] or options["off"]):
-            raise CommandError("Kies --on of --off.")
+            raise CommandError(_("Kies --on of --off."))
         partner = Partner.objects.filter(slug=options["partner"], active=True).first()
         if partner is None:
-            raise CommandError(f"Geen actieve partner '{options['partner']}'.")
+            raise CommandError(_("Geen actieve partner '%(partner)s'.") % {"partner": options["partner"]})
         for flag, category in (("names", NAMES), ("eck_id", ECK_ID)):
             if options[flag] and category not in partner.asks_for:
-                raise CommandError(f"{partner.name} vraagt niet om {category}; er is niets veranderd.")
+                raise CommandError(
+                    _("%(name)s vraagt niet om %(category)s; er is niets veranderd.")
+                    % {"name": partner.name, "category": category}
+                )
         if options["off"] and (options["names"] or options["eck_id"]):
-            raise CommandError("--names en --eck-id horen bij --on.")
+            raise CommandError(_("--names en --eck-id horen bij --on."))
         by = options["by"] or "operator (klaspoort school-consent)"
         if options["on"]:
             change = do_grant_consent(
@@ -57,6 +63,6 @@ class Command(BaseCommand):
         else:
             change = do_withdraw_consent(school, partner, actor="cli", signed_by=by)
         if change is None:
-            self.stdout.write("Er is niets veranderd.")
+            self.stdout.write(_("Er is niets veranderd."))
             return
         self.stdout.write(json.dumps(receipt_document(change, school), ensure_ascii=False))

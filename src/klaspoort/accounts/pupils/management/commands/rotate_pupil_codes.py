@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from klaspoort.accounts.pupils import crypto
 from klaspoort.accounts.pupils.models import PupilCredential
@@ -48,4 +49,7 @@ class Command(BaseCommand):
         record_event(
             "pupil.codes_rotated", actor="command:rotate_pupil_codes", rotated=rotated, unreadable=unreadable
         )
-        self.stdout.write(f"{rotated} codes opnieuw versleuteld, {unreadable} onleesbaar (niet gewijzigd).")
+        self.stdout.write(
+            _("%(rotated)s codes opnieuw versleuteld, %(unreadable)s onleesbaar (niet gewijzigd).")
+            % {"rotated": rotated, "unreadable": unreadable}
+        )
