@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
+from django.utils.translation import gettext as _
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
@@ -94,16 +95,16 @@ def is_loopback(host: str) -> bool:
 def url_problem(value: object, *, redirect: bool = False) -> str | None:
     """None when `value` is an acceptable absolute URL: https, or http on a loopback host."""
     if not isinstance(value, str) or not value:
-        return "moet een URL zijn"
+        return _("moet een URL zijn")
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return f"'{value}' is geen volledige http(s)-URL"
+        return _("'%(value)s' is geen volledige http(s)-URL") % {"value": value}
     if parts.scheme == "http" and not is_loopback(parts.hostname):
-        return f"'{value}' moet https gebruiken (http mag alleen op localhost)"
+        return _("'%(value)s' moet https gebruiken (http mag alleen op localhost)") % {"value": value}
     if parts.username or parts.password:
-        return f"'{value}' mag geen gebruikersnaam of wachtwoord bevatten"
+        return _("'%(value)s' mag geen gebruikersnaam of wachtwoord bevatten") % {"value": value}
     if redirect and parts.fragment:
-        return f"'{value}' mag geen fragment (#…) bevatten"
+        return _("'%(value)s' mag geen fragment (#…) bevatten") % {"value": value}
     return None
 
 
@@ -119,17 +120,17 @@ class _Reader:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.problem(f"{where}.{key}", "moet tekst zijn")
+            self.problem(f"{where}.{key}", _("moet tekst zijn"))
             return ""
         value = value.strip()
         if required and not value:
-            self.problem(f"{where}.{key}", "is verplicht")
+            self.problem(f"{where}.{key}", _("is verplicht"))
         return value
 
     def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
         value = data.get(key, True)
         if not isinstance(value, bool):
-            self.problem(f"{where}.{key}", "moet true of false zijn")
+            self.problem(f"{where}.{key}", _("moet true of false zijn"))
             return True
         return value
 
@@ -144,21 +145,21 @@ class _Reader:
     def urls(self, data: dict[str, Any], key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
         values = data.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            self.problem(f"{where}.{key}", "moet een lijst van URL's zijn")
+            self.problem(f"{where}.{key}", _("moet een lijst van URL's zijn"))
             return ()
         if required and not values:
-            self.problem(f"{where}.{key}", "moet minstens één URL bevatten")
+            self.problem(f"{where}.{key}", _("moet minstens één URL bevatten"))
         for index, value in enumerate(values):
             message = url_problem(value, redirect=True)
             if message:
                 self.problem(f"{where}.{key}[{index}]", message)
         if len(set(values)) != len(values):
-            self.problem(f"{where}.{key}", "bevat dezelfde URL twee keer")
+            self.problem(f"{where}.{key}", _("bevat dezelfde URL twee keer"))
         return tuple(values)
 
     def mapping(self, data: object, where: str) -> dict[str, Any]:
         if not isinstance(data, dict):
-            self.problem(where, "moet een object ({…}) zijn")
+            self.problem(where, _("moet een object ({…}) zijn"))
             return {}
         return data
 
@@ -172,22 +173,27 @@ def parse_partner_spec(data: object) -> PartnerSpec:
         reader.problem("partner.slug", "alleen kleine letters, cijfers en streepjes (max. 64)")
     kind = reader.text(root, "kind", "partner", required=True)
     if kind and kind not in PARTNER_KINDS:
-        reader.problem("partner.kind", f"moet een van {', '.join(PARTNER_KINDS)} zijn")
+        reader.problem(
+            "partner.kind", _("moet een van %(choices)s zijn") % {"choices": ", ".join(PARTNER_KINDS)}
+        )
     contact = reader.mapping(root.get("contact", {}), "partner.contact")
     contact_email = reader.text(contact, "email", "partner.contact")
     if contact_email and not EMAIL_RE.match(contact_email):
-        reader.problem("partner.contact.email", f"'{contact_email}' is geen e-mailadres")
+        reader.problem(
+            "partner.contact.email",
+            _("'%(contact_email)s' is geen e-mailadres") % {"contact_email": contact_email},
+        )
     data = reader.mapping(root.get("data", {}), "partner.data")
     apps_data = root.get("apps", [])
     if not isinstance(apps_data, list):
-        reader.problem("partner.apps", "moet een lijst zijn")
+        reader.problem("partner.apps", _("moet een lijst zijn"))
         apps_data = []
     apps = tuple(_parse_app(reader, app, f"partner.apps[{i}]") for i, app in enumerate(apps_data))
     for key, label in (("slug", "slug"), ("client_id", "client_id"), ("entity_id", "entity_id")):
         seen = [_app_key(app, key) for app in apps]
         present = [value for value in seen if value]
         if len(set(present)) != len(present):
-            reader.problem("partner.apps", f"twee apps hebben dezelfde {label}")
+            reader.problem("partner.apps", _("twee apps hebben dezelfde %(label)s") % {"label": label})
     spec = PartnerSpec(
         slug=slug,
         name=reader.text(root, "name", "partner", required=True),
@@ -218,11 +224,11 @@ def _parse_app(reader: _Reader, data: object, where: str) -> AppSpec:
     app = reader.mapping(data, where)
     slug = reader.text(app, "slug", where, required=True)
     if slug and not SLUG_RE.match(slug):
-        reader.problem(f"{where}.slug", "alleen kleine letters, cijfers en streepjes (max. 64)")
+        reader.problem(f"{where}.slug", _("alleen kleine letters, cijfers en streepjes (max. 64)"))
     oidc = _parse_oidc(reader, app["oidc"], f"{where}.oidc", slug) if "oidc" in app else None
     saml = _parse_saml(reader, app["saml"], f"{where}.saml") if "saml" in app else None
     if oidc is None and saml is None and app:
-        reader.problem(where, "geef een 'oidc'- en/of 'saml'-deel")
+        reader.problem(where, _("geef een 'oidc'- en/of 'saml'-deel"))
     return AppSpec(
         slug=slug,
         name=reader.text(app, "name", where, required=True),
@@ -238,28 +244,37 @@ def _parse_oidc(reader: _Reader, data: object, where: str, slug: str) -> OidcSpe
     oidc = reader.mapping(data, where)
     client_id = reader.text(oidc, "client_id", where) or slug
     if client_id and not CLIENT_ID_RE.match(client_id):
-        reader.problem(f"{where}.client_id", "alleen letters, cijfers en . _ ~ - (max. 128)")
+        reader.problem(f"{where}.client_id", _("alleen letters, cijfers en . _ ~ - (max. 128)"))
     client_type = reader.text(oidc, "client_type", where) or "confidential"
     if client_type not in CLIENT_TYPES:
-        reader.problem(f"{where}.client_type", f"moet een van {', '.join(CLIENT_TYPES)} zijn")
+        reader.problem(
+            f"{where}.client_type", _("moet een van %(choices)s zijn") % {"choices": ", ".join(CLIENT_TYPES)}
+        )
     default_method = "none" if client_type == "public" else "client_secret_basic"
     method = reader.text(oidc, "token_endpoint_auth_method", where) or default_method
     if method not in AUTH_METHODS:
-        reader.problem(f"{where}.token_endpoint_auth_method", f"moet een van {', '.join(AUTH_METHODS)} zijn")
+        reader.problem(
+            f"{where}.token_endpoint_auth_method",
+            _("moet een van %(choices)s zijn") % {"choices": ", ".join(AUTH_METHODS)},
+        )
     elif (client_type == "public") != (method == "none"):
         reader.problem(
             f"{where}.token_endpoint_auth_method",
-            "een publieke client gebruikt 'none' (met PKCE); een vertrouwelijke client een andere methode",
+            _("een publieke client gebruikt 'none' (met PKCE); een vertrouwelijke client een andere methode"),
         )
     scopes = oidc.get("scopes", ["openid"])
     if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-        reader.problem(f"{where}.scopes", "moet een lijst van scopes zijn")
+        reader.problem(f"{where}.scopes", _("moet een lijst van scopes zijn"))
         scopes = ["openid"]
     unknown = sorted(set(scopes) - set(KNOWN_SCOPES))
     if unknown:
-        reader.problem(f"{where}.scopes", f"onbekende scope(s) {', '.join(unknown)}; kies uit {KNOWN_SCOPES}")
+        reader.problem(
+            f"{where}.scopes",
+            _("onbekende scope(s) %(unknown)s; kies uit %(known_scopes)s")
+            % {"unknown": ", ".join(unknown), "known_scopes": KNOWN_SCOPES},
+        )
     if "openid" not in scopes:
-        reader.problem(f"{where}.scopes", "moet 'openid' bevatten")
+        reader.problem(f"{where}.scopes", _("moet 'openid' bevatten"))
     jwks = oidc.get("jwks")
     jwks_uri = reader.url(oidc, "jwks_uri", where)
     if jwks is not None:
@@ -267,7 +282,8 @@ def _parse_oidc(reader: _Reader, data: object, where: str, slug: str) -> OidcSpe
     alg = reader.text(oidc, "id_token_signed_response_alg", where) or "ES256"
     if alg not in SIGNING_ALGS:
         reader.problem(
-            f"{where}.id_token_signed_response_alg", f"moet een van {', '.join(SIGNING_ALGS)} zijn"
+            f"{where}.id_token_signed_response_alg",
+            _("moet een van %(choices)s zijn") % {"choices": ", ".join(SIGNING_ALGS)},
         )
     if method == "private_key_jwt" and not (jwks or jwks_uri):
         reader.problem(where, "private_key_jwt vraagt om 'jwks' of 'jwks_uri'")
@@ -291,12 +307,12 @@ def _check_jwks(reader: _Reader, jwks: object, where: str) -> None:
         reader.problem(where, 'moet een JWK-set zijn: {"keys": [...]}')
         return
     if any(isinstance(key, dict) and "d" in key for key in jwks["keys"]):
-        reader.problem(where, "bevat een privésleutel; geef alleen publieke sleutels")
+        reader.problem(where, _("bevat een privésleutel; geef alleen publieke sleutels"))
         return
     try:
         KeySet.import_key_set(jwks)  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError) as exc:
-        reader.problem(where, f"is geen geldige JWK-set ({exc})")
+        reader.problem(where, _("is geen geldige JWK-set (%(exc)s)") % {"exc": exc})
 
 
 def _parse_saml(reader: _Reader, data: object, where: str) -> SamlSpec:
@@ -306,7 +322,7 @@ def _parse_saml(reader: _Reader, data: object, where: str) -> SamlSpec:
         try:
             x509.load_pem_x509_certificate(certificate.encode())
         except ValueError:
-            reader.problem(f"{where}.certificate", "is geen geldig PEM-certificaat")
+            reader.problem(f"{where}.certificate", _("is geen geldig PEM-certificaat"))
     return SamlSpec(
         entity_id=reader.text(saml, "entity_id", where, required=True),
         acs_urls=reader.urls(saml, "acs_urls", where, required=True),
