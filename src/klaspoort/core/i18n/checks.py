@@ -21,12 +21,13 @@ def check_compiled_catalogues(app_configs: Any = None, **kwargs: Any) -> list[Ch
     stale = [po for po in catalogue_files(PACKAGE_DIR) if is_stale(po)]
     if not stale:
         return []
-    kind = CheckWarning if getattr(settings, "DEVELOPMENT", False) else Error
+    development = getattr(settings, "DEVELOPMENT", False)
+    kind, code = (CheckWarning, "core.W001") if development else (Error, "core.E001")
     return [
         kind(
             f"{len(stale)} translation catalogue(s) not compiled: "
             + ", ".join(str(po.relative_to(PACKAGE_DIR)) for po in stale),
             hint="Run `klaspoort compilemessages` (part of `make .venv/.installed`) after installing.",
-            id="core.E001",
+            id=code,
         )
     ]
