@@ -157,3 +157,16 @@ def pytest_configure(config: pytest.Config) -> None:
     from klaspoort.core.i18n.compile import catalogue_files, compile_stale
 
     compile_stale(catalogue_files(PACKAGE_DIR))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` check a PostgreSQL feature (Dutch stemming, NOWAIT locks); they run in
+    the PostgreSQL suite and are deselected, not skipped, when the suite runs on another database."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]

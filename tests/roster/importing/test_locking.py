@@ -77,12 +77,12 @@ def test_lock_needs_a_transaction() -> None:
         lock_school(school)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_upload_that_must_not_wait_is_told_to_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """The web upload (`wait=False`) during another import: refused at once with the busy message,
     recorded, nothing changed (PostgreSQL NOWAIT; SQLite serialises writers, so no such refusal)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("NOWAIT row locks are a PostgreSQL feature; SQLite's write lock serialises imports")
+    assert connection.vendor == "postgresql"
     school = do_register_school("12AB00", name="De Regenboog")
     data = as_bytes(roster())
     inside, release = threading.Event(), threading.Event()
