@@ -98,3 +98,14 @@ def test_proxy_ssl_header_follows_the_trusted_proxy_setting() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert without.stdout.strip() == "None"
+
+
+def test_a_form_target_adds_only_a_plain_origin_to_the_policy() -> None:
+    from django.http import HttpResponse
+
+    from klaspoort.core.csp import _FORM_TARGETS, allow_form_action
+
+    response = allow_form_action(HttpResponse(), "https://uitgever.example:8443/app/oefenen?x=1")
+    for hostile in ("https://a;script-src *@x.example/", "javascript:alert(1)", "https://a b.example/"):
+        allow_form_action(response, hostile)
+    assert getattr(response, _FORM_TARGETS) == ["https://uitgever.example:8443"]

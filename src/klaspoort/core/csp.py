@@ -11,6 +11,7 @@ registered partner target (the SAML POST binding to the app's ACS URL) names tha
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -19,12 +20,14 @@ from django.http import HttpRequest, HttpResponse
 
 HEADER = "Content-Security-Policy"
 _FORM_TARGETS = "_klaspoort_csp_form_action"
+# A host name or address with an optional port: nothing that could end or add a directive.
+_ORIGIN_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")
 
 
 def allow_form_action(response: HttpResponse, url: str) -> HttpResponse:
     """Let this response's forms post to `url`'s origin as well (a registered partner target)."""
     parts = urlsplit(url)
-    if parts.scheme in ("https", "http") and parts.netloc:
+    if parts.scheme in ("https", "http") and _ORIGIN_HOST.fullmatch(parts.netloc):
         targets: list[str] = getattr(response, _FORM_TARGETS, [])
         targets.append(f"{parts.scheme}://{parts.netloc}")
         setattr(response, _FORM_TARGETS, targets)

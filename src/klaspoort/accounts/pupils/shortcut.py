@@ -32,6 +32,7 @@ from klaspoort.accounts.pupils.network_rule import network_rule
 from klaspoort.accounts.pupils.pictures import password_buttons
 from klaspoort.accounts.pupils.queries import is_retired, login_seat, parse_ref, shortcut_school
 from klaspoort.accounts.pupils.targets import clean_target, continue_to
+from klaspoort.core.csp import allow_form_action
 from klaspoort.core.networks import address_in
 from klaspoort.registry.models import SchoolLocation
 
@@ -229,6 +230,10 @@ def _code_page(
         "wait": wait,
     }
     response = render(request, "pupils/enter_code.html", context, status=429 if wait else 200)
+    if page.target:
+        # The login form's answer redirects on to the deep link's product: the policy must let
+        # the form's redirect chain reach that origin (only a plain host name is ever added).
+        allow_form_action(response, page.target)
     if wait:
         response["Retry-After"] = str(wait)
     return remember_device(request, response)
