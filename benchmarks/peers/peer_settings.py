@@ -33,5 +33,9 @@ def database(folder: Path) -> dict[str, Any]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        found["TEST"] = {"NAME": str(folder / f"test-peer-{os.getpid()}.sqlite3")}  # the server opens it too
+        # A file the server process opens too, under the project's var/ (ignored by git, with its
+        # -wal and -shm files, which Django's destroy_test_db leaves behind).
+        var = Path(__file__).resolve().parents[2] / "var"
+        var.mkdir(exist_ok=True)
+        found["TEST"] = {"NAME": str(var / f"test-peer-{folder.name}-{os.getpid()}.sqlite3")}
     return found
