@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -74,6 +75,9 @@ def log_to_files(log_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Ctrl-C (SIGINT) stops the demo even when it was started from a script in the background, where
+    # the shell hands it SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     args = parse_args(argv)
     ports = {
         "PORT": args.port,
