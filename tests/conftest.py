@@ -151,6 +151,17 @@ def default_language() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _no_signing_keys_from_another_test() -> Iterator[None]:
+    """The OIDC signing keys are cached per process, but each test's database rolls back: a key
+    cached by an earlier test (and gone with its transaction) must not sign this test's tokens."""
+    from klaspoort.federation.oidc import keys
+
+    keys.clear_key_cache()
+    yield
+    keys.clear_key_cache()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Compile the catalogues edited since the last run (the .mo files are build output)."""
     from klaspoort.core.i18n.catalogues import PACKAGE_DIR

@@ -32,6 +32,7 @@ from django.utils.crypto import salted_hmac
 from klaspoort.accounts.models import OutgoingMail
 from klaspoort.audit.events import record_event
 from klaspoort.core import clock
+from klaspoort.core.queue import enqueue
 
 logger = logging.getLogger("klaspoort.mail")
 CLAIM = dt.timedelta(minutes=5)
@@ -78,7 +79,7 @@ class QueueAfterCommit:
         from klaspoort.accounts.tasks import deliver_mails
 
         try:
-            deliver_mails.delay(self.ids)
+            enqueue(deliver_mails, self.ids)
         except Exception:  # the broker is away: the sweep (mail-sweep, every minute) sends them
             logger.warning(
                 "mail queue: could not queue mails %s; the sweep sends them", self.ids, exc_info=True

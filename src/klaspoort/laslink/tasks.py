@@ -18,6 +18,7 @@ from typing import Any
 from celery import shared_task
 from django.core.cache import cache
 
+from klaspoort.core.queue import enqueue
 from klaspoort.laslink import sync
 from klaspoort.laslink.models import LasLink
 
@@ -58,7 +59,7 @@ def queue_due_syncs() -> int:
     ids = sync.queue_due_links()
     for link_id in ids:
         try:
-            sync_school.delay(link_id)
+            enqueue(sync_school, link_id)
         except Exception:  # the broker is away: the links stay marked and are queued again later
             logger.warning(
                 "las: could not queue the sync of link %s; queued again later", link_id, exc_info=True
