@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.utils import timezone
 
 from klaspoort.federation.oidc.grant_rows import grant_by_handle, insert_grant, redeem_code, refresh_tokens
 from klaspoort.federation.oidc.models import OidcGrant
-from tests.federation.factories import make_app
+from tests.federation.factories import GRANT_MOMENT, make_app, unsaved_grant
 
 pytestmark = pytest.mark.django_db
-MOMENT = dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC)
+MOMENT = GRANT_MOMENT
 
 
-def _grant(app_id: int, handle: str = "h" * 16) -> OidcGrant:
-    return OidcGrant(
-        handle=handle,
-        app_id=app_id,
-        person=uuid.UUID("11111111-2222-3333-4444-555555555555"),
-        school_ref=uuid.UUID("66666666-7777-8888-9999-000000000000"),
-        principal={"kind": "pupil", "auth_time": 1},
-        op_session="op",
-        sid="sid",
-        released={"sub": "abc", "groups": []},
-        scope="openid",
-        redirect_uri="https://rp.example/cb",
-        created_at=MOMENT,
-        code_hash="c" * 64,
-        code_expires_at=MOMENT + dt.timedelta(minutes=1),
-    )
+_grant = unsaved_grant
 
 
 def _columns(grant: OidcGrant) -> dict[str, object]:
