@@ -8,6 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Speed is measured in benchmarks, never in tests: on a shared two-core machine Hypothesis' timing
+# checks (a deadline per example, "too slow" data generation) only make property tests flaky.
+hypothesis_settings.register_profile("klaspoort", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("klaspoort")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("KLASPOORT_CHROMIUM", "/usr/bin/chromium")
