@@ -27,4 +27,10 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "klaspoort.jobs.tasks.switch_school_years",
         "schedule": crontab(minute=5, hour="0-6"),
     },
+    # Mergers and splits of school locations planned for today (operator console, A8); after the
+    # school-year switch, before the night's LAS slots.
+    "reorganisations-due": {
+        "task": "klaspoort.operator.tasks.run_due_reorganisations",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }

@@ -7,12 +7,15 @@ School side (school console, coordinators only):
 Operators (command line):
     do_register_vendor(slug, name, ...) -> (LasVendor, secret)
     do_rotate_vendor_secret(vendor, *, grace) -> secret         the old secret works for `grace` more
+Mergers and splits (operator console, the caller checks the operator):
+    do_pause_links(schools, *, reason, actor) -> int            no runs or pushes while it is held
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -114,3 +117,26 @@ def do_switch_link(placement: StaffPlacement, vendor: LasVendor, on: bool, *, ac
         side="school", enabled=on, vendor=link.vendor.slug, active=link.is_active,
     )  # fmt: skip
     return link
+
+
+@transaction.atomic
+def do_pause_links(schools: Sequence[SchoolLocation], *, reason: str, actor: str) -> int:
+    """Hold the automatic link of `schools` (a merger or split, A8): no run is queued or started and
+    pushes are refused. The schools are closed afterwards, so a paused link is not resumed; the new
+    location's coordinator and its LAS switch a link on again. Returns how many links were paused."""
+    moment = clock.now()
+    links = list(LasLink.objects.select_for_update().filter(school__in=schools, paused_at__isnull=True))
+    LasLink.objects.filter(pk__in=[link.pk for link in links]).update(
+        paused_at=moment, paused_reason=reason[:200], queued_at=None, next_run_at=None
+    )
+    by_id = {school.pk: school for school in schools}
+    for link in links:
+        school = by_id[link.school_id]
+        record_event(
+            "laslink.paused",
+            actor=actor,
+            subject=f"school:{school.code}",
+            school_ref=school.instelling_ref,
+            reason=reason[:200],
+        )
+    return len(links)

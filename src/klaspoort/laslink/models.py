@@ -43,8 +43,8 @@ class LasVendor(models.Model):
 
 class LasLinkQuerySet(models.QuerySet["LasLink"]):
     def active(self) -> LasLinkQuerySet:
-        """Both sides consent and the vendor is active: the link runs (B2)."""
-        return self.filter(las_enabled=True, school_enabled=True, vendor__active=True)
+        """Both sides consent, the vendor is active and no merger or split holds it: the link runs (B2)."""
+        return self.filter(las_enabled=True, school_enabled=True, vendor__active=True, paused_at__isnull=True)
 
 
 class LasLink(models.Model):
@@ -72,6 +72,10 @@ class LasLink(models.Model):
     last_outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    paused_at = models.DateTimeField(
+        null=True, blank=True, help_text="held by a merger or split of the school (A8): no runs, no pushes"
+    )
+    paused_reason = models.CharField(max_length=200, blank=True)
 
     objects: ClassVar[LasLinkQuerySet] = LasLinkQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -80,7 +84,7 @@ class LasLink(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.las_enabled and self.school_enabled and self.vendor.active
+        return self.las_enabled and self.school_enabled and self.vendor.active and self.paused_at is None
 
     def __str__(self) -> str:
         return f"{self.school_id} ↔ {self.vendor_id}"

@@ -5,6 +5,7 @@ owns the data (registry, accounts, federation)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,13 +16,24 @@ from klaspoort.accounts.pupils.card_keys import forget_school
 from klaspoort.accounts.sessions import end_sessions_where
 from klaspoort.accounts.staff import do_create_staff
 from klaspoort.audit.events import record_event
-from klaspoort.core.clock import now
+from klaspoort.core.clock import now, today
 from klaspoort.federation.models import Partner
 from klaspoort.operator import documents, notices
 from klaspoort.operator.account_requests import check_request
 from klaspoort.operator.lookup import selected_partners, uses_automatic_link
-from klaspoort.operator.models import AccountRequest, Notice, ProcessingAgreement
+from klaspoort.operator.models import AccountRequest, Notice, ProcessingAgreement, Reorganisation
 from klaspoort.operator.permissions import operator_subject, require_operator
+from klaspoort.operator.reorganisations import (
+    MERGER,
+    SPLIT,
+    Part,
+    Preview,
+    ReorganisationRefused,
+    carry_out,
+    lock_sources,
+    preview_merger,
+    preview_split,
+)
 from klaspoort.registry import register_import
 from klaspoort.registry.actions import do_register_school, find_school
 from klaspoort.registry.models import (
@@ -323,3 +335,104 @@ def do_end_notice(actor: Account, notice: Notice) -> None:
     notices.forget()
     transaction.on_commit(notices.forget)
     record_event("notice.ended", actor=operator_subject(operator), subject=f"notice:{notice.pk}")
+
+
+# --- mergers and splits (A8) ---
+
+
+def _planned_elsewhere(sources: list[SchoolLocation]) -> list[str]:
+    refs = {str(school.instelling_ref): school for school in sources}
+    problems = []
+    for planned in Reorganisation.objects.filter(status=Reorganisation.Status.PLANNED):
+        for ref in set(planned.spec.get("sources", [])) & set(refs):
+            problems.append(
+                _("Voor %(code)s is al een herindeling gepland op %(day)s.")
+                % {"code": refs[ref].code, "day": planned.effective_on.isoformat()}
+            )
+    return problems
+
+
+def _plan_or_carry_out(preview: Preview, effective_on: dt.date, subject: str) -> Reorganisation:
+    problems = list(preview.problems)
+    if effective_on < today():
+        problems.append(_("De ingangsdatum ligt in het verleden."))
+    problems += _planned_elsewhere(preview.sources)
+    if problems:
+        raise ReorganisationRefused(problems)
+    reorganisation = Reorganisation(
+        kind=preview.kind, effective_on=effective_on, spec=preview.spec(), created_by=subject
+    )
+    if effective_on <= today():
+        reorganisation.result = carry_out(preview, effective_on=effective_on, actor=subject)
+        reorganisation.status, reorganisation.done_at = Reorganisation.Status.DONE, now()
+    reorganisation.save()
+    if reorganisation.status == Reorganisation.Status.PLANNED:
+        for school in preview.sources:
+            record_event(
+                f"school.{preview.kind}_planned",
+                actor=subject,
+                subject=f"school:{school.code}",
+                school_ref=school.instelling_ref,
+                effective_on=effective_on.isoformat(),
+            )
+    return reorganisation
+
+
+@transaction.atomic
+def do_merge_schools(
+    actor: Account, sources: list[SchoolLocation], *, code: str, name: str, effective_on: dt.date
+) -> Reorganisation:
+    """Merge `sources` into one new location `code` on `effective_on` (today: at once; later: the
+    daily job `run_due_reorganisations`). Raises ReorganisationRefused with the preview's problems."""
+    operator = require_operator(actor)
+    preview = preview_merger(lock_sources(sources), code=code, name=name)
+    return _plan_or_carry_out(preview, effective_on, operator_subject(operator))
+
+
+@transaction.atomic
+def do_split_school(
+    actor: Account, source: SchoolLocation, parts: list[Part], *, effective_on: dt.date
+) -> Reorganisation:
+    """Split `source` into the new locations `parts` (each with its groups) on `effective_on`."""
+    operator = require_operator(actor)
+    (locked,) = lock_sources([source])
+    preview = preview_split(locked, parts)
+    return _plan_or_carry_out(preview, effective_on, operator_subject(operator))
+
+
+def _preview_of(reorganisation: Reorganisation) -> Preview:
+    refs = list(reorganisation.spec["sources"])
+    found = {str(s.instelling_ref): s for s in SchoolLocation.objects.filter(instelling_ref__in=refs)}
+    sources = lock_sources([found[ref] for ref in refs if ref in found])
+    parts = reorganisation.spec["parts"]
+    if reorganisation.kind == MERGER:
+        return preview_merger(sources, code=parts[0]["code"], name=parts[0]["name"])
+    assert reorganisation.kind == SPLIT
+    chosen = [Part(p["code"], p["name"], tuple(uuid.UUID(g) for g in p["groups"])) for p in parts]
+    return preview_split(sources[0], chosen)
+
+
+def run_due_reorganisations(on: dt.date | None = None) -> dict[str, int]:
+    """The daily job: planned mergers and splits whose day has come, each checked again and carried
+    out in its own transaction (as the operator who planned it); one that no longer fits is refused
+    with its problems and changes nothing."""
+    done = refused = 0
+    for planned_id in list(Reorganisation.objects.due(on).values_list("pk", flat=True)):
+        with transaction.atomic():
+            reorganisation = Reorganisation.objects.select_for_update().get(pk=planned_id)
+            if reorganisation.status != Reorganisation.Status.PLANNED:
+                continue
+            preview = _preview_of(reorganisation)
+            if preview.problems or len(preview.sources) != len(reorganisation.spec["sources"]):
+                reorganisation.status = Reorganisation.Status.REFUSED
+                reorganisation.problems = preview.problems or [_("Een van de scholen bestaat niet meer.")]
+                refused += 1
+            else:
+                reorganisation.result = carry_out(
+                    preview, effective_on=reorganisation.effective_on, actor=reorganisation.created_by
+                )
+                reorganisation.status = Reorganisation.Status.DONE
+                done += 1
+            reorganisation.done_at = now()
+            reorganisation.save(update_fields=["status", "problems", "result", "done_at"])
+    return {"done": done, "refused": refused}

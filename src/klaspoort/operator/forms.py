@@ -102,3 +102,32 @@ class NoticeForm(forms.Form):
     )
     starts_at = forms.DateTimeField(label=_("Vanaf (JJJJ-MM-DD UU:MM)"))
     ends_at = forms.DateTimeField(label=_("Tot (JJJJ-MM-DD UU:MM)"))
+
+
+class MergerForm(forms.Form):
+    sources = forms.CharField(
+        label=_("Schoolcodes die samengaan (één per regel of met komma's)"),
+        widget=forms.Textarea,
+        max_length=500,
+    )
+    code = forms.CharField(label=_("Code van de nieuwe locatie (BRIN + vestiging)"), max_length=6)
+    name = forms.CharField(label=_("Naam van de nieuwe locatie"), max_length=200)
+    effective_on = forms.DateField(label=_("Ingangsdatum"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def source_codes(self) -> list[str]:
+        raw = self.cleaned_data["sources"].replace(",", "\n").split()
+        return [code.strip().upper() for code in raw if code.strip()]
+
+
+class SplitForm(forms.Form):
+    """The school to split, two or three new locations, the date; the groups come in `group-<uuid>`
+    fields (the number of the new location each goes to), shown once the school is known."""
+
+    school = forms.CharField(label=_("Schoolcode die gesplitst wordt"), max_length=6)
+    code_1 = forms.CharField(label=_("Code nieuwe locatie 1"), max_length=6)
+    name_1 = forms.CharField(label=_("Naam nieuwe locatie 1"), max_length=200)
+    code_2 = forms.CharField(label=_("Code nieuwe locatie 2"), max_length=6)
+    name_2 = forms.CharField(label=_("Naam nieuwe locatie 2"), max_length=200)
+    code_3 = forms.CharField(label=_("Code nieuwe locatie 3 (mag leeg)"), max_length=6, required=False)
+    name_3 = forms.CharField(label=_("Naam nieuwe locatie 3 (mag leeg)"), max_length=200, required=False)
+    effective_on = forms.DateField(label=_("Ingangsdatum"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -168,3 +168,47 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.severity} {self.title_nl}"
+
+
+class ReorganisationQuerySet(models.QuerySet["Reorganisation"]):
+    def due(self, on: dt.date | None = None) -> ReorganisationQuerySet:
+        """Planned mergers and splits whose effective day has come."""
+        return self.filter(status=Reorganisation.Status.PLANNED, effective_on__lte=on or clock.today())
+
+
+class Reorganisation(models.Model):
+    """A merger of several locations into one, or a split of one into several (A8).
+
+    `spec` is what the operator confirmed: {"sources": [instelling_ref, ...], "parts": [{"code",
+    "name", "groups": [group uuid, ...]}]} (a merger has one part and no group list). It is carried
+    out on `effective_on` (at once when that day has come); `result` then holds the new locations'
+    references and what moved. A planned one is checked again when it runs.
+    """
+
+    class Kind(models.TextChoices):
+        MERGER = "merger", _("samenvoeging")
+        SPLIT = "split", _("splitsing")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("gepland")
+        DONE = "done", _("uitgevoerd")
+        REFUSED = "refused", _("geweigerd")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    effective_on = models.DateField()
+    spec = models.JSONField()
+    result = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True, help_text="why it was refused when it ran")
+    created_by = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReorganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        indexes = [models.Index(fields=["status", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.effective_on} ({self.status})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klaspoort.operator.views import agreements, notices, register, requests, schools, signin
+from klaspoort.operator.views import agreements, notices, register, reorganisations, requests, schools, signin
 
 app_name = "operator"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("beheer/scholen/<str:ref>/", schools.school_detail_view, name="school"),
     path("beheer/scholen/<str:ref>/code/", register.school_code_view, name="school_code"),
     path("beheer/scholen/<str:ref>/sluiten/", schools.close_school_view, name="close_school"),
+    path("beheer/herindeling/", reorganisations.reorganisation_list_view, name="reorganisations"),
+    path("beheer/herindeling/samenvoegen/", reorganisations.merger_view, name="merger"),
+    path("beheer/herindeling/splitsen/", reorganisations.split_view, name="split"),
     path("beheer/register/", register.register_view, name="register"),
     path("beheer/register/import/<int:pk>/", register.register_import_view, name="register_import"),
     path("beheer/register/wijziging/<int:pk>/", register.code_change_view, name="code_change"),

@@ -71,6 +71,28 @@ class RetiredInstellingRef(models.Model):
     reason = models.CharField(max_length=200, blank=True)
 
 
+class SchoolSuccession(models.Model):
+    """After a merger or split (A8): a location that took over (some of) another's pupils. The old
+    shortcut lists its successors; a merger has one, a split several."""
+
+    class Kind(models.TextChoices):
+        MERGER = "merger", "merger"
+        SPLIT = "split", "split"
+
+    predecessor = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="successions")
+    successor = models.ForeignKey(SchoolLocation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    effective_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_school_succession")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} -> {self.successor_id} ({self.kind})"
+
+
 class RegisterLocation(models.Model):
     """A location as the official register (DUO open data) lists it: what account requests are
     checked against. Rows are never deleted: a location the register no longer lists is flagged."""

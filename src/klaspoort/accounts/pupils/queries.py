@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.pictures import identity_picture
-from klaspoort.registry.models import RetiredInstellingRef, SchoolLocation
+from klaspoort.registry.models import RetiredInstellingRef, SchoolLocation, SchoolSuccession
 from klaspoort.roster.models import Group, Pupil, PupilMembership
 from klaspoort.roster.rules import group_in_force_q, pupil_active_q
 
@@ -38,6 +38,12 @@ def _year_order(year_group: str) -> tuple[int, str]:
 def shortcut_school(ref: uuid.UUID) -> SchoolLocation | None:
     """The school behind a reference, active or not (for the friendly refusal pages)."""
     return SchoolLocation.objects.filter(instelling_ref=ref).select_related("network_settings").first()
+
+
+def successors(ref: uuid.UUID) -> list[SchoolLocation]:
+    """After a merger or split: the active locations that took over the school's pupils."""
+    found = SchoolSuccession.objects.filter(predecessor__instelling_ref=ref, successor__active=True)
+    return [row.successor for row in found.select_related("successor").order_by("successor__name")]
 
 
 def is_retired(ref: uuid.UUID) -> bool:

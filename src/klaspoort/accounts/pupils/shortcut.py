@@ -30,7 +30,7 @@ from klaspoort.accounts.pupils.device import device_key, remember_device
 from klaspoort.accounts.pupils.login import sign_in_pupil
 from klaspoort.accounts.pupils.network_rule import network_rule
 from klaspoort.accounts.pupils.pictures import password_buttons
-from klaspoort.accounts.pupils.queries import is_retired, login_seat, parse_ref, shortcut_school
+from klaspoort.accounts.pupils.queries import is_retired, login_seat, parse_ref, shortcut_school, successors
 from klaspoort.accounts.pupils.targets import clean_target, continue_to
 from klaspoort.core.csp import allow_form_action
 from klaspoort.core.networks import address_in
@@ -62,6 +62,11 @@ PROBLEMS: dict[str, tuple[int, StrOrPromise, StrOrPromise]] = {
         gettext_lazy("Deze school gebruikt klaspoort niet meer"),
         gettext_lazy("Je kunt hier niet meer inloggen. Vraag je juf of meester hoe je nu inlogt."),
     ),
+    "moved": (
+        410,
+        gettext_lazy("Je school heeft een nieuwe link"),
+        gettext_lazy("Je school is samengevoegd of gesplitst. Kies hieronder je school en log daar in."),
+    ),
     "network": (
         403,
         gettext_lazy("Inloggen kan alleen op school"),
@@ -80,10 +85,12 @@ PROBLEMS: dict[str, tuple[int, StrOrPromise, StrOrPromise]] = {
 def refuse(request: HttpRequest, problem: str, ref: uuid.UUID | None = None) -> HttpResponse:
     status, title, explanation = PROBLEMS[problem]
     start = reverse("pupils:groups", args=[ref]) if ref and problem == "gone" else ""
+    moved = successors(ref) if ref and problem == "moved" else []
+    links = [(reverse("pupils:groups", args=[school.instelling_ref]), school.name) for school in moved]
     return render(
         request,
         "pupils/shortcut_problem.html",
-        {"title": title, "explanation": explanation, "start": start},
+        {"title": title, "explanation": explanation, "start": start, "moved": links},
         status=status,
     )
 
@@ -95,6 +102,8 @@ def _school_problem(ref: uuid.UUID | None) -> tuple[str, SchoolLocation | None]:
     school = shortcut_school(ref)
     if school is None:
         return ("retired" if is_retired(ref) else "unknown"), None
+    if not school.active and school.closed_at and successors(ref):
+        return "moved", school
     if not school.active:
         return ("closed" if school.closed_at else "inactive"), school
     return "", school
@@ -125,7 +134,7 @@ def pick_group(request: HttpRequest, ref: str) -> HttpResponse:
     school_ref = parse_ref(ref)
     school, _group = cards(school_ref) if school_ref else (None, None)
     if school is None:
-        return refuse(request, _school_problem(school_ref)[0] or "unknown")
+        return refuse(request, _school_problem(school_ref)[0] or "unknown", school_ref)
     if _off_network(request, school.restrict, school.networks):
         return refuse(request, "network")
     query = _target_query(clean_target(request.GET.get("target")))

@@ -47,7 +47,7 @@ from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.apply import Applied, apply_plan
 from klaspoort.roster.importing.guard import mass_removals
 from klaspoort.roster.importing.load import load_roster, school_identity
-from klaspoort.roster.importing.locking import SchoolBusy, lock_school
+from klaspoort.roster.importing.locking import SchoolBusy, SchoolClosed, lock_school
 from klaspoort.roster.importing.plan import Plan, check_school, make_plan
 from klaspoort.roster.models import ImportRun, SchoolYear, StagedYear
 from klaspoort.roster.schoolyears import starts_on, year_in_force
@@ -170,6 +170,10 @@ def do_import_edexml(school: SchoolLocation, data: bytes, *, source: str, **opti
     return do_import_roster(school, data, source=source, file_format="edexml", **options)
 
 
+CLOSED_MESSAGE = (
+    "Deze school is gesloten, samengevoegd of gesplitst; er is niets geïmporteerd. Importeer voor de "
+    "nieuwe locatie."
+)
 BUSY_MESSAGE = (
     "Er wordt op dit moment al een import voor deze school verwerkt. Wacht tot die klaar is (meestal "
     "minder dan een minuut) en probeer het dan opnieuw."
@@ -233,6 +237,8 @@ def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> Impo
     try:
         with transaction.atomic():
             locked = lock_school(school, wait=options.wait)
+            if not locked.active and locked.closed_at is not None:
+                raise SchoolClosed(locked.code)
             plan = make_plan(doc, load_roster(locked, doc, in_force=in_force), now=run.started_at)
             outcome.plan = plan
             outcome.warnings.extend(plan.warnings)
@@ -260,6 +266,9 @@ def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> Impo
                 return outcome
     except SchoolBusy:
         outcome.errors = [Problem(0, BUSY_MESSAGE)]
+        return run.record(outcome)
+    except SchoolClosed:
+        outcome.errors = [Problem(0, CLOSED_MESSAGE)]
         return run.record(outcome)
     except Exception:
         outcome.status = Status.FAILED

@@ -23,6 +23,10 @@ class SchoolBusy(Exception):
     """Another import of the school is running (only with `wait=False`)."""
 
 
+class SchoolClosed(Exception):
+    """The school was closed (or merged or split) while the import waited for it: nothing to do."""
+
+
 def lock_school(school: SchoolLocation, *, wait: bool = True) -> SchoolLocation:
     """Lock `school` for the rest of the current transaction and return it fresh from the database."""
     if not transaction.get_connection().in_atomic_block:
