@@ -23,6 +23,8 @@ from klaspoort.roster.models import StaffPlacement
 from tests.operator.conftest import actor
 from tests.operator.pdfs import pdf
 
+pytestmark = pytest.mark.usefixtures("empty_cache")  # the form's rate limit counts per client address
+
 
 @pytest.fixture
 def documents(settings: Any, tmp_path: Path) -> Path:
@@ -206,3 +208,21 @@ def test_operator_downloads_the_signed_request(client: Client, console: Client, 
     assert b"".join(response.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
     assert Client().get(f"/beheer/documenten/{request.document}").status_code == 403
     assert console.get("/beheer/documenten/..%2Fsecret_key").status_code == 404
+
+
+@pytest.mark.usefixtures("register")
+def test_the_form_is_rate_limited_per_address_and_a_refused_try_changes_nothing(
+    client: Client, documents: Path
+) -> None:
+    for index in range(5):  # refused by the checks, but counted
+        assert _submit(client, school_code="99ZZ00")[0] == 400
+    status, page = _submit(client)  # a good request, but the sixth try within the hour
+    assert status == 429
+    assert "Je hebt het formulier vaak verstuurd. Probeer het over 1 minuut opnieuw." in page
+    assert AccountRequest.objects.count() == 0
+    assert not documents.exists() or list(documents.iterdir()) == []
+    assert not AuditEvent.objects.filter(action="school_request.submitted").exists()
+    assert len(mail.outbox) == 0
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert _submit(other)[0] == 200
+    assert AccountRequest.objects.count() == 1

@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.models import Account
 from klaspoort.audit.events import record_event
+from klaspoort.core.ratelimit import Limiter, Rule
 from klaspoort.operator import actions, documents
 from klaspoort.operator.account_requests import RequestRefused, do_submit_request
 from klaspoort.operator.forms import AccountRequestForm, RefuseForm
@@ -23,9 +28,36 @@ from klaspoort.operator.permissions import operator_subject
 from klaspoort.operator.views.guard import operator_required
 
 
+# Sending the public form: from the 6th try of one client address within an hour, each next try
+# waits 1, 2, 4 ... minutes (up to an hour). A refused try is not read: nothing is stored or mailed.
+REQUEST_FORM_RULE = Rule("request-form:client", window=3600, delay_after=5, base_delay=60, max_delay=3600)
+
+
+def _throttled(request: HttpRequest) -> int:
+    """Minutes this client must still wait (0: go ahead, and this try is counted)."""
+    limiter = Limiter(REQUEST_FORM_RULE)
+    address = client_ip(request) or "unknown"
+    wait = limiter.peek(address).wait(time.time())
+    if wait > 0:
+        return max(1, math.ceil(wait / 60))
+    limiter.hit(address)
+    return 0
+
+
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def request_form_view(request: HttpRequest) -> HttpResponse:
+    minutes = _throttled(request) if request.method == "POST" else 0
+    if minutes:
+        message = ngettext(
+            "Je hebt het formulier vaak verstuurd. Probeer het over %(minutes)d minuut opnieuw.",
+            "Je hebt het formulier vaak verstuurd. Probeer het over %(minutes)d minuten opnieuw.",
+            minutes,
+        ) % {"minutes": minutes}
+        context = {"form": AccountRequestForm(), "throttled": message}
+        response = render(request, "operator/request_form.html", context, status=429)
+        response["Retry-After"] = str(minutes * 60)
+        return response
     form = AccountRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["signed_request"]
