@@ -214,7 +214,7 @@ def test_operator_downloads_the_signed_request(client: Client, console: Client, 
 def test_the_form_is_rate_limited_per_address_and_a_refused_try_changes_nothing(
     client: Client, documents: Path
 ) -> None:
-    for index in range(5):  # refused by the checks, but counted
+    for _try in range(5):  # refused by the checks, but counted
         assert _submit(client, school_code="99ZZ00")[0] == 400
     status, page = _submit(client)  # a good request, but the sixth try within the hour
     assert status == 429

@@ -27,7 +27,6 @@ from klaspoort.operator.models import AccountRequest, ProcessingAgreement
 from klaspoort.operator.permissions import operator_subject
 from klaspoort.operator.views.guard import operator_required
 
-
 # Sending the public form: from the 6th try of one client address within an hour, each next try
 # waits 1, 2, 4 ... minutes (up to an hour). A refused try is not read: nothing is stored or mailed.
 REQUEST_FORM_RULE = Rule("request-form:client", window=3600, delay_after=5, base_delay=60, max_delay=3600)
