@@ -14,6 +14,8 @@ checked before anything is served (core/checks.py). Environment variables:
     KLASPOORT_LAS_NIGHT_WINDOW  when the nightly LAS syncs run, local time (default 01:00-05:00)
     KLASPOORT_LAS_PULL_TIMEOUT  seconds one pull from a LAS may take (default 30)
     KLASPOORT_LAS_MAX_ATTEMPTS  tries of a pull from an erring LAS before the run is failed (default 4)
+    KLASPOORT_REGISTER_SOURCE path or http(s) URL of DUO's register file, imported monthly (job
+                              register-import; default: none, the operator uploads it in the console)
     KLASPOORT_SIGNING_KEY_ROTATION_DAYS  age at which the daily job rotates the OIDC signing keys (90)
     KLASPOORT_AUDIT_RETENTION_DAYS, KLASPOORT_DISCLOSURE_RETENTION_DAYS, KLASPOORT_IMPORT_RETENTION_DAYS,
     KLASPOORT_MAIL_RETENTION_DAYS, KLASPOORT_JOB_RETENTION_DAYS   retention (730, 730, 400, 30, 90 days)
@@ -334,6 +336,8 @@ MAIL_MAX_ATTEMPTS = int(os.environ.get("KLASPOORT_MAIL_MAX_ATTEMPTS", "8"))
 LAS_NIGHT_WINDOW = os.environ.get("KLASPOORT_LAS_NIGHT_WINDOW", "01:00-05:00")
 LAS_PULL_TIMEOUT = float(os.environ.get("KLASPOORT_LAS_PULL_TIMEOUT", "30"))
 LAS_MAX_ATTEMPTS = int(os.environ.get("KLASPOORT_LAS_MAX_ATTEMPTS", "4"))
+# The official register of school locations, imported monthly (registry/scheduled.py).
+REGISTER_SOURCE = os.environ.get("KLASPOORT_REGISTER_SOURCE", "").strip()
 SIGNING_KEY_ROTATION_DAYS = int(os.environ.get("KLASPOORT_SIGNING_KEY_ROTATION_DAYS", "90"))
 # Retention in days (the reasons are in docs/operations.md, "Retention").
 RETENTION_DAYS = {

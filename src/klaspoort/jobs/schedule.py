@@ -27,6 +27,12 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "klaspoort.jobs.tasks.switch_school_years",
         "schedule": crontab(minute=5, hour="0-6"),
     },
+    # The official register of school locations (A1) from KLASPOORT_REGISTER_SOURCE, monthly: DUO
+    # refreshes its open-data file at the start of the month.
+    "register-import": {
+        "task": "klaspoort.jobs.tasks.import_register",
+        "schedule": crontab(day_of_month=3, hour=2, minute=40),
+    },
     # Mergers and splits of school locations planned for today (operator console, A8); after the
     # school-year switch, before the night's LAS slots.
     "reorganisations-due": {

@@ -39,3 +39,11 @@ def _switch_school_years() -> dict[str, int]:
         "applied": sum(1 for outcome in outcomes if outcome.status == "applied"),
         "not_applied": sum(1 for outcome in outcomes if outcome.status != "applied"),
     }
+
+
+@shared_task
+def import_register() -> int:
+    """The official register from `KLASPOORT_REGISTER_SOURCE` (`registry.scheduled`), monthly."""
+    from klaspoort.registry.scheduled import import_register_from_source
+
+    return run_job("register-import", import_register_from_source).pk
