@@ -95,18 +95,19 @@ def cache_backend(request: pytest.FixtureRequest) -> str:
 class CommittedOutbox(list):  # type: ignore[type-arg]
     """`mail.outbox` in tests. Mails are queued for after commit (`accounts.outbox`), but a test's
     transaction never commits; reading the outbox first runs the mail queue's pending on-commit
-    callbacks (and nothing else), as the commit would have, so tests see the mails sent so far."""
+    callbacks (and nothing else: the `AfterCommit` hand-offs, also those they add), as the commit
+    would have, so tests see the mails sent so far."""
 
     def _commit_mails(self) -> None:
         from django.db import connection
 
-        from klaspoort.accounts.outbox import QueueAfterCommit
+        from klaspoort.accounts.outbox import AfterCommit
 
-        pending = [entry for entry in connection.run_on_commit if isinstance(entry[1], QueueAfterCommit)]
-        for entry in pending:
-            connection.run_on_commit.remove(entry)
-        for entry in pending:
-            entry[1]()
+        while pending := [entry for entry in connection.run_on_commit if isinstance(entry[1], AfterCommit)]:
+            for entry in pending:
+                connection.run_on_commit.remove(entry)
+            for entry in pending:
+                entry[1]()
 
     def __len__(self) -> int:
         self._commit_mails()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import smtplib
+from typing import Any
 
 import pytest
+from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from klaspoort.accounts import tokens
 from klaspoort.accounts.actions import activation_link
@@ -86,6 +91,44 @@ def test_forgot_password_same_answer_for_known_and_unknown(
         client.post("/login/", {"email": teacher.staff.email, "password": "nieuwwachtwoord7"}).status_code
         == 302
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "kind"),
+    [("/password/forgot/", Account.Kind.STAFF), ("/thuis/wachtwoord-vergeten/", Account.Kind.PARENT)],
+)
+def test_forgot_password_does_the_same_work_in_the_request_for_known_and_unknown_addresses(
+    client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch, page: str, kind: str
+) -> None:
+    """Finding 6 of issue 12: the request only passes the rate gate and hands the address to a
+    background job; looking up the account, the token and the mail happen there. So a known and an
+    unknown address cost the same queries (none on accounts) and no mail server is contacted."""
+    known = "bekend@school.example"
+    Account.objects.create_user(known, "Correct-paard-42", kind=kind, is_active=True)
+    smtp_connections: list[object] = []
+
+    def no_smtp(self: smtplib.SMTP, *args: object, **kwargs: object) -> None:
+        smtp_connections.append(args)
+        raise OSError("no mail server inside a request")
+
+    monkeypatch.setattr(smtplib.SMTP, "__init__", no_smtp)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    seen = []
+    for email in (known, "onbekend@school.example"):
+        before = len(connection.run_on_commit)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(page, {"email": email})
+        handed = [type(entry[1]).__name__ for entry in connection.run_on_commit[before:]]
+        body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        seen.append((response.status_code, body.replace(email, "X"), len(queries), handed))
+        assert not [q["sql"] for q in queries if "accounts_" in q["sql"] or "audit" in q["sql"]]
+    assert seen[0] == seen[1]
+    assert seen[0][0] == 200
+    assert seen[0][3] == ["ResetAfterCommit"]
+    assert smtp_connections == []
+    assert Account.objects.get(email=known).tokens.count() == 0  # nothing issued in the request
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert [m.to for m in mail.outbox] == [[known]]  # the job, after commit: one mail, to the known one
 
 
 def test_forgot_password_needs_an_address(client: Client, mailoutbox) -> None:

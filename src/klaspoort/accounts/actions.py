@@ -5,6 +5,7 @@ Staff creation and roles are in `staff.py`. Every action records an audit event.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -21,11 +22,13 @@ from klaspoort.accounts.language import mail_language
 from klaspoort.accounts.login import account_subject, email_subject
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
+from klaspoort.accounts.outbox import AfterCommit
 from klaspoort.accounts.passwords import validate_new_password
 from klaspoort.accounts.sessions import end_sessions
 from klaspoort.accounts.throttle import check_account_password
 from klaspoort.audit.events import record_event
 
+logger = logging.getLogger("klaspoort.accounts")
 RESET_INTERVAL_SECONDS = 15 * 60  # C8: one forgotten-password mail per address per 15 minutes
 
 LINK_INVALID = gettext_lazy(
@@ -110,41 +113,79 @@ class ResetRequests:
     """The gate before a forgotten-password mail (C8), shared by the staff and the home login: at
     most one request per address per 15 minutes (in the shared cache, under `key_prefix`), and only
     for an account of `kind`. Refusals are audited as `event` with outcome "throttled" or "unknown".
+
+    The forgot pages call `queue` (finding 6 of issue 12): the request only takes the rate gate and
+    hands the address to a background job (`tasks.request_password_reset`, after commit), the same
+    work for a known and an unknown address, so its timing and queries tell nobody who has an
+    account. The job (`job` names it) looks the account up and queues the mail.
     """
 
     kind: str
     event: str
     salt: str
     key_prefix: str
+    job: str = "staff"
 
     def rate_key(self, email: str) -> str:
         digest = salted_hmac(self.salt, normalise_email(email), algorithm="sha256").hexdigest()
         return f"{self.key_prefix}:{digest}"
 
-    def admit(self, email: str, *, client_ip: str | None) -> Account | None:
-        """The account to mail, or None (nothing to send: throttled, empty or unknown address)."""
+    def allow(self, email: str, *, client_ip: str | None) -> str | None:
+        """The normalised address when a request for it may go ahead (one per 15 minutes), else None."""
         address = normalise_email(email)
         if not address or not cache.add(self.rate_key(address), 1, timeout=RESET_INTERVAL_SECONDS):
             record_event(self.event, outcome="throttled", subject=email_subject(address), client_ip=client_ip)
             return None
+        return address
+
+    def lookup(self, address: str, *, client_ip: str | None) -> Account | None:
         account = Account.objects.filter(email=address, kind=self.kind).first()
         if account is None:
             record_event(self.event, outcome="unknown", subject=email_subject(address), client_ip=client_ip)
         return account
 
+    def admit(self, email: str, *, client_ip: str | None, gated: bool = False) -> Account | None:
+        """The account to mail, or None (nothing to send: throttled, empty or unknown address).
+        `gated`: the request already passed `allow` (the background job)."""
+        address = normalise_email(email) if gated else self.allow(email, client_ip=client_ip)
+        return self.lookup(address, client_ip=client_ip) if address else None
+
+    def queue(self, email: str, *, client_ip: str | None) -> None:
+        """What the forgot pages do in the request: the rate gate, then the job after commit."""
+        address = self.allow(email, client_ip=client_ip)
+        if address:
+            transaction.on_commit(ResetAfterCommit(self.job, address, client_ip))
+
+
+class ResetAfterCommit(AfterCommit):
+    """Hands a forgotten-password request to the background job once the request commits."""
+
+    def __init__(self, job: str, address: str, client_ip: str | None) -> None:
+        self.job, self.address, self.client_ip = job, address, client_ip
+
+    def __call__(self) -> None:
+        from klaspoort.accounts.tasks import request_password_reset
+
+        try:
+            request_password_reset.delay(self.job, self.address, self.client_ip)
+        except Exception:  # the broker is away: the person asks again
+            logger.warning("password reset: could not queue the request (%s)", self.job, exc_info=True)
+
 
 STAFF_RESETS = ResetRequests(
-    Account.Kind.STAFF, "password.reset_requested", salt="klaspoort.password_reset", key_prefix="kp:pwreset"
-)
+    Account.Kind.STAFF, "password.reset_requested", salt="klaspoort.password_reset", key_prefix="kp:pwreset",
+    job="staff",
+)  # fmt: skip
 
 
-def do_request_password_reset(email: str, *, client_ip: str | None = None) -> bool:
-    """Mail a new link at once, at most once per address per 15 minutes (C8).
+def do_request_password_reset(email: str, *, client_ip: str | None = None, gated: bool = False) -> bool:
+    """Mail a new link, at most once per address per 15 minutes (C8). The forgot page does not call
+    this in the request: it calls `STAFF_RESETS.queue`, and the background job calls this (`gated`).
 
     The caller shows the same answer whatever happens (no account enumeration). Returns whether a
     mail was sent, for tests and logs. Accounts that were never activated get a new activation link.
     """
-    account = STAFF_RESETS.admit(email, client_ip=client_ip)
+    account = STAFF_RESETS.admit(email, client_ip=client_ip, gated=gated)
     if account is None:
         return False
     if not account.is_active:

@@ -69,7 +69,11 @@ def queue(messages: Iterable[EmailMessage]) -> list[int]:
     return ids
 
 
-class QueueAfterCommit:
+class AfterCommit:
+    """Base of the on-commit hand-offs that end in mail (tests run these when they read mail.outbox)."""
+
+
+class QueueAfterCommit(AfterCommit):
     """The on-commit callback that hands stored mails to a worker (a class, so tests can find it)."""
 
     def __init__(self, ids: list[int]) -> None:

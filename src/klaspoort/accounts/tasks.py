@@ -22,3 +22,16 @@ def deliver_due_mails() -> int:
     if ids:
         outbox.deliver(ids)
     return len(ids)
+
+
+@shared_task
+def request_password_reset(job: str, address: str, client_ip: str | None) -> bool:
+    """A forgotten-password request handed over by the forgot page (after its rate gate): look the
+    account up and queue its mail, outside the request. Returns whether a mail was queued."""
+    if job == "parent":
+        from klaspoort.accounts.home.actions import do_request_home_password_reset
+
+        return do_request_home_password_reset(address, client_ip=client_ip, gated=True)
+    from klaspoort.accounts.actions import do_request_password_reset
+
+    return do_request_password_reset(address, client_ip=client_ip, gated=True)

@@ -209,17 +209,19 @@ def do_activate_home(raw_token: str, password: str) -> Account:
 
 
 HOME_RESETS = ResetRequests(
-    Account.Kind.PARENT, "home.reset_requested", salt="klaspoort.home_reset", key_prefix="kp:home-pwreset"
-)
+    Account.Kind.PARENT, "home.reset_requested", salt="klaspoort.home_reset", key_prefix="kp:home-pwreset",
+    job="parent",
+)  # fmt: skip
 
 
-def do_request_home_password_reset(email: str, *, client_ip: str | None = None) -> bool:
-    """Forgotten password of a parent (C8): a link at once, at most once per address per 15 minutes.
+def do_request_home_password_reset(email: str, *, client_ip: str | None = None, gated: bool = False) -> bool:
+    """Forgotten password of a parent (C8): a link, at most once per address per 15 minutes. The
+    forgot page calls `HOME_RESETS.queue` in the request; the background job calls this (`gated`).
 
     The caller shows the same answer whatever happens (no enumeration). Returns whether a mail was
     sent. An account without a password yet gets a new activation link instead.
     """
-    account = HOME_RESETS.admit(email, client_ip=client_ip)
+    account = HOME_RESETS.admit(email, client_ip=client_ip, gated=gated)
     if account is None:
         return False
     if not account.is_active:

@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from klaspoort.accounts import tokens
-from klaspoort.accounts.actions import do_activate, do_request_password_reset, do_reset_password
+from klaspoort.accounts.actions import STAFF_RESETS, do_activate, do_reset_password
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.errors import AccountError, PasswordRejected
 from klaspoort.accounts.forms import ForgotPasswordForm, NewPasswordForm
@@ -92,12 +92,13 @@ def reset_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def forgot_view(request: HttpRequest) -> HttpResponse:
-    return forgot_page(request, do_request_password_reset, templates="accounts/forgot")
+    return forgot_page(request, STAFF_RESETS.queue, templates="accounts/forgot")
 
 
-def forgot_page(request: HttpRequest, action: Callable[..., bool], *, templates: str) -> HttpResponse:
+def forgot_page(request: HttpRequest, action: Callable[..., object], *, templates: str) -> HttpResponse:
     """Ask for a new link: `<templates>.html` with the form, then `<templates>_done.html`, the same
-    whatever `action` did (no account enumeration)."""
+    whatever `action` did (no account enumeration). `action` is a `ResetRequests.queue`: the request
+    does the same work for every address; the mail is a background job's."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action(form.cleaned_data["email"], client_ip=client_ip(request))

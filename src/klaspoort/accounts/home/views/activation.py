@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from klaspoort.accounts.home.actions import (
     HOME_ACTIVATION,
     HOME_PASSWORD_RESET,
+    HOME_RESETS,
     do_activate_home,
-    do_request_home_password_reset,
     do_reset_home_password,
 )
 from klaspoort.accounts.views.activation import forgot_page, set_password_page
@@ -56,4 +56,4 @@ def reset_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def forgot_view(request: HttpRequest) -> HttpResponse:
-    return forgot_page(request, do_request_home_password_reset, templates="home/forgot")
+    return forgot_page(request, HOME_RESETS.queue, templates="home/forgot")
