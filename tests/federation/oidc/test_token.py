@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from authlib.oidc.core.util import create_half_hash
@@ -274,6 +275,33 @@ def test_revocation_of_an_access_token_keeps_the_refresh_token(world: World, pup
 def test_userinfo_needs_a_bearer_token(world: World) -> None:
     assert Client().get("/oidc/userinfo/").status_code == 401
     assert _userinfo("nope.nope").status_code == 401
+
+
+def test_userinfo_takes_the_access_token_from_a_form_encoded_post_body(
+    world: World, pupil_client: Client
+) -> None:
+    """Finding 10 of issue 12 (RFC 6750 §2.2, the `oic` client's default): the token in a form body."""
+    token = exchange(get_code(pupil_client), world.secret).json()["access_token"]
+    form = "application/x-www-form-urlencoded"
+    info = Client().post("/oidc/userinfo/", urlencode({"access_token": token}), content_type=form)
+    assert info.status_code == 200
+    assert info.json() == _userinfo(token).json()
+    assert info.json()["sub"]
+    before = _grant_state()
+    # refused: a wrong token, the token twice, both the header and the body, a GET query, multipart
+    wrong = Client().post("/oidc/userinfo/", urlencode({"access_token": "nope"}), content_type=form)
+    assert (wrong.status_code, wrong["WWW-Authenticate"].startswith("Bearer")) == (401, True)
+    twice = Client().post("/oidc/userinfo/", urlencode([("access_token", token)] * 2), content_type=form)
+    assert (twice.status_code, twice.json()["error"]) == (400, "invalid_request")
+    both = Client().post(
+        "/oidc/userinfo/", urlencode({"access_token": token}), content_type=form,
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )  # fmt: skip
+    assert (both.status_code, both.json()["error"]) == (400, "invalid_request")
+    assert Client().get("/oidc/userinfo/", {"access_token": token}).status_code == 401
+    assert Client().post("/oidc/userinfo/", {"access_token": token}).status_code == 401  # multipart
+    assert _grant_state() == before  # nothing ended or changed by the refused tries
+    assert _userinfo(token).status_code == 200
 
 
 def test_private_key_jwt_client_authentication(world: World, pupil_client: Client) -> None:

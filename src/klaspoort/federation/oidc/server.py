@@ -6,8 +6,8 @@ from typing import Any
 
 from authlib.integrations.django_oauth2 import AuthorizationServer as DjangoAuthorizationServer
 from authlib.integrations.django_oauth2 import BearerTokenValidator, ResourceProtector
-from authlib.integrations.django_oauth2.requests import DjangoOAuth2Payload
-from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.integrations.django_oauth2.requests import DjangoJsonRequest, DjangoOAuth2Payload
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oidc.rpinitiated import EndSessionEndpoint
@@ -159,6 +159,33 @@ class AccessTokenValidator(BearerTokenValidator):
         return usable_access_token(token_string)
 
 
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class BearerResourceProtector(ResourceProtector):
+    """Bearer tokens in the Authorization header (RFC 6750 §2.1) or, in a POST, in a form-encoded
+    body's `access_token` (§2.2, what the `oic` client sends by default). A request may use one
+    method only (§2): a token in both, or twice in the body, is `invalid_request`. Tokens in the
+    query string (§2.3) are not accepted."""
+
+    def acquire_token(self, request: HttpRequest, scopes: Any = None, **kwargs: Any) -> Any:
+        in_body = _body_tokens(request)
+        if not in_body:
+            return super().acquire_token(request, scopes, **kwargs)
+        if len(in_body) > 1 or request.headers.get("Authorization"):
+            raise InvalidRequestError(description="Send the access token one way only.")
+        validator = self.get_token_validator(AccessTokenValidator.TOKEN_TYPE)
+        token = validator.authenticate_token(in_body[0])
+        validator.validate_token(token, scopes, DjangoJsonRequest(request))
+        return token
+
+
+def _body_tokens(request: HttpRequest) -> list[str]:
+    if request.method != "POST" or request.content_type != FORM_CONTENT_TYPE:
+        return []
+    return request.POST.getlist("access_token")
+
+
 server = KlaspoortAuthorizationServer()
-require_oauth = ResourceProtector()
+require_oauth = BearerResourceProtector()
 require_oauth.register_token_validator(AccessTokenValidator())
