@@ -12,6 +12,7 @@ from django.test import Client
 from klaspoort.accounts.principal import Principal
 from klaspoort.federation.models import Disclosure
 from klaspoort.federation.saml import constants as c
+from klaspoort.federation.saml import receive
 from tests.federation.saml.conftest import World, make_world, sign_in
 from tests.federation.saml.helpers import (
     authn_request_xml,
@@ -53,7 +54,8 @@ def test_signed_in_pupil_gets_a_signed_response(
     client: Client, world: World, django_assert_max_num_queries
 ) -> None:
     sign_in(client, world.pupil_principal)
-    with django_assert_max_num_queries(5):
+    # 5, and the replay cache's atomic add of the request ID: none on Redis, 5 on the database cache
+    with django_assert_max_num_queries(10):
         response = get_sso(client, request_xml(), relay_state="back/to/page 1")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -279,3 +281,35 @@ def test_force_authn_asks_for_a_new_sign_in(client: Client, world: World) -> Non
     fresh = Principal(kind="pupil", person=world.pupil.uuid, school=world.school.instelling_ref)
     sign_in(client, fresh)  # auth_time = now
     assert posted_form(client.get(resume).content)[0] == SP_ACS_URL
+
+
+def test_a_replayed_request_id_is_refused_per_sp_until_it_expires(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 10 of issue 12: the same AuthnRequest ID is answered once; a second time it gets a
+    clear refusal and no response is issued. Another ID is answered; the ID is forgotten once the
+    request would be too old anyway."""
+    remembered: list[tuple[str, float]] = []
+    real_add = receive.cache.add
+
+    def add(key: str, value: object, timeout: float) -> bool:
+        remembered.append((key, timeout))
+        return real_add(key, value, timeout)
+
+    monkeypatch.setattr(receive.cache, "add", add)
+    sign_in(client, world.pupil_principal)
+    xml = request_xml(request_id="_replay0123456789")
+    first = get_sso(client, xml)
+    assert first.status_code == 200
+    assert response_xml(first.content).get("InResponseTo") == "_replay0123456789"
+    disclosures = Disclosure.objects.count()
+    again = get_sso(client, xml)
+    assert again.status_code == 400
+    assert "Dit inlogverzoek is al eens gebruikt" in again.content.decode()
+    assert b"SAMLResponse" not in again.content
+    assert Disclosure.objects.count() == disclosures  # nothing released for the replay
+    assert get_sso(client, request_xml(request_id="_other0123456789")).status_code == 200
+    key = receive._seen_key(SP_ENTITY_ID, "_replay0123456789")
+    assert [k for k, _ in remembered] == [key, key, receive._seen_key(SP_ENTITY_ID, "_other0123456789")]
+    assert 12 * 60 < remembered[0][1] <= 13 * 60 + 1  # until IssueInstant + 10 min + 3 min clock skew
+    assert receive._seen_key("https://other-sp.example/metadata", "_replay0123456789") != key  # per SP

@@ -1,15 +1,25 @@
-"""Receive an AuthnRequest over HTTP-Redirect or HTTP-POST: decode, find the SP, check, validate."""
+"""Receive an AuthnRequest over HTTP-Redirect or HTTP-POST: decode, find the SP, check, validate.
+
+Replay cache (finding 10 of issue 12): `first_use` remembers every accepted request's ID per SP in
+the shared cache (an atomic `add`, Redis or the database cache, so every worker sees it) until the
+request is too old to be accepted anyway (IssueInstant + MAX_AGE); the same ID again is refused.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from klaspoort.federation.saml import partners
 from klaspoort.federation.saml.request_parser import (
+    CLOCK_SKEW,
+    MAX_AGE,
     AuthnRequest,
     SamlRequestError,
     decode_post,
@@ -29,6 +39,11 @@ UNKNOWN_SP_MESSAGE = _(
 RELAY_STATE_MESSAGE = _(
     "Het inlogverzoek van de software is te lang. Er is niets verstuurd. Meld dit aan de leverancier van "
     "de software."
+)
+
+REPLAYED_MESSAGE = _(
+    "Dit inlogverzoek is al eens gebruikt, dus er is niets verstuurd. Ga terug naar de software en "
+    "probeer opnieuw in te loggen."
 )
 
 
@@ -81,3 +96,18 @@ def receive_post(params: Mapping[str, str], *, sso_url: str, now: dt.datetime) -
             raise SamlRequestError("issuer", UNKNOWN_SP_MESSAGE)
     acs_url = validate_authn_request(request, sp, sso_url=sso_url, now=now)
     return ReceivedRequest(app=app, request=request, acs_url=acs_url, relay_state=relay_state)
+
+
+def _seen_key(sp_entity_id: str, request_id: str) -> str:
+    digest = hashlib.sha256(f"{sp_entity_id}\n{request_id}".encode()).hexdigest()[:40]
+    return f"saml:seen:{digest}"
+
+
+def first_use(received: ReceivedRequest, *, now: dt.datetime) -> None:
+    """Remember the request's ID for its SP until the request expires; refuse an ID seen before
+    ("replayed"). Call it only for a request that passed every other check."""
+    expires = received.request.issue_instant + MAX_AGE + CLOCK_SKEW
+    seconds = max(1, math.ceil((expires - now).total_seconds()))
+    key = _seen_key(received.app.service_provider.entity_id, received.request.id)
+    if not cache.add(key, 1, timeout=seconds):
+        raise SamlRequestError("replayed", REPLAYED_MESSAGE)

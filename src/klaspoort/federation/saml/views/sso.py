@@ -26,7 +26,7 @@ from klaspoort.federation.saml import partners
 from klaspoort.federation.saml.actions import no_passive_post
 from klaspoort.federation.saml.idp import identity_provider
 from klaspoort.federation.saml.pending import PendingRequest, seal, unseal
-from klaspoort.federation.saml.receive import receive_post, receive_redirect
+from klaspoort.federation.saml.receive import first_use, receive_post, receive_redirect
 from klaspoort.federation.saml.request_parser import SamlRequestError
 from klaspoort.federation.saml.views.render import issue, post_form, refused, refused_request
 
@@ -46,6 +46,7 @@ def single_sign_on(request: HttpRequest) -> HttpResponse:
             received = receive_redirect(
                 request.GET, request.META.get("QUERY_STRING", ""), sso_url=sso_url, now=now()
             )
+        first_use(received, now=now())
     except SamlRequestError as error:
         return refused_request(request, error)
     pending = PendingRequest(
