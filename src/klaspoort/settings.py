@@ -359,6 +359,8 @@ PORTAL_LICENCE_MAX_PRODUCTS = 200
 PORTAL_BREAKER_FAILURES = 3
 PORTAL_BREAKER_OPEN_SECONDS = 30.0
 PORTAL_ALLOW_LOOPBACK_HTTP = DEVELOPMENT
+# Tile icons may come from private/loopback addresses (a stub publisher on this machine) only in development.
+PORTAL_ICONS_FROM_PRIVATE_ADDRESSES = DEVELOPMENT
 
 # Every line carries the request id (core.request_id); unhandled errors (django.request) and
 # security refusals (django.security) are logged in production too, with the request id that our

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -151,6 +152,40 @@ def test_the_icon_proxy_fetches_only_signed_images_for_signed_in_people(client: 
     client.logout()
     client.cookies.clear()
     assert client.get(icon).status_code == 403
+
+
+def test_icons_from_private_addresses_are_not_fetched_outside_development(
+    client: Client, world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 10 of issue 12: a licence answer naming an icon on a private or loopback address
+    (here the stub publisher on 127.0.0.1) makes the server fetch nothing outside development."""
+    from klaspoort.portal import icons
+
+    settings.PORTAL_ICONS_FROM_PRIVATE_ADDRESSES = False
+    world.add_publisher("rekenrijk")
+    icon = re.findall(r'<img src="([^"]+)"', page(client, world))[0]
+    fetched: list[object] = []
+    monkeypatch.setattr(icons.httpx, "Client", lambda *a, **k: fetched.append(a) or pytest.fail("fetched"))
+    assert client.get(icon).status_code == 404
+    assert fetched == []
+    answers = {
+        "intern.example": ["93.184.216.34", "10.1.2.3"],  # one private address among public ones
+        "meta.example": ["169.254.169.254"],
+        "lokaal.example": ["::1"],
+        "mapped.example": ["::ffff:127.0.0.1"],
+        "linklocal.example": ["fe80::1%eth0"],
+        "gedeeld.example": ["100.64.0.1"],
+        "leeg.example": ["0.0.0.0"],
+        "uitgever.example": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"],
+    }
+
+    def resolve(host: str, port: object, *args: object, **kwargs: object) -> list[tuple[Any, ...]]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 443)) for address in answers[host]]
+
+    monkeypatch.setattr(icons.socket, "getaddrinfo", resolve)
+    verdicts = {host: icons.host_is_public(f"https://{host}/icon.png") for host in answers}
+    assert verdicts == {host: host == "uitgever.example" for host in answers}
+    assert icons.host_is_public("https:///icon.png") is False
 
 
 def test_warm_cache_page_costs_few_queries(

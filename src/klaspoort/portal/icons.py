@@ -5,13 +5,21 @@ The tiles page links `/portal/icon/?u=<signed URL>`; only URLs we signed (taken 
 licence answers) are fetched, by a signed-in person, with a short timeout and a size limit, and only
 images are passed on. Icons are cached in the shared cache for a day. SVG is served with a sandboxing
 Content-Security-Policy so it cannot run script even when opened directly.
+
+Outside development (settings.PORTAL_ICONS_FROM_PRIVATE_ADDRESSES) an icon host must be public:
+its name is resolved and every address it has is checked; one private, loopback, link-local,
+multicast, reserved or unspecified address (also IPv4 inside IPv6) and nothing is fetched, so a
+licence answer cannot make the server reach into our own network (finding 10 of issue 12).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
+import socket
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -75,8 +83,38 @@ def fetch_icon(url: str) -> Icon | None:
     return icon
 
 
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )  # fmt: skip  (is_global also excludes shared address space such as 100.64.0.0/10)
+
+
+def host_is_public(url: str) -> bool:
+    """Whether every address the URL's host resolves to is a public one (False when it resolves to
+    none)."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return False
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addresses = {str(info[4][0]) for info in infos}
+    return bool(addresses) and all(_is_public(address) for address in addresses)
+
+
 def _download(url: str) -> Icon | None:
     if url_problem(url, allow_loopback_http=settings.PORTAL_ALLOW_LOOPBACK_HTTP):
+        return None
+    if not settings.PORTAL_ICONS_FROM_PRIVATE_ADDRESSES and not host_is_public(url):
         return None
     try:
         with (
