@@ -117,7 +117,7 @@ def test_query_count_does_not_depend_on_group_size(client: Client) -> None:
             assert client.get(f"/klas/{each.uuid}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 6
+    assert counts[0] <= 7  # one of them: may this person print login cards for the group?
 
 
 def test_reveal_shows_the_code_and_is_audited(client: Client, school_with_two_groups: dict) -> None:

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import Group, StaffMember, StaffPlacement, StaffRole
+from klaspoort.roster.models import Group, StaffMember, StaffMembership, StaffPlacement, StaffRole
 
 COORDINATOR_ROLES = frozenset({StaffRole.ICT_COORDINATOR})
 # Roles that see every group of their school (pupil care works across groups).
@@ -85,4 +85,17 @@ def can_grant_role(actor: StaffPlacement | None, target: StaffPlacement, role: s
         and actor is not None
         and target.school_id == actor.school_id
         and can_manage_staff(actor, target.school)
+    )
+
+
+def can_print_login_cards(placement: StaffPlacement | None, group: Group) -> bool:
+    """Login cards with a QR code (a new card revokes the old one): the school's coordinators and
+    the group's own teachers (not a substitute, an intern or support staff of another group)."""
+    if placement is None or not placement.active or group.school_id != placement.school_id:
+        return False
+    if is_coordinator(placement):
+        return visible_groups(placement).filter(pk=group.pk).exists()
+    return (
+        has_role(placement, StaffRole.TEACHER)
+        and StaffMembership.objects.in_force().filter(placement=placement, group=group).exists()
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from klaspoort.accounts.permissions import visible_groups
-from klaspoort.accounts.pupils.actions import do_ensure_credentials, ensure_credential
-from klaspoort.accounts.pupils.queries import has_credential, members_of, parse_ref
+from klaspoort.accounts.pupils.actions import group_credentials
+from klaspoort.accounts.pupils.queries import parse_ref
 from klaspoort.classroom.access import StaffAccess
 from klaspoort.roster.models import Group, PupilMembership, StaffMembership
 from klaspoort.roster.rules import pupil_active_q
@@ -43,16 +43,7 @@ def teachers_of(group: Group) -> list[StaffMembership]:
 
 def group_members(group: Group) -> list[PupilMembership]:
     """Active members with credentials (created on first need, pictures unique in home groups)."""
-    members = members_of(group)
-    if group.kind == Group.Kind.HOME and do_ensure_credentials(group, members):
-        members = members_of(group)
-    elif group.kind != Group.Kind.HOME and any(has_credential(m.pupil) is None for m in members):
-        # Composite group: credentials come from each pupil's home group.
-        for membership in members:
-            if has_credential(membership.pupil) is None:
-                ensure_credential(membership.pupil)
-        members = members_of(group)
-    return members
+    return group_credentials(group)
 
 
 def pupil_in_visible_group(access: StaffAccess, group_uuid: str, pupil_uuid: str) -> PupilMembership | None:

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from klaspoort.accounts.permissions import sees_whole_school
+from klaspoort.accounts.permissions import can_print_login_cards, sees_whole_school
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import has_credential
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
 from klaspoort.classroom.columns import OverviewColumn, registered_columns
 from klaspoort.classroom.lookups import group_list, group_members, teachers_of, visible_group
+from klaspoort.classroom.names import pupil_labels
 from klaspoort.core.clock import now
 from klaspoort.roster.models import Pupil
 
@@ -35,6 +36,7 @@ class Row:
     pupil: Pupil
     credential: PupilCredential | None
     recent_failures: int
+    label: str  # the first name, or the full name when it repeats in the group (classroom.names)
     cells: list[Cell] = field(default_factory=list)
 
 
@@ -68,16 +70,18 @@ def group_detail(request: HttpRequest, access: StaffAccess, group: str) -> HttpR
     columns = registered_columns()
     values = {column.key: column.load(found, pupils, access) for column in columns}
     moment = now()
+    labels = pupil_labels(pupils)
     rows = []
     for pupil in pupils:
         credential = has_credential(pupil)
         cells = [Cell(column, values[column.key].get(pupil.pk)) for column in columns]
-        rows.append(Row(pupil, credential, _recent_failures(credential, moment), cells))
+        rows.append(Row(pupil, credential, _recent_failures(credential, moment), labels[pupil.pk], cells))
     context = {
         "access": access,
         "group": found,
         "teachers": teachers_of(found),
         "rows": rows,
         "columns": columns,
+        "may_print_cards": can_print_login_cards(access.placement, found),
     }
     return render(request, "classroom/group_detail.html", context)

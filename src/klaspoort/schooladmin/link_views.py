@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from klaspoort.classroom.access import StaffAccess
+from klaspoort.core.qr import qr_svg
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.schooladmin import links
 from klaspoort.schooladmin.access import coordinator_view
@@ -49,7 +50,7 @@ def links_page(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     ]
     context = {
         "school": school,
-        "rows": [(key, title, url, which, links.qr_svg(url, title=title)) for key, title, url, which in rows],
+        "rows": [(key, title, url, which, qr_svg(url, title=title)) for key, title, url, which in rows],
         "deep_link": found.deep_link_to("https://uitgever.example/les/12"),
         "deep_link_form": found.deep_link + "&TARGET=",
     }

@@ -1,12 +1,11 @@
 """The school's links and the shortcut files for its devices (C5), built as plain text or bytes
-(pure: no database, no request).
+(pure: no database, no request). QR codes: klaspoort.core.qr.
 
     school_links(base_url, instelling_ref) -> SchoolLinks
     windows_shortcut(url) -> str               .url (INI format: [InternetShortcut] URL=…)
     webloc(url) -> bytes                       macOS .webloc (an XML property list)
     web_clip(label, url, identifier, icon) -> bytes   iPad/iPhone .mobileconfig with one web clip
     chromebook_bookmarks(folder, links) -> str  managed bookmarks JSON for the Google Admin console
-    qr_svg(url) -> str                         inline SVG (segno), so no page asks another site
     school_icon(seed) -> bytes                 a 180x180 PNG for the web clip (the school's colour)
 """
 
@@ -21,9 +20,6 @@ import uuid
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
-
-import segno
-from django.utils.safestring import SafeString, mark_safe
 
 ICON_SIZE = 180
 
@@ -93,11 +89,6 @@ def chromebook_bookmarks(folder: str, links: list[tuple[str, str]]) -> str:
     """Managed bookmarks for Chrome OS (Google Admin console: Devices > Chrome > Settings >
     Managed bookmarks, or the ManagedBookmarks policy): a folder with (name, url) entries."""
     return json.dumps([{"toplevel_name": folder}, *({"name": n, "url": u} for n, u in links)], indent=2)
-
-
-def qr_svg(url: str, *, title: str) -> SafeString:
-    """segno's inline SVG (it escapes the title itself), marked safe for templates."""
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2, title=title))
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

@@ -94,6 +94,20 @@ def do_ensure_credentials(group: Group, memberships: Sequence[PupilMembership]) 
     return True
 
 
+def group_credentials(group: Group) -> list[PupilMembership]:
+    """A group's active members with credentials, created on first need: pictures unique in a home
+    group; a composite group's pupils get theirs from their own home group."""
+    members = members_of(group)
+    if group.kind == Group.Kind.HOME and do_ensure_credentials(group, members):
+        members = members_of(group)
+    elif group.kind != Group.Kind.HOME and any(has_credential(m.pupil) is None for m in members):
+        for membership in members:
+            if has_credential(membership.pupil) is None:
+                ensure_credential(membership.pupil)
+        members = members_of(group)
+    return members
+
+
 def ensure_credential(pupil: Pupil) -> PupilCredential | None:
     """The pupil's credential, created via their current home group when missing (e.g. home login)."""
     credential = has_credential(pupil)
@@ -114,6 +128,17 @@ class AttemptResult:
     @property
     def throttled(self) -> bool:
         return not self.ok and self.wait_seconds > 0
+
+
+def note_failed_attempt(credential: PupilCredential) -> None:
+    """One more wrong try in the 24 hours the teacher sees (a PIN, picture password or login card)."""
+    moment = now()
+    PupilCredential.objects.filter(pk=credential.pk).update(
+        failed_attempts=Case(
+            When(last_failed_at__gte=moment - FAILURE_WINDOW, then=F("failed_attempts") + 1), default=Value(1)
+        ),
+        last_failed_at=moment,
+    )
 
 
 def verify_code(credential: PupilCredential, pupil_uuid: uuid.UUID, submitted: str) -> bool:
@@ -151,13 +176,7 @@ def do_pupil_code_attempt(
         )  # fmt: skip
         return AttemptResult(ok=True)
     wait = throttle.settle(pupil.uuid, device, verdict, ok=False)
-    moment = now()
-    PupilCredential.objects.filter(pk=credential.pk).update(
-        failed_attempts=Case(
-            When(last_failed_at__gte=moment - FAILURE_WINDOW, then=F("failed_attempts") + 1), default=Value(1)
-        ),
-        last_failed_at=moment,
-    )
+    note_failed_attempt(credential)
     record_event(
         "pupil.login", outcome="failed", actor=actor, subject=subject, school_ref=school_ref,
         client_ip=client_ip or None, context=context,

@@ -19,6 +19,9 @@ class PupilCredential(models.Model):
     secret    Fernet token of "<pupil uuid>|<kind>|<code>" (crypto.py)
     failed_attempts / last_failed_at
               wrong codes in the 24 hours up to last_failed_at, shown to the teacher
+    card_hash / card_issued_at
+              the login card in force (login_cards.py): a keyed hash of its QR secret, never the
+              secret itself; empty when no card was printed. A new card overwrites it.
     """
 
     pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="pupil_credential")
@@ -31,6 +34,8 @@ class PupilCredential(models.Model):
     code_set_at = models.DateTimeField()
     failed_attempts = models.PositiveIntegerField(default=0)
     last_failed_at = models.DateTimeField(null=True, blank=True)
+    card_hash = models.CharField(max_length=64, blank=True, default="")
+    card_issued_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"credential of pupil {self.pupil_id}"

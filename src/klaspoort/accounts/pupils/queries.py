@@ -107,20 +107,27 @@ def members_of(group: Group) -> list[PupilMembership]:
     )
 
 
-def login_seat(ref: uuid.UUID, group_uuid: uuid.UUID, slug: str) -> PupilCredential | None:
-    """The credential of a pupil picked in a current home group of an active school: one query."""
+def _seat(ref: uuid.UUID, slug: str, **membership: object) -> PupilCredential | None:
+    """A pupil's credential by slug: an active pupil of the (active) school `ref` in a current home
+    group (`membership`: more conditions on that same membership), with the school's network
+    settings. One query."""
     return (
         PupilCredential.objects.filter(
             pupil_active_q("pupil__"),
             group_in_force_q("pupil__memberships__group__"),
             slug=slug,
             pupil__school__instelling_ref=ref,
-            pupil__memberships__group__uuid=group_uuid,
             pupil__memberships__group__kind=Group.Kind.HOME,
+            **membership,
         )
         .select_related("pupil__school__network_settings")
         .first()
     )
+
+
+def login_seat(ref: uuid.UUID, group_uuid: uuid.UUID, slug: str) -> PupilCredential | None:
+    """The credential of a pupil picked in a current home group of an active school: one query."""
+    return _seat(ref, slug, pupil__memberships__group__uuid=group_uuid)
 
 
 def home_group_of(pupil: Pupil) -> Group | None:
@@ -132,3 +139,8 @@ def has_credential(pupil: Pupil) -> PupilCredential | None:
         return pupil.pupil_credential
     except PupilCredential.DoesNotExist:
         return None
+
+
+def card_seat(ref: uuid.UUID, slug: str) -> PupilCredential | None:
+    """The credential behind a login card (its secret is checked after): one query."""
+    return _seat(ref, slug)

@@ -74,6 +74,11 @@ PROBLEMS: dict[str, tuple[int, StrOrPromise, StrOrPromise]] = {
             "Jouw school heeft ingesteld dat je met deze link alleen op het schoolnetwerk kunt inloggen."
         ),
     ),
+    "card": (
+        403,
+        gettext_lazy("Deze inlogkaart werkt niet (meer)"),
+        gettext_lazy("Misschien heb je een nieuwe kaart gekregen. Vraag je juf of meester om hulp."),
+    ),
     "gone": (
         404,
         gettext_lazy("Deze pagina bestaat niet (meer)"),

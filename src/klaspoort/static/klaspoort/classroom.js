@@ -23,3 +23,11 @@
     });
   });
 })();
+
+/* Login cards: the sheet's "Afdrukken" button opens the browser's print dialogue. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
