@@ -69,7 +69,8 @@ def test_list_add_staff_and_roles(
     assert teacher.roles == ["teacher", "internal_counsellor"]
     assert (
         client.post(
-            "/school/staff/", {"action": "remove_role", "placement": teacher.pk, "role": "teacher"}
+            "/school/staff/",
+            {"action": "remove_role", "placement": teacher.pk, "role": "teacher", "confirmed": "1"},
         ).status_code
         == 302
     )
@@ -97,7 +98,8 @@ def test_a_coordinator_gives_the_role_to_a_colleague(
     _login(client, coordinator)
     client.post("/school/staff/", {"action": "add_role", "placement": teacher.pk, "role": "ict_coordinator"})
     refused = client.post(
-        "/school/staff/", {"action": "remove_role", "placement": coordinator.pk, "role": "ict_coordinator"}
+        "/school/staff/",
+        {"action": "remove_role", "placement": coordinator.pk, "role": "ict_coordinator", "confirmed": "1"},
     )
     assert refused.status_code == 302  # another coordinator exists now
     teacher.refresh_from_db()
@@ -107,7 +109,8 @@ def test_a_coordinator_gives_the_role_to_a_colleague(
 def test_last_coordinator_is_kept(client: Client, coordinator: StaffPlacement) -> None:
     _login(client, coordinator)
     response = client.post(
-        "/school/staff/", {"action": "remove_role", "placement": coordinator.pk, "role": "ict_coordinator"}
+        "/school/staff/",
+        {"action": "remove_role", "placement": coordinator.pk, "role": "ict_coordinator", "confirmed": "1"},
     )
     assert response.status_code == 400
     assert "minstens één ICT-coördinator" in response.content.decode()
@@ -147,3 +150,26 @@ def test_bad_input_changes_nothing(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert list(StaffPlacement.objects.values_list("pk", "roles")) == before
+
+
+def test_removing_a_role_asks_first_and_changes_nothing_until_confirmed(
+    client: Client, coordinator: StaffPlacement, teacher: StaffPlacement
+) -> None:
+    _login(client, coordinator)
+    ask = {"action": "remove_role", "placement": teacher.pk, "role": "teacher"}
+
+    response = client.post("/school/staff/", ask)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Rol leerkracht weghalen bij {teacher.staff.full_name}?" in html
+    assert '<input type="hidden" name="confirmed" value="1">' in html
+    assert f'<input type="hidden" name="placement" value="{teacher.pk}">' in html
+    assert 'href="/school/staff/" id="confirm-no">Nee, terug</a>' in html
+    teacher.refresh_from_db()
+    assert teacher.roles == ["teacher"]
+    assert not AuditEvent.objects.filter(action="staff.role_removed").exists()
+
+    assert client.post("/school/staff/", {**ask, "confirmed": "1"}).status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.roles == []

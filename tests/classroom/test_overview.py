@@ -168,17 +168,56 @@ def test_new_code_and_code_kind(client: Client, school_with_two_groups: dict) ->
     url = reverse("classroom:new_code", args=[room.group.uuid, room.pupils["Anna"].uuid])
     before = credential.secret
 
-    response = client.post(url)
+    response = client.post(url, {"confirmed": "1"})
     assert response.status_code == 302
     assert response["Location"] == f"/klas/{room.group.uuid}/#pupil-{room.pupils['Anna'].uuid}"
     after = PupilCredential.objects.get(pk=credential.pk)
     assert after.secret != before
     assert after.kind == "pin"
 
-    client.post(url, {"kind": "pictures"})
+    client.post(url, {"kind": "pictures", "confirmed": "1"})
     assert PupilCredential.objects.get(pk=credential.pk).kind == "pictures"
-    assert client.post(url, {"kind": "retina"}).status_code == 302
+    assert client.post(url, {"kind": "retina", "confirmed": "1"}).status_code == 302
     assert PupilCredential.objects.get(pk=credential.pk).kind == "pictures"
+
+
+@pytest.mark.parametrize(
+    ("payload", "title"),
+    [
+        ({}, "Nieuwe code voor Anna Jansen?"),
+        ({"kind": "pictures"}, "Anna Jansen voortaan met wachtwoordplaatjes?"),
+    ],
+)
+def test_a_new_code_is_confirmed_first_and_nothing_changes_before(
+    client: Client, school_with_two_groups: dict, payload: dict, title: str
+) -> None:
+    data = school_with_two_groups
+    room = data["room"]
+    credential = roster.credentials(room.group)["Anna"]
+    roster.sign_in_staff(client, data["teacher"])
+    url = reverse("classroom:new_code", args=[room.group.uuid, room.pupils["Anna"].uuid])
+
+    response = client.post(url, payload)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<h1 id="confirm-title">{title}</h1>' in html
+    assert "De code die Anna Jansen nu heeft, werkt daarna niet meer." in html
+    assert html.count('name="kind"') == (1 if payload else 0)
+    after = PupilCredential.objects.get(pk=credential.pk)
+    assert (after.secret, after.kind) == (credential.secret, credential.kind)
+    assert not AuditEvent.objects.filter(action="pupil.code_changed").exists()
+
+
+def test_messages_name_a_pupil_fully_when_the_first_name_repeats(client: Client) -> None:
+    room = roster.classroom(names=("Sanne",))
+    factories.pupil(room.group, "Sanne", "Bakker")
+    roster.credentials(room.group)
+    teacher = factories.staff(room.school, "juf@school.nl", groups=(room.group,))
+    roster.sign_in_staff(client, teacher)
+    url = reverse("classroom:new_code", args=[room.group.uuid, room.pupils["Sanne"].uuid])
+    page = client.post(url, {"confirmed": "1"}, follow=True).content.decode()
+    assert "Sanne Jansen heeft een nieuwe pincode." in page
 
 
 def test_change_picture(client: Client, school_with_two_groups: dict) -> None:

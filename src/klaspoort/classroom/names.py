@@ -23,3 +23,8 @@ def pupil_labels(pupils: Sequence[Pupil], among: Iterable[str] | None = None) ->
         )
         for pupil in pupils
     }
+
+
+def label_in_group(pupil: Pupil, group_first_names: Iterable[str]) -> str:
+    """One pupil's label, given the first names of their whole group."""
+    return pupil_labels([pupil], among=group_first_names)[pupil.pk]

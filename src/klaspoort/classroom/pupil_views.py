@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from klaspoort.accounts.confirm import confirmation, is_confirmed
 from klaspoort.accounts.pupils.actions import (
     CredentialError,
     do_new_code,
@@ -31,6 +32,7 @@ from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import has_credential, home_group_of
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
 from klaspoort.classroom.lookups import pupil_in_visible_group
+from klaspoort.classroom.names import label_in_group
 from klaspoort.roster.models import Group, PupilMembership
 from klaspoort.roster.rules import pupil_active_q
 
@@ -88,20 +90,58 @@ def reveal(
     return render(request, template, context)
 
 
+def _label(membership: PupilMembership) -> str:
+    """The pupil's name in messages: the full name when the first name repeats in the group."""
+    names = PupilMembership.objects.of_active_pupils().filter(group=membership.group)
+    return label_in_group(membership.pupil, names.values_list("pupil__first_name", flat=True))
+
+
+@never_cache
 @require_POST
 @pupil_view
 def new_code(
     request: HttpRequest, access: StaffAccess, membership: PupilMembership, credential: PupilCredential
 ) -> HttpResponse:
+    """A new code, or the other kind of code: asked to confirm first (the old code stops working)."""
     requested = request.POST.get("kind", "")
     if requested and requested not in {kind.value for kind in CodeKind}:
-        messages.error(request, "Kies pincode of wachtwoordplaatjes.")
+        messages.error(request, _("Kies pincode of wachtwoordplaatjes."))
         return _back(membership)
     kind = CodeKind(requested) if requested else None
+    name = membership.pupil.full_name
+    if not is_confirmed(request):
+        return _confirm_new_code(request, membership, kind, name)
     do_new_code(credential, actor=access.actor, school_ref=access.placement.school.instelling_ref, kind=kind)
-    label = "pincode" if credential.kind == CodeKind.PIN else "wachtwoordplaatjes"
-    messages.success(request, f"{membership.pupil.first_name} heeft nieuwe {label}.")
+    label = _label(membership)
+    if credential.kind == CodeKind.PIN:
+        done = _("%(name)s heeft een nieuwe pincode.") % {"name": label}
+    else:
+        done = _("%(name)s heeft nieuwe wachtwoordplaatjes.") % {"name": label}
+    messages.success(request, done)
     return _back(membership)
+
+
+def _confirm_new_code(
+    request: HttpRequest, membership: PupilMembership, kind: CodeKind | None, name: str
+) -> HttpResponse:
+    if kind == CodeKind.PICTURES:
+        title = _("%(name)s voortaan met wachtwoordplaatjes?") % {"name": name}
+    elif kind == CodeKind.PIN:
+        title = _("%(name)s voortaan met een pincode?") % {"name": name}
+    else:
+        title = _("Nieuwe code voor %(name)s?") % {"name": name}
+    explanation = [
+        _("De code die %(name)s nu heeft, werkt daarna niet meer.") % {"name": name},
+        _("Daarna zie je de nieuwe code met 'Toon code' in het groepsoverzicht."),
+    ]
+    return confirmation(
+        request,
+        title=title,
+        explanation=explanation,
+        fields={"kind": kind.value} if kind else {},
+        yes=_("Ja, nieuwe code maken"),
+        back=f"{reverse('classroom:group', args=[membership.group.uuid])}#pupil-{membership.pupil.uuid}",
+    )
 
 
 @never_cache
@@ -127,9 +167,7 @@ def change_picture(
         except CredentialError as exc:
             error = str(exc)
         else:
-            messages.success(
-                request, _("%(name)s heeft een ander plaatje.") % {"name": membership.pupil.first_name}
-            )
+            messages.success(request, _("%(name)s heeft een ander plaatje.") % {"name": _label(membership)})
             return _back(membership)
     taken = set(
         PupilCredential.objects.filter(pupil_active_q("pupil__"), pupil__memberships__group=home).values_list(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from klaspoort.accounts import permissions
 from klaspoort.accounts.actions import do_send_activation
+from klaspoort.accounts.confirm import confirmation, is_confirmed
 from klaspoort.accounts.decorators import staff_required
 from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.forms import AddStaffForm, RoleForm
@@ -22,8 +23,9 @@ from klaspoort.accounts.staff import do_add_role, do_create_staff, do_remove_rol
 from klaspoort.roster.models import StaffPlacement, StaffRole
 
 
-def _post(request: HttpRequest, actor: StaffPlacement, form: AddStaffForm) -> str | None:
-    """Carry out one POSTed change; returns a confirmation, raises AccountError when refused."""
+def _post(request: HttpRequest, actor: StaffPlacement, form: AddStaffForm) -> str | HttpResponse | None:
+    """Carry out one POSTed change; returns what was done (or the page asking to confirm a role's
+    removal first), raises AccountError when refused."""
     assert isinstance(request.user, Account)
     who = account_subject(request.user)
     action = request.POST.get("action")
@@ -57,12 +59,30 @@ def _post(request: HttpRequest, actor: StaffPlacement, form: AddStaffForm) -> st
         do_add_role(target, role, by=actor, actor=who)
         return _("Rol toegevoegd.")
     if action == "remove_role":
+        if not is_confirmed(request):
+            return _confirm_removal(request, target, role)
         do_remove_role(target, role, by=actor, actor=who)
         return _("Rol verwijderd.")
     if action == "resend" and target.staff.account is not None:
         do_send_activation(target.staff.account, actor=who, name=target.staff.first_name)
         return _("De activatiemail is opnieuw verstuurd.")
     raise AccountError(_("Onbekende opdracht."))
+
+
+def _confirm_removal(request: HttpRequest, target: StaffPlacement, role: str) -> HttpResponse:
+    person = target.staff.full_name or target.staff.email
+    names = {"role": StaffRole(role).label, "name": person, "email": target.staff.email}
+    return confirmation(
+        request,
+        title=_("Rol %(role)s weghalen bij %(name)s?") % names,
+        explanation=[
+            _("%(name)s (%(email)s) kan daarna niet meer wat bij deze rol hoort.") % names,
+            _("Je kunt de rol later weer toevoegen."),
+        ],
+        fields={"action": "remove_role", "placement": str(target.pk), "role": role},
+        yes=_("Ja, rol weghalen"),
+        back=reverse("accounts:school_staff"),
+    )
 
 
 @staff_required
@@ -79,6 +99,8 @@ def school_staff_view(request: HttpRequest) -> HttpResponse:
         except AccountError as exc:
             error = str(exc)
         else:
+            if isinstance(done, HttpResponse):
+                return done
             if done:
                 messages.success(request, done)
                 return HttpResponseRedirect(reverse("accounts:school_staff"))
