@@ -94,5 +94,6 @@ def _parent_client() -> Client:
 def test_operator_sees_every_console_page(console: Client, school: SchoolLocation) -> None:
     """Pages (GET 200) and forms that only take a POST (405 to a GET); numbered pages need rows."""
     for url in console_urls(school):
-        if "/1/" not in url and "/documenten/" not in url:
+        names_a_partner = "/partners/" in url and str(school.instelling_ref) in url  # see test_partners.py
+        if "/1/" not in url and "/documenten/" not in url and not names_a_partner:
             assert console.get(url).status_code in (200, 405), url

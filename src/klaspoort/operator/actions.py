@@ -17,7 +17,10 @@ from klaspoort.accounts.sessions import end_sessions_where
 from klaspoort.accounts.staff import do_create_staff
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now, today
-from klaspoort.federation.models import Partner
+from klaspoort.federation import actions as federation_actions
+from klaspoort.federation.actions import PartnerRegistration
+from klaspoort.federation.models import Partner, PartnerApp
+from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.operator import documents, notices
 from klaspoort.operator.account_requests import check_request
 from klaspoort.operator.lookup import selected_partners, uses_automatic_link
@@ -436,3 +439,19 @@ def run_due_reorganisations(on: dt.date | None = None) -> dict[str, int]:
             reorganisation.done_at = now()
             reorganisation.save(update_fields=["status", "problems", "result", "done_at"])
     return {"done": done, "refused": refused}
+
+
+# --- partners in the console ---
+
+
+def do_register_partner(actor: Account, data: object) -> PartnerRegistration:
+    """Register or update a partner and its apps from the add-partner JSON (parsed here; raises
+    PartnerSpecError with every problem). New client secrets are in the result, shown once."""
+    operator = require_operator(actor)
+    return federation_actions.do_register_partner(parse_partner_spec(data), actor=operator_subject(operator))
+
+
+def do_new_client_secret(actor: Account, app: PartnerApp) -> str:
+    """A new client secret for `app` (the old one stops working at once), returned once."""
+    operator = require_operator(actor)
+    return federation_actions.do_new_client_secret(app, actor=operator_subject(operator))

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from klaspoort.operator.views import agreements, notices, register, reorganisations, requests, schools, signin
+from klaspoort.operator.views import (
+    agreements,
+    notices,
+    partners,
+    register,
+    reorganisations,
+    requests,
+    schools,
+    signin,
+)
 
 app_name = "operator"
 
@@ -23,6 +32,11 @@ urlpatterns = [
     path("beheer/scholen/<str:ref>/", schools.school_detail_view, name="school"),
     path("beheer/scholen/<str:ref>/code/", register.school_code_view, name="school_code"),
     path("beheer/scholen/<str:ref>/sluiten/", schools.close_school_view, name="close_school"),
+    path("beheer/partners/", partners.partner_list_view, name="partners"),
+    path("beheer/partners/nieuw/", partners.partner_new_view, name="partner_new"),
+    path("beheer/partners/apps/<str:slug>/geheim/", partners.new_secret_view, name="partner_secret"),
+    path("beheer/partners/<str:slug>/", partners.partner_detail_view, name="partner"),
+    path("beheer/partners/<str:slug>/verstrekkingen/", partners.disclosure_log_view, name="disclosures"),
     path("beheer/herindeling/", reorganisations.reorganisation_list_view, name="reorganisations"),
     path("beheer/herindeling/samenvoegen/", reorganisations.merger_view, name="merger"),
     path("beheer/herindeling/splitsen/", reorganisations.split_view, name="split"),
