@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "klaspoort.operator",
     "klaspoort.helpcentre",
     "klaspoort.laslink",
+    "klaspoort.substitutes",
     "klaspoort.jobs",
 ]
 

@@ -1,7 +1,9 @@
 """Property tests: every compiled fast path returns exactly what its plain ORM QuerySet returns.
 
 Hypothesis builds random rosters — schools open and closed, placements ending, groups in three
-school years and switched off, pupils leaving, memberships in two school years, consents on and
+school years and switched off, pupils leaving, memberships in two school years, placements and
+memberships with days of their own (substitutes, C14) asked about on days before, in and after
+them, consents on and
 off, grants used, revoked and expired, sessions expired — and for each one compares the compiled
 query (`core.compiled`, run with parameters) with the QuerySet it was compiled from, built afresh
 with the same values. Runs on SQLite and, with DATABASE_URL, on PostgreSQL.
@@ -21,12 +23,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from klaspoort.accounts.login_candidate import (
+    _CANDIDATE,
     active_placements_by_email,
     by_school_name,
     candidate_placements,
 )
 from klaspoort.accounts.models import Account, AccountSession
 from klaspoort.accounts.session_store import _SESSION_DATA
+from klaspoort.core import clock
 from klaspoort.core.clock import current_school_year_start
 from klaspoort.federation.disclosure_queries import (
     _PUPIL_GROUPS,
@@ -53,6 +57,10 @@ from klaspoort.twofactor.models import TotpDevice
 
 pytestmark = pytest.mark.django_db
 YEAR = current_school_year_start()
+TODAY = clock.today()
+DAYS = [
+    TODAY + dt.timedelta(days=offset) for offset in range(-2, 3)
+]  # the days the fast paths are asked about
 NOW = timezone.now()
 MINUTE = dt.timedelta(minutes=1)
 PROPERTY = settings(
@@ -63,12 +71,24 @@ PROPERTY = settings(
 )
 
 
+Days = tuple[int | None, int | None] | None  # first and last day (offsets from today; None: open)
+
+
+def _days() -> st.SearchStrategy[Days]:
+    offset = st.one_of(st.none(), st.integers(-2, 2))
+    return st.one_of(st.none(), st.tuples(offset, offset))
+
+
+def _day(offset: int | None) -> dt.date | None:
+    return None if offset is None else TODAY + dt.timedelta(days=offset)
+
+
 @dataclass(frozen=True)
 class RosterSpec:
     schools: list[bool]  # active
     groups: list[tuple[int, int, bool, bool]]  # school, year offset, active, home
     staff: list[tuple[bool, bool]]  # has a staff account, has a two-factor device
-    placements: list[tuple[int, int, bool, list[int]]]  # staff, school, active, groups
+    placements: list[tuple[int, int, bool, list[int], Days]]  # staff, school, active, groups, own days
     pupils: list[tuple[int, bool, list[int]]]  # school, active, groups
     consents: list[tuple[int, int, bool]]  # school, partner, active
 
@@ -82,7 +102,9 @@ def _roster_specs() -> st.SearchStrategy[RosterSpec]:
             schools=st.just(schools),
             groups=st.lists(st.tuples(school, st.integers(-1, 1), st.booleans(), st.booleans()), max_size=6),
             staff=st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=3),
-            placements=st.lists(st.tuples(st.integers(0, 2), school, st.booleans(), group_ids), max_size=5),
+            placements=st.lists(
+                st.tuples(st.integers(0, 2), school, st.booleans(), group_ids, _days()), max_size=5
+            ),
             pupils=st.lists(st.tuples(school, st.booleans(), group_ids), max_size=5),
             consents=st.lists(st.tuples(school, st.integers(0, 1), st.booleans()), max_size=4),
         )
@@ -126,16 +148,26 @@ def _make(spec: RosterSpec) -> Roster:
             TotpDevice.objects.create(account=account, secret="sealed", confirmed_at=NOW)
         staff.append(StaffMember.objects.create(email=email, first_name=f"Staf{index}", account=account))
     placed: set[tuple[int, int]] = set()
-    for member, school, active, group_ids in spec.placements:
+    for member, school, active, group_ids, days in spec.placements:
         if member >= len(staff) or (member, school) in placed:
             continue
         placed.add((member, school))
+        first, last = days or (None, None)
         placement = StaffPlacement.objects.create(
-            staff=staff[member], school=schools[school], las_key=f"s{member}", active=active
+            staff=staff[member],
+            school=schools[school],
+            las_key=f"s{member}",
+            active=active,
+            starts_on=_day(first),
+            ends_on=_day(last),
         )
-        for group_id in group_ids:
+        for index, group_id in enumerate(group_ids):
             if group_id < len(groups) and groups[group_id].school_id == placement.school_id:
-                StaffMembership.objects.create(placement=placement, group=groups[group_id])
+                # memberships alternate: the placement's own days, shifted a day, or none
+                own = [(first, last), (None if first is None else first + 1, last), (None, None)][index % 3]
+                StaffMembership.objects.create(
+                    placement=placement, group=groups[group_id], starts_on=_day(own[0]), ends_on=_day(own[1])
+                )
     pupils = []
     for index, (school, active, group_ids) in enumerate(spec.pupils):
         pupil = Pupil.objects.create(
@@ -200,6 +232,11 @@ def test_the_login_candidate_is_what_the_orm_finds(spec: RosterSpec, django_asse
                 fast = active_placements_by_email(email)
                 seen = [_placement_view(placement) for placement in fast]
             assert seen == [_placement_view(placement) for placement in plain]
+            for day in DAYS:
+                on_day = sorted(_CANDIDATE.fetch(email=email, on=day), key=by_school_name)
+                assert [_fields(p) for p in on_day] == [
+                    _fields(p) for p in sorted(candidate_placements(email, day), key=by_school_name)
+                ]
 
     _in_example(check)
 
@@ -212,9 +249,10 @@ def test_people_in_groups_are_what_the_orm_finds_in_every_school_year(spec: Rost
         for year in (YEAR - 1, YEAR, YEAR + 1):
             for school in roster.schools:
                 for member in roster.staff:
-                    fast = _STAFF_GROUPS.fetch(key=(year,), person=member.uuid, school=school.pk)
-                    plain = list(staff_groups_queryset(member.uuid, school.pk, year))
-                    assert sorted(fast) == sorted(plain)
+                    for day in DAYS:
+                        fast = _STAFF_GROUPS.fetch(key=(year,), person=member.uuid, school=school.pk, on=day)
+                        plain = list(staff_groups_queryset(member.uuid, school.pk, year, day))
+                        assert sorted(fast) == sorted(plain)
                 for pupil in roster.pupils:
                     fast = _PUPIL_GROUPS.fetch(key=(year,), person=pupil.uuid, school=school.pk)
                     plain = list(pupil_groups_queryset(pupil.uuid, school.pk, year))

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from klaspoort.accounts.principal import Principal
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group, StaffMember, StaffMembership, StaffPlacement, StaffRole
+from klaspoort.roster.rules import within_days_q
 
 COORDINATOR_ROLES = frozenset({StaffRole.ICT_COORDINATOR})
 # Roles that see every group of their school (pupil care works across groups).
@@ -51,13 +52,15 @@ def staff_placement_for(principal: Principal | None) -> StaffPlacement | None:
 
 
 def visible_groups(placement: StaffPlacement | None, *, on: dt.date | None = None) -> QuerySet[Group]:
-    """Groups in force a staff member may open: their own groups; school-wide roles see every group."""
+    """Groups in force a staff member may open: their own groups (memberships within their days: a
+    substitute's group only on its days, C14); school-wide roles see every group."""
     if placement is None or not placement.active:
         return Group.objects.none()
     groups = Group.objects.in_force(on=on).filter(school_id=placement.school_id)
     if sees_whole_school(placement):
         return groups
-    return groups.filter(staff_memberships__placement=placement).distinct()
+    own = Q(staff_memberships__placement=placement) & within_days_q("staff_memberships__", on)
+    return groups.filter(own).distinct()
 
 
 def can_view_group(placement: StaffPlacement | None, group: Group) -> bool:
@@ -95,6 +98,19 @@ def can_print_login_cards(placement: StaffPlacement | None, group: Group) -> boo
         return False
     if is_coordinator(placement):
         return visible_groups(placement).filter(pk=group.pk).exists()
+    return (
+        has_role(placement, StaffRole.TEACHER)
+        and StaffMembership.objects.in_force().filter(placement=placement, group=group).exists()
+    )
+
+
+def can_arrange_substitute(placement: StaffPlacement | None, group: Group) -> bool:
+    """Activate or end a group's substitute (C14): the school's coordinators, and the group's own
+    teachers (teacher role and a membership in force; not a substitute, an intern or support staff)."""
+    if placement is None or not placement.active or placement.school_id != group.school_id:
+        return False
+    if is_coordinator(placement):
+        return True
     return (
         has_role(placement, StaffRole.TEACHER)
         and StaffMembership.objects.in_force().filter(placement=placement, group=group).exists()

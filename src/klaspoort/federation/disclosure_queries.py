@@ -6,7 +6,8 @@ partner and on every portal page, where building them with the ORM cost more tha
 
 `person` is (uuid, first_name, infix, surname, eck_id) and each group (pk, uuid, name, year_group,
 kind); `person` is None when the person is in no group in force at the school (`in_force` of
-`PupilMembership` / `StaffMembership`: the caller then looks for the person alone).
+`PupilMembership` / `StaffMembership`: the caller then looks for the person alone). Staff
+memberships and placements may have days of their own (substitutes, C14): the day is a parameter.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 
+from klaspoort.core import clock
 from klaspoort.core.compiled import CompiledQuery, Param
 from klaspoort.federation.models import Consent, Partner
 from klaspoort.registry.models import SchoolLocation
@@ -35,10 +37,13 @@ def consents_queryset(school_ref: Any, partner_ids: Iterable[Any]) -> QuerySet[C
     ).select_related("school")
 
 
-def staff_groups_queryset(person: Any, school: Any, start_year: int) -> QuerySet[StaffMembership, Any]:
-    """The plain QuerySet behind `person_in_groups("staff", …)` in the school year `start_year`."""
+def staff_groups_queryset(
+    person: Any, school: Any, start_year: int, on: Any = None
+) -> QuerySet[StaffMembership, Any]:
+    """The plain QuerySet behind `person_in_groups("staff", …)` in the school year `start_year` on
+    the day `on` (a `Param` in the compiled query; None: today)."""
     return (
-        StaffMembership.objects.in_year(start_year)
+        StaffMembership.objects.in_year(start_year, on=on)
         .filter(placement__staff__uuid=person, placement__school=school)
         .values_list(*(f"placement__staff__{name}" for name in PERSON_FIELDS), *_GROUP_COLUMNS)
     )
@@ -63,7 +68,9 @@ _CONSENTS = CompiledQuery(  # key: the number of partners
 )
 _STAFF_GROUPS = CompiledQuery(  # key: the school year in force
     StaffMembership,
-    lambda year: staff_groups_queryset(Param.of(StaffMember, "uuid", "person"), _SCHOOL, year),
+    lambda year: staff_groups_queryset(
+        Param.of(StaffMember, "uuid", "person"), _SCHOOL, year, Param.of(StaffMembership, "ends_on", "on")
+    ),
     rows=True,
 )
 _PUPIL_GROUPS = CompiledQuery(
@@ -87,10 +94,11 @@ def person_in_groups(
     kind: Literal["staff", "pupil"], person: uuid.UUID, school_id: int
 ) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
     """The person (staff member or pupil) and their groups in force at the school (1 query)."""
-    query = _STAFF_GROUPS if kind == "staff" else _PUPIL_GROUPS
-    rows = query.fetch(
-        key=(year_in_force(school_id),), person=person, school=school_id
-    )  # the school's own day
+    key = (year_in_force(school_id),)  # the school's own start day
+    if kind == "staff":
+        rows = _STAFF_GROUPS.fetch(key=key, person=person, school=school_id, on=clock.today())
+    else:
+        rows = _PUPIL_GROUPS.fetch(key=key, person=person, school=school_id)
     if not rows:
         return None, []
     width = len(PERSON_FIELDS)

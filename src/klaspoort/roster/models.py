@@ -162,6 +162,10 @@ class StaffPlacement(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # A placement for a limited time (a substitute, C14): it counts from `starts_on` to `ends_on`,
+    # both included (`roster.rules.within_days_q`); empty: no limit.
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
 
     objects = StaffPlacementQuerySet.as_manager()
 
@@ -182,6 +186,9 @@ class StaffMembership(models.Model):
     placement = models.ForeignKey(StaffPlacement, on_delete=models.CASCADE, related_name="memberships")
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="staff_memberships")
     las_roles = models.JSONField(default=list, blank=True)
+    # A membership for a limited time (a substitute's group, C14), as for `StaffPlacement`.
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
 
     objects = StaffMembershipQuerySet.as_manager()
 

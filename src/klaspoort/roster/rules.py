@@ -10,11 +10,18 @@ these QuerySet methods; nothing else in the code writes the conditions out again
     PupilMembership.objects.in_force(on=None)                active pupil in a group in force
     PupilMembership.objects.of_active_pupils(on=None)        active pupil, group already known in force
     StaffMembership.objects.in_force(on=None)                active placement in a group in force
+    StaffMembership.objects.in_year(start_year, on=None)     … in a group of a given school year
+
+Placements and staff memberships may have days of their own (`within_days_q`): a substitute's
+(C14) count only from their first to their last day.
 
 `on` is the day asked about (default: today, `core.clock.today`); the school year in force is the
 one that day lies in at the group's school (`roster.schoolyears.in_force_years`: from 1 August,
-or from the day the school chose). Placements and pupils carry no dates
-of their own yet, so for them `on` only decides the school year of the groups they are joined to.
+or from the day the school chose). A placement or staff membership for a limited time (a
+substitute teacher, C14) counts only from its `starts_on` to its `ends_on` (both days included;
+empty: no limit), so it ends by itself at the end of its last day, decided here at query time.
+`on` may also be an expression (`core.compiled.Param`) for those day limits, in a query compiled
+once; the school year in force needs a real day (compiled queries take `in_year` and a key).
 `school` is a `SchoolLocation` or its primary key; None means any school.
 
 Each rule also exists as a `*_q(prefix, on)` function giving the same condition as a `Q` for a relation path
@@ -27,16 +34,36 @@ import datetime as dt
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Expression, Q
+
+from klaspoort.core import clock
 
 if TYPE_CHECKING:
     from klaspoort.registry.models import SchoolLocation
     from klaspoort.roster.models import Group, Pupil, PupilMembership, StaffMembership, StaffPlacement  # noqa: F401 (base-class parameters)
 
 
-def placement_active_q(prefix: str = "", on: dt.date | None = None) -> Q:
-    """An active placement at an active school (`on`: no placement field depends on the day yet)."""
-    return Q(**{f"{prefix}active": True, f"{prefix}school__active": True})
+Day = dt.date | Expression
+
+
+def within_days_q(prefix: str = "", on: Day | None = None) -> Q:
+    """`on` lies within the row's own days: `starts_on` to `ends_on`, both included, either empty
+    for no limit (placements and staff memberships for a limited time: substitutes, C14)."""
+    day = clock.today() if on is None else on
+    return (Q(**{f"{prefix}starts_on__isnull": True}) | Q(**{f"{prefix}starts_on__lte": day})) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day})
+    )
+
+
+def placement_active_q(prefix: str = "", on: Day | None = None) -> Q:
+    """An active placement at an active school, within its own days on `on` (if it has any)."""
+    return Q(**{f"{prefix}active": True, f"{prefix}school__active": True}) & within_days_q(prefix, on)
+
+
+def staff_membership_q(prefix: str = "", on: Day | None = None) -> Q:
+    """A staff membership within its own days and of an active placement, on `on` (the group's
+    school year is the caller's: `group_in_force_q` or `group_in_year_q`)."""
+    return within_days_q(prefix, on) & placement_active_q(f"{prefix}placement__", on)
 
 
 def pupil_active_q(prefix: str = "", on: dt.date | None = None) -> Q:
@@ -70,8 +97,8 @@ def _school_q(prefix: str, school: SchoolLocation | int | None) -> Q:
 
 
 class StaffPlacementQuerySet(models.QuerySet["StaffPlacement"]):
-    def active_at(self, school: SchoolLocation | int | None = None, *, on: dt.date | None = None) -> Self:
-        """Active placements at active schools (at `school` only, when given)."""
+    def active_at(self, school: SchoolLocation | int | None = None, *, on: Day | None = None) -> Self:
+        """Active placements at active schools within their own days (at `school` only, when given)."""
         return self.filter(placement_active_q(on=on), _school_q("", school))
 
 
@@ -109,9 +136,11 @@ class PupilMembershipQuerySet(models.QuerySet["PupilMembership"]):
 
 class StaffMembershipQuerySet(models.QuerySet["StaffMembership"]):
     def in_force(self, *, on: dt.date | None = None) -> Self:
-        """Active placements at active schools in active groups of the school year in force."""
-        return self.filter(placement_active_q("placement__", on), group_in_force_q("group__", on))
+        """Active placements at active schools in active groups of the school year in force, each
+        (membership and placement) within its own days."""
+        return self.filter(staff_membership_q("", on), group_in_force_q("group__", on))
 
-    def in_year(self, start_year: int) -> Self:
-        """Active placements at active schools in active groups of school year `start_year`."""
-        return self.filter(placement_active_q("placement__"), group_in_year_q("group__", start_year))
+    def in_year(self, start_year: int, *, on: Day | None = None) -> Self:
+        """Active placements at active schools in active groups of school year `start_year`, each
+        within its own days on `on`."""
+        return self.filter(staff_membership_q("", on), group_in_year_q("group__", start_year))

@@ -109,6 +109,16 @@ def do_end_partner_sessions(principals: Iterable[Principal]) -> list[LogoutDeliv
     return send_logout_tokens(grants)
 
 
+def do_end_person_grants(person: uuid.UUID, school_ref: uuid.UUID, *, reason: str) -> list[LogoutDelivery]:
+    """Revoke every grant of this person at this school, `offline_access` ones too (their access
+    there has ended: a substitute's last day, C14), and queue a logout token for every app and login
+    that redeemed one. Two queries (the grants, their revocation) however many there are."""
+    live = OidcGrant.objects.unrevoked().filter(person=person, school_ref=school_ref)
+    used = list(live.filter(code_used_at__isnull=False).select_related("app"))
+    live.update(revoked_at=now(), revoke_reason=reason)
+    return send_logout_tokens(used)
+
+
 def send_logout_tokens(grants: Iterable[OidcGrant]) -> list[LogoutDelivery]:
     """Queue a logout token for every app and login among `grants` (loaded with their app) whose
     app takes back-channel logout. Used when logins end and when a school withdraws consent."""
