@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("klaspoort.operator.urls")),
     path("", include("klaspoort.helpcentre.urls")),
     path("", include("klaspoort.laslink.urls")),
+    path("", include("klaspoort.substitutes.urls")),
     # The language switch: Django's, and a signed-in person's mails follow the choice.
     path("i18n/setlang/", set_language, name="set_language"),
 ]

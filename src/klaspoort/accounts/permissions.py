@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -91,6 +92,19 @@ def can_grant_role(actor: StaffPlacement | None, target: StaffPlacement, role: s
     )
 
 
+def teaches_group(
+    placement: StaffPlacement, group: Group, *, teachers: Iterable[StaffMembership] | None = None
+) -> bool:
+    """One of the group's own teachers: the teacher role and a membership of the group in force (not
+    a substitute, an intern or support staff). `teachers`: the group's staff memberships in force
+    when the caller has loaded them already (no query then)."""
+    if not has_role(placement, StaffRole.TEACHER):
+        return False
+    if teachers is not None:
+        return any(membership.placement_id == placement.pk for membership in teachers)
+    return StaffMembership.objects.in_force().filter(placement=placement, group=group).exists()
+
+
 def can_print_login_cards(placement: StaffPlacement | None, group: Group) -> bool:
     """Login cards with a QR code (a new card revokes the old one): the school's coordinators and
     the group's own teachers (not a substitute, an intern or support staff of another group)."""
@@ -98,20 +112,14 @@ def can_print_login_cards(placement: StaffPlacement | None, group: Group) -> boo
         return False
     if is_coordinator(placement):
         return visible_groups(placement).filter(pk=group.pk).exists()
-    return (
-        has_role(placement, StaffRole.TEACHER)
-        and StaffMembership.objects.in_force().filter(placement=placement, group=group).exists()
-    )
+    return teaches_group(placement, group)
 
 
-def can_arrange_substitute(placement: StaffPlacement | None, group: Group) -> bool:
-    """Activate or end a group's substitute (C14): the school's coordinators, and the group's own
-    teachers (teacher role and a membership in force; not a substitute, an intern or support staff)."""
+def can_arrange_substitute(
+    placement: StaffPlacement | None, group: Group, *, teachers: Iterable[StaffMembership] | None = None
+) -> bool:
+    """Activate or end a group's substitute (C14): the school's coordinators and the group's own
+    teachers (`teaches_group`; `teachers` as there)."""
     if placement is None or not placement.active or placement.school_id != group.school_id:
         return False
-    if is_coordinator(placement):
-        return True
-    return (
-        has_role(placement, StaffRole.TEACHER)
-        and StaffMembership.objects.in_force().filter(placement=placement, group=group).exists()
-    )
+    return is_coordinator(placement) or teaches_group(placement, group, teachers=teachers)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from klaspoort.accounts.permissions import can_print_login_cards, sees_whole_school
+from klaspoort.accounts.permissions import can_arrange_substitute, can_print_login_cards, sees_whole_school
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import has_credential
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
@@ -76,12 +76,14 @@ def group_detail(request: HttpRequest, access: StaffAccess, group: str) -> HttpR
         credential = has_credential(pupil)
         cells = [Cell(column, values[column.key].get(pupil.pk)) for column in columns]
         rows.append(Row(pupil, credential, _recent_failures(credential, moment), labels[pupil.pk], cells))
+    teachers = teachers_of(found)
     context = {
         "access": access,
         "group": found,
-        "teachers": teachers_of(found),
+        "teachers": teachers,
         "rows": rows,
         "columns": columns,
         "may_print_cards": can_print_login_cards(access.placement, found),
+        "may_arrange_substitute": can_arrange_substitute(access.placement, found, teachers=teachers),
     }
     return render(request, "classroom/group_detail.html", context)

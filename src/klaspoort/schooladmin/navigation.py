@@ -111,6 +111,12 @@ SCHOOLBEHEER: list[NavItem] = [
         _("De inloglinks van de school met QR-codes, snelkoppelingen voor Windows, Mac, iPad en Chromebook."),
     ),
     NavItem(
+        "substitutes:school",
+        _("Invallers"),
+        "coordinator",
+        _("Per groep een invaller voor 1, 2 of 5 schooldagen, en wie er eerder invielen."),
+    ),
+    NavItem(
         "schooladmin:network",
         _("Schoolnetwerk"),
         "coordinator",
