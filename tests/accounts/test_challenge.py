@@ -112,3 +112,19 @@ def test_expired_challenge_is_refused_and_not_used_up() -> None:
     answer = solve(new_challenge(max_number=200, lifetime=-5))
     assert verify_solution(answer) == Verification("expired")
     assert verify_solution(answer) == Verification("expired")
+
+
+def test_a_challenge_is_dearer_by_its_level_which_is_signed_into_it(
+    settings: Any, cache_backend: str
+) -> None:
+    """Finding 9 of issue 12: the cost is adaptive, and a cheap challenge cannot pass for a dear one."""
+    settings.CHALLENGE_MAX_NUMBER = 100
+    assert [new_challenge(level=n)["maxNumber"] for n in (0, 1, 5)] == [100, 200, 3200]
+    cheap = new_challenge(level=0)
+    assert "level=0" in cheap["salt"]
+    answer = solve(cheap)
+    assert verify_solution(answer, min_level=2) == Verification("weak")
+    forged = solve(cheap, salt=cheap["salt"].replace("level=0", "level=5"))
+    assert verify_solution(forged, min_level=2) == Verification("invalid")  # the salt is hashed in
+    assert verify_solution(solve(new_challenge(level=2)), min_level=2) == Verification("ok")
+    assert verify_solution(answer) == Verification("ok")  # a weak refusal did not use it up

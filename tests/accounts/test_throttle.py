@@ -21,9 +21,11 @@ from klaspoort.accounts.login import email_subject
 from klaspoort.accounts.throttle import (
     Gate,
     LoginKind,
+    challenge_level,
     challenge_needed,
     check_login,
     network_of,
+    next_challenge,
     record_login,
 )
 from klaspoort.audit.models import AuditEvent
@@ -321,3 +323,30 @@ def test_state_holds_across_worker_processes(cache_backend: str) -> None:
     assert gate.client_failures == 6
     assert gate.decision == "wait"
     assert gate.wait_seconds >= 2
+
+
+def test_the_challenge_grows_dearer_while_an_attack_goes_on(cache_backend: str) -> None:
+    """Finding 9 of issue 12: twice the work per 5 failures beyond the threshold, at most 32 times;
+    a cheap challenge is refused ("weak") and counts nothing; a first login meets no challenge."""
+    rules = throttle.policy()
+    assert [challenge_level(rules, n, 0) for n in (0, 9, 10, 14, 15, 20, 35, 100)] == [0, 0, 0, 0, 1, 2, 5, 5]
+    assert [challenge_level(rules, 0, n) for n in (19, 20, 25, 45, 100)] == [0, 0, 1, 5, 5]
+    first = check_login(A, "198.51.100.7", solution=None)
+    assert (first.allowed, first.challenge_required, first.challenge_level) == (True, False, 0)
+
+    fail(A, "192.0.2.1", times=25)  # 15 beyond the threshold: level 3
+    counters = throttle._Counters.for_policy(rules)
+    before = counters.per_account.peek(A)
+    cheap = check_login(A, "198.51.100.7", solution=solved())
+    assert (cheap.decision, cheap.challenge_outcome, cheap.challenge_level) == ("challenge", "weak", 3)
+    assert (
+        cheap.message == "De veiligheidscontrole is verlopen. Wacht tot je browser een nieuwe heeft gedaan."
+    )
+    assert counters.per_account.peek(A) == before  # the refusal counted nothing
+    assert next_challenge(cheap)["maxNumber"] == settings.CHALLENGE_MAX_NUMBER * 8
+    # one level of slack (the attacker's own tries may have raised the price since it was handed out)
+    slack = check_login(A, "198.51.100.7", solution=solve(new_challenge(max_number=300, level=2)))
+    assert (slack.decision, slack.challenge_outcome) == ("allow", "ok")
+    fail(A, "192.0.2.1", times=100)
+    dearest = check_login(A, "198.51.100.7", solution=None)
+    assert next_challenge(dearest)["maxNumber"] == settings.CHALLENGE_MAX_NUMBER * 32

@@ -6,8 +6,15 @@ n = 0, 1, 2 … until the hash matches and posts the answer in the form field `a
 loaded from another site. The server checks the signature, the expiry and that the answer was not
 used before (single use, recorded in the shared cache with an atomic `add`).
 
-    new_challenge() -> dict                   for the page: algorithm, challenge, maxNumber, salt, signature
-    verify_solution(payload) -> Verification  ok / missing / malformed / invalid / expired / used
+    new_challenge(level=0) -> dict            for the page: algorithm, challenge, maxNumber, salt, signature
+    verify_solution(payload, min_level=0) -> Verification  ok / missing / malformed / invalid / expired
+                                              / used / weak
+
+Adaptive cost (finding 9 of issue 12): a challenge of `level` n asks up to CHALLENGE_MAX_NUMBER * 2**n
+hashes (on average half of that). The level is signed into the salt (`level=n`, next to the expiry),
+so a cheap challenge fetched earlier cannot stand in for a dearer one: `verify_solution` answers
+"weak" below `min_level`. The login throttle picks the level from the failure counts
+(`accounts.throttle.challenge_level`); the first challenge an account meets has level 0.
 
 The HMAC key is settings.CHALLENGE_HMAC_KEY (environment KLASPOORT_CHALLENGE_HMAC_KEY; a development
 key is kept under var/). All workers must share it.
@@ -35,7 +42,7 @@ ALGORITHM: Final = "SHA-256"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _HEX_FIELDS = ("challenge", "signature")
 
-Outcome = Literal["ok", "missing", "malformed", "invalid", "expired", "used"]
+Outcome = Literal["ok", "missing", "malformed", "invalid", "expired", "used", "weak"]
 
 
 @dataclass(frozen=True)
@@ -51,14 +58,23 @@ def _key() -> str:
     return str(settings.CHALLENGE_HMAC_KEY)
 
 
-def new_challenge(*, max_number: int | None = None, lifetime: int = LIFETIME_SECONDS) -> dict[str, Any]:
-    """A signed challenge for one login attempt; it expires after `lifetime` seconds."""
+def cost(level: int) -> int:
+    """The most hashes a challenge of `level` asks for."""
+    return int(settings.CHALLENGE_MAX_NUMBER) * 2 ** max(level, 0)
+
+
+def new_challenge(
+    *, max_number: int | None = None, lifetime: int = LIFETIME_SECONDS, level: int = 0
+) -> dict[str, Any]:
+    """A signed challenge for one login attempt; it expires after `lifetime` seconds. `level` makes
+    it 2**level times dearer (and is signed into it)."""
     challenge = create_challenge_v1(
         ChallengeOptionsV1(
             algorithm=ALGORITHM,
-            max_number=max_number or settings.CHALLENGE_MAX_NUMBER,
+            max_number=max_number or cost(level),
             hmac_key=_key(),
             expires=dt.datetime.fromtimestamp(time.time() + lifetime, tz=dt.UTC),
+            params={"level": str(max(level, 0))},
         )
     )
     return dict(challenge.to_dict())
@@ -89,15 +105,20 @@ def _decode(payload: str) -> dict[str, Any] | None:
     return data if well_formed else None
 
 
-def _expires(data: dict[str, Any]) -> int | None:
-    values = extract_params_v1(data).get("expires")  # type: ignore[arg-type]
+def _number_param(data: dict[str, Any], name: str) -> int | None:
+    values = extract_params_v1(data).get(name)  # type: ignore[arg-type]
     if not values or len(values) != 1 or not values[0].isdigit():
         return None
     return int(values[0])
 
 
-def verify_solution(payload: str | None) -> Verification:
-    """Check a posted answer; a good one is used up by this call (it never passes twice)."""
+def _expires(data: dict[str, Any]) -> int | None:
+    return _number_param(data, "expires")
+
+
+def verify_solution(payload: str | None, *, min_level: int = 0) -> Verification:
+    """Check a posted answer; a good one is used up by this call (it never passes twice). One of a
+    level below `min_level` (one without a level counts as level 0) is "weak" and not used up."""
     if not payload:
         return Verification("missing")
     if len(payload) > MAX_PAYLOAD_CHARS:
@@ -114,6 +135,8 @@ def verify_solution(payload: str | None) -> Verification:
         return Verification("invalid")
     if remaining <= 0:
         return Verification("expired")
+    if (_number_param(data, "level") or 0) < min_level:
+        return Verification("weak")
     if not caches["default"].add(f"pow:used:{data['challenge']}", 1, int(remaining) + 5):
         return Verification("used")
     return Verification("ok")

@@ -6,7 +6,11 @@ Three counters of failed password tries, all in the shared cache (`core/ratelimi
   most 60 s. Only the person at that address is slowed down.
 - per account, from anywhere: from the 10th failure on, every try needs a solved proof-of-work
   challenge (`challenge.py`). The owner can always get in: solve it (the browser does) and give the
-  right password.
+  right password. The challenge grows dearer while the attack goes on (`challenge_level`): twice
+  the work for every 5 further failures (of the account, or accounts sprayed from the address), at
+  most 2**5 = 32 times the first one (CHALLENGE_MAX_NUMBER 100,000 → 3.2 million hashes). A script
+  that solved the first in 0.05 s needs about 1.6 s per try from the 35th failure on; the owner's
+  browser a few seconds more, once. A first login meets no challenge at all.
 - per client address, the number of *different* accounts that failed from it: from 20 on, every try
   from that address needs the challenge. This only catches spraying across many accounts; one
   person's failures never touch colleagues behind the same school address (their own account is
@@ -78,6 +82,8 @@ class LoginPolicy:
     code_base_delay: float = 2.0
     code_max_delay: float = 120.0
     code_window: int = 15 * 60
+    challenge_step: int = 5  # failures beyond the threshold per doubling of the challenge's cost
+    challenge_max_level: int = 5  # at most 2**5 times the first challenge's cost
 
 
 def policy() -> LoginPolicy:
@@ -132,6 +138,7 @@ class Gate:
     challenge_required: bool = False
     client_ip: str = field(default="", compare=False)
     kind: LoginKind = "staff"
+    challenge_level: int = 0  # the cost of a challenge for the next try (challenge_level())
     # set by `admit_login`: the (per client, per account) counts with this try counted ahead
     counted: tuple[State, State] | None = field(default=None, compare=False)
 
@@ -147,7 +154,7 @@ class Gate:
                 "Te veel mislukte pogingen. Wacht %(seconds)d seconden en probeer het dan opnieuw.",
                 self.wait_seconds,
             ) % {"seconds": self.wait_seconds}
-        if self.challenge_outcome in ("expired", "used"):
+        if self.challenge_outcome in ("expired", "used", "weak"):
             return _("De veiligheidscontrole is verlopen. Wacht tot je browser een nieuwe heeft gedaan.")
         if self.challenge_outcome in ("malformed", "invalid"):
             return _("De veiligheidscontrole klopt niet. Wacht tot je browser een nieuwe heeft gedaan.")
@@ -165,6 +172,15 @@ def _subjects(email: str, network: str) -> tuple[str, str]:
 
 def _challenge_required(rules: LoginPolicy, account: State, address: State) -> bool:
     return account.count >= rules.account_challenge_after or address.count >= rules.address_spray_accounts
+
+
+def challenge_level(rules: LoginPolicy, account_failures: int, address_accounts: int) -> int:
+    """How dear the challenge is (`challenge.new_challenge(level=…)`): 0 when it is first required,
+    one more for every `challenge_step` failures beyond that, at most `challenge_max_level`."""
+    beyond = max(
+        account_failures - rules.account_challenge_after, address_accounts - rules.address_spray_accounts
+    )
+    return min(max(beyond, 0) // rules.challenge_step, rules.challenge_max_level)
 
 
 def _log(gate: Gate, verdict: str, details: str = "") -> None:
@@ -221,12 +237,15 @@ def _decide(
         (counters.per_address, gate.network),
     )
     required = _challenge_required(rules, account, address)
-    gate = replace(gate, client_failures=client.count, challenge_required=required)
+    level = challenge_level(rules, account.count, address.count)
+    gate = replace(gate, client_failures=client.count, challenge_required=required, challenge_level=level)
     wait = client.wait(time.time() if now is None else now)
     if wait > 0:
         return _refuse(replace(gate, decision="wait", wait_seconds=math.ceil(wait)))
     if required:
-        outcome = challenge.verify_solution(solution).outcome
+        # One level of slack: the counts may have grown (by the attacker's own tries) since the
+        # challenge was handed out; it must still have cost at least half the current price.
+        outcome = challenge.verify_solution(solution, min_level=level - 1).outcome
         gate = replace(gate, challenge_outcome=outcome)
         if outcome != "ok":
             return _refuse(replace(gate, decision="challenge"))
@@ -308,6 +327,11 @@ def record_login(gate: Gate, *, password_ok: bool) -> bool:
     return _challenge_required(rules, account, State(accounts_from_address))
 
 
+def next_challenge(gate: Gate) -> dict[str, Any]:
+    """A fresh challenge for the form after `gate`'s try, at the price its counts ask."""
+    return challenge.new_challenge(level=gate.challenge_level)
+
+
 def challenge_needed(email: str | None, client_ip: str, *, kind: LoginKind = "staff") -> bool:
     """Whether the login form should carry a challenge for this (possibly unknown) account."""
     rules = policy()
@@ -345,12 +369,10 @@ def guarded_authenticate(
     """`authenticate_staff` behind the throttle: the password is only checked when the gate allows."""
     gate = admit_login(email, client_address.client_ip(request), solution=solution)
     if not gate.allowed:
-        return GuardedLogin(
-            None, gate.message, challenge.new_challenge() if gate.challenge_required else None
-        )
+        return GuardedLogin(None, gate.message, next_challenge(gate) if gate.challenge_required else None)
     result = authenticate_staff(request, email, password)
     needs_challenge = record_login(gate, password_ok=result.outcome != "invalid")
-    return GuardedLogin(result, challenge=challenge.new_challenge() if needs_challenge else None)
+    return GuardedLogin(result, challenge=next_challenge(gate) if needs_challenge else None)
 
 
 @dataclass(frozen=True)
@@ -380,9 +402,9 @@ def check_account_password(
     if gate.allowed:
         ok = account.check_password(password)
         needs_challenge = record_login(gate, password_ok=ok)
-        check = PasswordCheck(ok, challenge=challenge.new_challenge() if needs_challenge else None)
+        check = PasswordCheck(ok, challenge=next_challenge(gate) if needs_challenge else None)
     else:
-        fresh = challenge.new_challenge() if gate.challenge_required else None
+        fresh = next_challenge(gate) if gate.challenge_required else None
         check = PasswordCheck(False, gate.message, fresh)
     if not check.ok:
         record_event(

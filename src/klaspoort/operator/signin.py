@@ -19,7 +19,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest
 from django.urls import reverse
 
-from klaspoort.accounts import challenge, throttle
+from klaspoort.accounts import throttle
 from klaspoort.accounts.backends import login_account, password_matches
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.login import account_subject, email_subject, start_guarded_session
@@ -46,12 +46,12 @@ def check_password(request: HttpRequest, email: str, password: str, solution: st
     gate = throttle.admit_login(email, ip, solution=solution, kind="operator")
     if not gate.allowed:
         return PasswordStep(
-            None, gate.message, challenge.new_challenge() if gate.challenge_required else None
+            None, gate.message, throttle.next_challenge(gate) if gate.challenge_required else None
         )
     account = login_account(email, Account.Kind.OPERATOR)
     ok = password_matches(account, password) and account is not None
     needs_challenge = throttle.record_login(gate, password_ok=ok)
-    fresh = challenge.new_challenge() if needs_challenge else None
+    fresh = throttle.next_challenge(gate) if needs_challenge else None
     if not ok or account is None:
         record_event("operator.login_failed", outcome="denied", subject=email_subject(email), client_ip=ip)
         return PasswordStep(None, challenge=fresh)

@@ -23,7 +23,7 @@ from django.contrib.auth import authenticate, login
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from klaspoort.accounts import challenge, throttle
+from klaspoort.accounts import throttle
 from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.language import remember_language
@@ -62,7 +62,8 @@ def authenticate_parent(
     ip = client_ip(request)
     gate = throttle.admit_login(email, ip, solution=solution, kind="parent")
     if not gate.allowed:
-        return ParentLogin(None, gate.message, challenge.new_challenge() if gate.challenge_required else None)
+        fresh = throttle.next_challenge(gate) if gate.challenge_required else None
+        return ParentLogin(None, gate.message, fresh)
     found = authenticate(request, email=email, password=password, kind=Account.Kind.PARENT)
     account = found if isinstance(found, Account) else None
     needs_challenge = throttle.record_login(gate, password_ok=account is not None)
@@ -72,7 +73,7 @@ def authenticate_parent(
         record_event(
             "home.login", actor=account_subject(account), subject=account_subject(account), client_ip=ip
         )
-    return ParentLogin(account, challenge=challenge.new_challenge() if needs_challenge else None)
+    return ParentLogin(account, challenge=throttle.next_challenge(gate) if needs_challenge else None)
 
 
 def begin_parent_session(request: HttpRequest, account: Account) -> None:
