@@ -135,3 +135,12 @@ def session_cookie(principal: Principal, platform_url: str) -> dict[str, Any]:
     store[SESSION_KEY] = principal.to_session()
     store.create()
     return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": platform_url}
+
+
+def browser_page(browser: Any, base_url: str, *, locale: str = "nl-NL") -> Iterator[Any]:
+    """A page in a fresh browser context (for a `page` fixture: `yield from browser_page(...)`)."""
+    context = browser.new_context(base_url=base_url, locale=locale)
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()

@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +19,7 @@ from klaspoort.federation.actions import CLIENT_SECRET_PURPOSE
 from klaspoort.federation.disclosure import disclose
 from klaspoort.federation.keyed_hash import digest_matches
 from klaspoort.federation.models import ConsentChange, Disclosure, Partner, PartnerApp
+from klaspoort.operator import actions
 from klaspoort.registry.models import SchoolLocation
 from tests.federation.factories import make_app, partner_spec_data, principal_for, tick
 from tests.operator.conftest import actor
@@ -145,3 +147,26 @@ def test_lists_take_the_same_queries_whatever_their_size(
         )
     assert _queries(console, log) == few_log
     assert _queries(console, "/beheer/partners/") == few_list
+
+
+def test_nobody_but_an_operator_registers_partners_or_makes_secrets(db: None, fast_hasher: None) -> None:
+    app, _secret = make_app()
+    before = (
+        list(Partner.objects.values_list("slug", "name")),
+        app.client_secret_hash,
+        AuditEvent.objects.count(),
+    )
+    teacher = Account.objects.create_user("juf@example.nl", "wachtwoord-lang-genoeg")
+    password_only = Account.objects.create_superuser("nofactor@example.nl", "x" * 20)
+    for who in (None, teacher, password_only):
+        with pytest.raises(PermissionDenied):
+            actions.do_register_partner(who, partner_spec_data(slug="nieuw"))  # type: ignore[arg-type]
+        with pytest.raises(PermissionDenied):
+            actions.do_new_client_secret(who, app)  # type: ignore[arg-type]
+    app.refresh_from_db()
+    after = (
+        list(Partner.objects.values_list("slug", "name")),
+        app.client_secret_hash,
+        AuditEvent.objects.count(),
+    )
+    assert after == before
