@@ -10,16 +10,12 @@ Target: p95 ≤ 50 ms over 500 articles.
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-from import_bench import DEFAULT_POSTGRES, postgres_reachable
+from fresh_databases import run_everywhere
 
 ARTICLES = 500
 SEARCHES = 300
@@ -111,34 +107,7 @@ def run_scenarios() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--run", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run:
-        os.environ["DATABASE_URL"] = args.run
-        os.environ["KLASPOORT_LOG_LEVEL"] = "WARNING"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
-        run_scenarios()
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        print("SQLite (FTS5):", flush=True)
-        subprocess.run([sys.executable, __file__, "--run", f"sqlite:///{tmp}/bench.sqlite3"], check=True)
-    if postgres_reachable(DEFAULT_POSTGRES):
-        import psycopg
-
-        name = f"kp_help_bench_{os.getpid()}"
-        base = DEFAULT_POSTGRES.replace("postgres://", "postgresql://", 1)
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            print("PostgreSQL (Dutch full-text):", flush=True)
-            url = DEFAULT_POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-            subprocess.run([sys.executable, __file__, "--run", url], check=True)
-        finally:
-            with psycopg.connect(base, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    run_everywhere(__file__, run_scenarios, __doc__, ("SQLite (FTS5):", "PostgreSQL (Dutch full-text):"))
 
 
 if __name__ == "__main__":

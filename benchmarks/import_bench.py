@@ -21,47 +21,13 @@ linear time, constant queries.
 
 from __future__ import annotations
 
-import argparse
 import os
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Callable
 from typing import Any
 
-DEFAULT_POSTGRES = "postgres://klaspoort:klaspoort@127.0.0.1:5432/postgres"
+from fresh_databases import Sample, best_of, measure, run_everywhere
+
 RUNS = 5
-
-
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=2):
-            return True
-    except Exception:
-        return False
-
-
-Sample = tuple[float, int, float]  # wall seconds, queries, CPU seconds of this process
-
-
-def measure(action: Callable[[], Any]) -> Sample:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as context:
-        start, cpu = time.perf_counter(), time.process_time()
-        action()
-        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return elapsed, len(context.captured_queries), cpu
-
-
-def best_of(samples: list[Sample]) -> Sample:
-    """The fastest run (the machine is shared: slower runs measure the neighbours), the highest
-    query count and the lowest CPU time."""
-    return min(s[0] for s in samples), max(s[1] for s in samples), min(s[2] for s in samples)
 
 
 def run_scenarios() -> None:
@@ -248,53 +214,7 @@ def web_scenarios(fresh_school: Callable[[], Any], run: Callable[[Any, bytes], N
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", help="'sqlite' or a postgres:// URL (default: both when reachable)")
-    parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: run in this process against this URL
-    args = parser.parse_args()
-    if args.run:
-        os.environ["DATABASE_URL"] = args.run
-        os.environ["KLASPOORT_LOG_LEVEL"] = "WARNING"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
-        run_scenarios()
-        return
-    targets = []
-    if args.database_url in (None, "sqlite"):
-        targets.append("sqlite")
-    if args.database_url not in (None, "sqlite"):
-        targets.append(args.database_url)
-    elif args.database_url is None:
-        if postgres_reachable(DEFAULT_POSTGRES):
-            targets.append(DEFAULT_POSTGRES)
-        else:
-            print(f"PostgreSQL not reachable at {DEFAULT_POSTGRES}; SQLite only.")
-    for target in targets:
-        with tempfile.TemporaryDirectory() as tmp:
-            if target == "sqlite":
-                url = f"sqlite:///{tmp}/bench.sqlite3"
-                print("SQLite (file, WAL):", flush=True)
-                subprocess.run([sys.executable, __file__, "--run", url], check=True)
-            else:
-                print("PostgreSQL:", flush=True)
-                run_postgres(target)
-
-
-def run_postgres(server_url: str) -> None:
-    """Create a throw-away database on the server, run the scenarios in it, drop it."""
-    import psycopg
-
-    name = f"kp_import_bench_{os.getpid()}"
-    base = server_url.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = server_url.rsplit("/", 1)[0] + f"/{name}"
-        subprocess.run([sys.executable, __file__, "--run", url], check=True)
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    run_everywhere(__file__, run_scenarios, __doc__)
 
 
 if __name__ == "__main__":

@@ -11,16 +11,11 @@ Target: 8,000 locations ≤ 10 s, linear (8,000 vs 2,000 ≈ 4).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import os
-import subprocess
-import sys
-import tempfile
-import time
 
-from import_bench import DEFAULT_POSTGRES, Sample, best_of, measure, postgres_reachable
+from fresh_databases import Sample, best_of, measure, run_everywhere
 
 RUNS = 3
 SIZES = (2000, 4000, 8000)
@@ -103,46 +98,7 @@ def run_scenarios() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", help="'sqlite' or a postgres:// URL (default: both when reachable)")
-    parser.add_argument("--run", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run:
-        os.environ["DATABASE_URL"] = args.run
-        os.environ["KLASPOORT_LOG_LEVEL"] = "WARNING"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
-        run_scenarios()
-        return
-    targets = ["sqlite"] if args.database_url in (None, "sqlite") else [args.database_url]
-    if args.database_url is None and postgres_reachable(DEFAULT_POSTGRES):
-        targets.append(DEFAULT_POSTGRES)
-    for target in targets:
-        with tempfile.TemporaryDirectory() as tmp:
-            if target == "sqlite":
-                print("SQLite (file, WAL):", flush=True)
-                subprocess.run(
-                    [sys.executable, __file__, "--run", f"sqlite:///{tmp}/bench.sqlite3"], check=True
-                )
-            else:
-                print("PostgreSQL:", flush=True)
-                _run_postgres(target)
-
-
-def _run_postgres(server_url: str) -> None:
-    import psycopg
-
-    name = f"kp_register_bench_{os.getpid()}_{int(time.time())}"
-    base = server_url.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = server_url.rsplit("/", 1)[0] + f"/{name}"
-        subprocess.run([sys.executable, __file__, "--run", url], check=True)
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    run_everywhere(__file__, run_scenarios, __doc__)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ DATABASE_URL points at one (a separate `test_…` database is created and droppe
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import os
 import time
@@ -30,7 +29,7 @@ import httpx
 from django.conf import settings
 from django.db import connection
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 from klaspoort.accounts.principal import Principal, establish_principal
 from klaspoort.federation.models import Consent, Partner, PartnerApp
@@ -39,7 +38,7 @@ from klaspoort.federation.saml.attributes import entree_attributes
 from klaspoort.federation.saml.keys import signing_credentials
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
-from serving import database_url, drain, free_port, server_cpu_seconds, server_name, start_server
+from serving import database_url, drain, free_port, served, server_cpu_seconds, server_name, test_database
 
 SP_ENTITY_ID = "https://bench-sp.example.nl/metadata"
 ACS_URL = "https://bench-sp.example.nl/acs"
@@ -144,44 +143,29 @@ def build_and_sign_per_second() -> float:
     return rounds / (time.perf_counter() - start)
 
 
-def test_environment() -> None:
-    """Django's test environment, once per process (benchmarks/sso_bench.py may have set it up)."""
-    with contextlib.suppress(RuntimeError):  # already set up
-        setup_test_environment()
-
-
 def main() -> None:
-    test_environment()
-    engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    process = None
-    try:
+    with test_database() as (engine, name):
         principal = make_world()
         cookie = session_for(principal)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         sp_queries, idp_queries = queries_per_response(principal, base_url)
         connection.close()
-        process = start_server(database_url(name), port, WORKERS)
-        destination = f"{base_url}/saml/sso/"
-        load(base_url, cookie, [redirect_path(destination, n) for n in range(50)])  # warm-up
-        figures = {}
-        for label, make_path in (
-            ("SP-initiated", lambda n: redirect_path(destination, n)),
-            ("IdP-initiated", lambda n: "/saml/idp-initiated/bench-app/"),
-        ):
-            count = max(200, int(SECONDS * 150))
-            paths = [make_path(n) for n in range(100, 100 + count)]
-            cpu_before = server_cpu_seconds(process)
-            done, seconds = load(base_url, cookie, paths)
-            cpu = server_cpu_seconds(process) - cpu_before
-            figures[label] = (done / seconds, cpu / done if cpu else 0.0)
+        with served(database_url(name), port, WORKERS) as process:
+            destination = f"{base_url}/saml/sso/"
+            load(base_url, cookie, [redirect_path(destination, n) for n in range(50)])  # warm-up
+            figures = {}
+            for label, make_path in (
+                ("SP-initiated", lambda n: redirect_path(destination, n)),
+                ("IdP-initiated", lambda n: "/saml/idp-initiated/bench-app/"),
+            ):
+                count = max(200, int(SECONDS * 150))
+                paths = [make_path(n) for n in range(100, 100 + count)]
+                cpu_before = server_cpu_seconds(process)
+                done, seconds = load(base_url, cookie, paths)
+                cpu = server_cpu_seconds(process) - cpu_before
+                figures[label] = (done / seconds, cpu / done if cpu else 0.0)
         signing = build_and_sign_per_second()
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=10)
-        connection.creation.destroy_test_db(name, verbosity=0)
     cores = os.cpu_count() or 1
     print(f"SAML IdP on {engine}, {server_name(WORKERS)}, {CLIENT_THREADS} client threads, {cores} cores")
     for label, (rate, cpu) in figures.items():

@@ -1,11 +1,13 @@
-"""Helpers shared by the HTTP benchmarks: a throw-away database's URL, the production server on a
-free loopback port, and the CPU it used (so figures can be given per core-second of server CPU).
+"""Helpers shared by the HTTP benchmarks: a throw-away test database and its URL, the production
+server on a free loopback port (`served`: stopped afterwards), and the CPU it used (so figures can
+be given per core-second of server CPU).
 
 BENCH_SERVER picks the server: "granian" (the default, as in production: docs/operations.md) or
 "gunicorn" (sync workers), for comparison."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -13,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +30,28 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def test_database() -> Iterator[tuple[str, str]]:
+    """(engine, name): "SQLite" or "PostgreSQL" and the name of a fresh test database made by
+    Django's test machinery (in its test environment), destroyed afterwards."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    try:
+        setup_test_environment()
+        own_environment = True
+    except RuntimeError:  # already set up by the benchmark that runs this one
+        own_environment = False
+    engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield engine, name
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+        if own_environment:
+            teardown_test_environment()
 
 
 def database_url(name: str) -> str:
@@ -119,6 +143,19 @@ def start_server(
             time.sleep(0.05)
     process.terminate()
     raise RuntimeError(f"{SERVER} did not start")
+
+
+@contextlib.contextmanager
+def served(
+    db_url: str, port: int, workers: int, app: str = "klaspoort.wsgi:application", **env: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`start_server`, and the server stopped afterwards."""
+    process = start_server(db_url, port, workers, app=app, **env)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def drain(items: Sequence[T], threads: int, handle: Callable[[T], None]) -> tuple[int, float]:

@@ -9,12 +9,8 @@ statements per flow (Django's test client, after a warm-up flow). Prints the lin
 
 from __future__ import annotations
 
-import base64
 import os
 import sys
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -25,18 +21,14 @@ import django
 
 django.setup()
 
-import httpx
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
 from oauth2_provider.models import Application
 
-from oidc_flow import authorize_query, pkce
-from oidc_flow import code_of as oidc_code_of
-from oidc_flow import token_form as oidc_token_form
-from serving import database_url, free_port, server_cpu_seconds, server_name, start_server
+from oidc_flow import Provider, measure_flows, queries_per_flow
+from serving import database_url, free_port, served, server_name, test_database
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", str(2 * WORKERS)))
@@ -66,109 +58,28 @@ def signed_in_cookie() -> str:
     return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 
-def authorize_path(number: int, challenge: str) -> str:
-    return "/o/authorize/?" + authorize_query("bench-rp", REDIRECT_URI, number, challenge)
-
-
-def code_of(status: int, location: str) -> str:
-    return oidc_code_of(status, location, REDIRECT_URI)
-
-
-def token_form(code: str, verifier: str) -> dict[str, str]:
-    return oidc_token_form(code, verifier, REDIRECT_URI)
-
-
-def one_flow(http: httpx.Client, number: int) -> None:
-    verifier, challenge = pkce()
-    answer = http.get(authorize_path(number, challenge))
-    code = code_of(answer.status_code, answer.headers.get("Location", ""))
-    token = http.post("/o/token/", data=token_form(code, verifier), auth=("bench-rp", SECRET))
-    if token.status_code != 200 or "id_token" not in token.text:
-        raise RuntimeError(f"token answered {token.status_code}: {token.text[:300]}")
-    info = http.get("/o/userinfo/", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
-    if info.status_code != 200 or "given_name" not in info.text:
-        raise RuntimeError(f"userinfo answered {info.status_code}: {info.text[:300]}")
-
-
-def load(base_url: str, cookie: str, flows: int) -> tuple[int, float]:
-    local = threading.local()
-    clients: list[httpx.Client] = []
-
-    def flow(number: int) -> None:
-        if not hasattr(local, "http"):
-            local.http = httpx.Client(
-                base_url=base_url,
-                cookies={settings.SESSION_COOKIE_NAME: cookie},
-                follow_redirects=False,
-                timeout=60,
-            )
-            clients.append(local.http)
-        one_flow(local.http, number)
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
-        list(pool.map(flow, range(flows)))
-    seconds = time.perf_counter() - start
-    for client in clients:
-        client.close()
-    return flows, seconds
-
-
-def queries_per_flow(cookie: str) -> dict[str, int]:
-    browser = Client()
-    browser.cookies[settings.SESSION_COOKIE_NAME] = cookie
-    basic = "Basic " + base64.b64encode(f"bench-rp:{SECRET}".encode()).decode()
-    counts: dict[str, int] = {}
-    for number in (1, 2):
-        verifier, challenge = pkce()
-        with CaptureQueriesContext(connection) as authorize:
-            answer = browser.get(authorize_path(number, challenge))
-        code = code_of(answer.status_code, answer.get("Location", ""))
-        with CaptureQueriesContext(connection) as token:
-            tokens = Client().post("/o/token/", token_form(code, verifier), HTTP_AUTHORIZATION=basic).json()
-        with CaptureQueriesContext(connection) as userinfo:
-            Client().get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
-        counts = {
-            "authorize": len(authorize.captured_queries),
-            "token": len(token.captured_queries),
-            "userinfo": len(userinfo.captured_queries),
-        }
-    return counts
+PROVIDER = Provider("/o/", "bench-rp", SECRET, REDIRECT_URI, settings.SESSION_COOKIE_NAME)
 
 
 def main() -> None:
-    setup_test_environment()
-    engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    process = None
-    try:
+    with test_database() as (engine, name):
         make_world()
         cookie = signed_in_cookie()
-        queries = queries_per_flow(cookie)
+        queries = queries_per_flow(PROVIDER, cookie)
         connection.close()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        process = start_server(
-            database_url(name),
-            port,
-            WORKERS,
-            app="dot_peer.wsgi:application",
-            PYTHONPATH=os.pathsep.join(sys.path),
-        )
-        load(base_url, cookie, 40)
-        flows = max(200, int(SECONDS * 60))
-        before = server_cpu_seconds(process)
-        done, seconds = load(base_url, cookie, flows)
-        cpu = (server_cpu_seconds(process) - before) / done
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=10)
-        connection.creation.destroy_test_db(name, verbosity=0)
+        peer = "dot_peer.wsgi:application"
+        with served(
+            database_url(name), port, WORKERS, app=peer, PYTHONPATH=os.pathsep.join(sys.path)
+        ) as process:
+            rate, cpu = measure_flows(
+                PROVIDER, base_url, cookie, threads=CLIENT_THREADS, seconds=SECONDS, server=process
+            )
     print(
         f"django-oauth-toolkit OIDC provider (peer) on {engine}, {server_name(WORKERS)}, {CLIENT_THREADS} client threads"
     )
-    print(f"  complete code flows (authorize → token → userinfo): {done / seconds:7.1f} flows/s over HTTP")
+    print(f"  complete code flows (authorize → token → userinfo): {rate:7.1f} flows/s over HTTP")
     print(f"  server CPU per flow {cpu * 1000:.2f} ms → {1 / cpu:6.1f} flows per core-second")
     steps = ", ".join(f"{step} {count}" for step, count in queries.items())
     print(f"  SQL queries per flow: {sum(queries.values())} ({steps})")
