@@ -124,6 +124,17 @@ def test_assertion_signature_verifies(credentials: SigningCredentials) -> None:
     signature = etree.fromstring(xml).find("saml:Assertion/ds:Signature", NS)
     assert signature.find("ds:SignedInfo/ds:SignatureMethod", NS).get("Algorithm") == c.SIGALG_RSA_SHA256
     assert signature.find("ds:SignedInfo/ds:CanonicalizationMethod", NS).get("Algorithm") == c.C14N_EXCLUSIVE
+    reference = signature.find("ds:SignedInfo/ds:Reference", NS)
+    assert reference.get("URI") == "#_assertion1"
+    assert [t.get("Algorithm") for t in reference.findall("ds:Transforms/ds:Transform", NS)] == [
+        "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
+        c.C14N_EXCLUSIVE,
+    ]
+    assert reference.find("ds:DigestMethod", NS).get("Algorithm") == "http://www.w3.org/2001/04/xmlenc#sha256"
+    certificate = signature.find("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS).text
+    assert certificate == credentials.certificate_base64
+    assertion = etree.fromstring(xml).find("saml:Assertion", NS)
+    assert [child.tag.split("}")[1] for child in assertion][:3] == ["Issuer", "Signature", "Subject"]
     assert etree.fromstring(xml).find("ds:Signature", NS) is None  # response itself unsigned by default
 
 

@@ -34,9 +34,9 @@ class SigningCredentials:
     certificate: x509.Certificate
     certificate_pem: str
 
-    @property
+    @functools.cached_property
     def certificate_base64(self) -> str:
-        """DER certificate in base64, as it appears in <ds:X509Certificate>."""
+        """DER certificate in base64, as it appears in <ds:X509Certificate> (of every response)."""
         return base64.b64encode(self.certificate.public_bytes(serialization.Encoding.DER)).decode("ascii")
 
 
