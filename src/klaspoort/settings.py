@@ -181,7 +181,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "klaspoort.core.messages.LazyMessageMiddleware",  # Django's, storage made on first use
     "klaspoort.accounts.middleware.StaffSessionGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

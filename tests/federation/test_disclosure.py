@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.conf import settings
 
@@ -207,6 +209,7 @@ def test_released_round_trips_through_json() -> None:
         fields=("sub", "given_name"),
     )
     assert Released.from_json(released.to_json()) == released
+    assert released.to_json() == dataclasses.asdict(released)  # written out, the same shape
 
 
 def test_unknown_purpose_is_a_programming_error() -> None:

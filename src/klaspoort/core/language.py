@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 OFFERED = frozenset(code for code, _ in settings.LANGUAGES)
@@ -46,3 +48,10 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """What LocaleMiddleware does for a site without language prefixes in its URLs (it looks
+        for one on every response)."""
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

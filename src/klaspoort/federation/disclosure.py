@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
@@ -91,7 +91,24 @@ class Released:
     fields: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """As `dataclasses.asdict` gives it, written out: it runs on every sign-in (OIDC grant)."""
+        school = self.school
+        return {
+            "sub": self.sub,
+            "role": self.role,
+            "school": {
+                "instelling_ref": school.instelling_ref,
+                "brin": school.brin,
+                "location_code": school.location_code,
+                "name": school.name,
+            },
+            "groups": tuple({"id": g.id, "name": g.name, "year_group": g.year_group} for g in self.groups),
+            "given_name": self.given_name,
+            "infix": self.infix,
+            "family_name": self.family_name,
+            "eck_id": self.eck_id,
+            "fields": self.fields,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Released:

@@ -6,20 +6,27 @@ would only cost time. The key is derived per purpose from `settings.FEDERATION_S
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import hmac
 import secrets
 
 from django.conf import settings
 
 
+@functools.lru_cache(maxsize=64)
+def _derived_key(secret: str, purpose: str) -> bytes:
+    return hmac.digest(secret.encode(), purpose.encode(), "sha256")
+
+
 def _key(purpose: str) -> bytes:
-    return hmac.new(settings.FEDERATION_SECRET.encode(), purpose.encode(), hashlib.sha256).digest()
+    """The key of `purpose`, derived once per process (and per FEDERATION_SECRET, which tests and a
+    key change may replace)."""
+    return _derived_key(settings.FEDERATION_SECRET, purpose)
 
 
 def keyed_digest(value: str, purpose: str) -> str:
     """64 hex characters; the same value and purpose always give the same digest."""
-    return hmac.new(_key(purpose), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_key(purpose), value.encode(), "sha256").hex()
 
 
 def digest_matches(value: str, digest: str, purpose: str) -> bool:
