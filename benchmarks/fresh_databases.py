@@ -6,6 +6,7 @@ and timing one action with its query count and CPU time.
     run_everywhere(script, run_scenarios, description)   the script's main(): --database-url, --run
     measure(action) -> Sample                            (wall seconds, queries, CPU seconds)
     best_of(samples) -> Sample
+    print_samples(figures, names, size) / print_scaling(figures, names, small, large, unit)
 """
 
 from __future__ import annotations
@@ -51,6 +52,27 @@ def best_of(samples: list[Sample]) -> Sample:
     """The fastest run (the machine is shared: slower runs measure the neighbours), the highest
     query count and the lowest CPU time."""
     return min(s[0] for s in samples), max(s[1] for s in samples), min(s[2] for s in samples)
+
+
+def print_samples(figures: dict[str, Sample], names: tuple[str, ...], size: int) -> None:
+    """One line per scenario `name` of `size`: time, CPU of this process, queries."""
+    for name in names:
+        elapsed, queries, cpu = figures[f"{name} {size}"]
+        print(
+            f"    {name:<10} {elapsed * 1000:8.1f} ms  (CPU here {cpu * 1000:7.1f} ms)  {queries:3d} queries"
+        )
+
+
+def print_scaling(
+    figures: dict[str, Sample], names: tuple[str, ...], small: int, large: int, unit: str
+) -> None:
+    """Per scenario: how time, CPU and queries grow from `small` to `large` (linear = large / small)."""
+    for name in names:
+        low, high = figures[f"{name} {small}"], figures[f"{name} {large}"]
+        print(
+            f"  {name:<10} {large} vs {small} {unit}: time ratio {high[0] / low[0]:.2f}, CPU ratio "
+            f"{high[2] / low[2]:.2f} (linear = {large / small:.1f}), queries {low[1]} vs {high[1]}"
+        )
 
 
 @contextlib.contextmanager

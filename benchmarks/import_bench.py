@@ -25,9 +25,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from fresh_databases import Sample, best_of, measure, run_everywhere
+from fresh_databases import Sample, best_of, measure, print_samples, print_scaling, run_everywhere
 
 RUNS = 5
+SCENARIOS = ("first", "unchanged", "moved")
 
 
 def run_scenarios() -> None:
@@ -87,18 +88,9 @@ def run_scenarios() -> None:
         after = move_pupils(doc, 0.1, seed=3).pupils
         moves = sum(a.group_key != b.group_key for a, b in zip(doc.pupils, after, strict=True))
         print(f"  {pupils} pupils ({len(data) / 1024:,.0f} kB, {len(doc.staff)} staff, {moves} moved):")
-        for name in ("first", "unchanged", "moved"):
-            elapsed, queries, cpu = figures[f"{name} {pupils}"]
-            print(
-                f"    {name:<10} {elapsed * 1000:8.1f} ms  (CPU here {cpu * 1000:6.1f} ms)  {queries:3d} queries"
-            )
+        print_samples(figures, SCENARIOS, pupils)
         print(f"    (of which reading the XML: {read * 1000:.1f} ms)")
-    for name in ("first", "unchanged", "moved"):
-        small, large = figures[f"{name} 1000"], figures[f"{name} 4000"]
-        print(
-            f"  {name:<10} 4000 vs 1000 pupils: time ratio {large[0] / small[0]:.2f}, CPU ratio "
-            f"{large[2] / small[2]:.2f} (linear = 4.0), queries {small[1]} vs {large[1]}"
-        )
+    print_scaling(figures, SCENARIOS, 1000, 4000, "pupils")
     for pupils in (1000, 4000):
         first, unchanged = figures[f"first {pupils}"], figures[f"unchanged {pupils}"]
         print(

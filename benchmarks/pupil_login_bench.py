@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klaspoort.settings")
@@ -33,7 +32,7 @@ import httpx
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 from klaspoort.accounts.pupils.actions import do_ensure_credentials, do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
@@ -42,7 +41,7 @@ from klaspoort.accounts.pupils.queries import members_of
 from klaspoort.core.clock import current_school_year_start
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
-from serving import database_url, free_port, server_cpu_seconds, server_name, start_server
+from serving import database_url, drain, free_port, served, server_cpu_seconds, server_name, test_database
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "3"))
@@ -116,35 +115,26 @@ def queries_per_login(start: str, seats: list[tuple[str, str]], browser: Client 
 
 
 def load(base_url: str, start: str, seats: list[tuple[str, str]], logins: int) -> float:
-    cursor = iter(range(logins))
-    lock = threading.Lock()
+    """`logins` complete logins from CLIENT_THREADS threads (one HTTP client each); seconds taken."""
+    local = threading.local()
+    clients: list[httpx.Client] = []
 
-    def worker() -> None:
-        with httpx.Client(base_url=base_url, follow_redirects=False, timeout=60) as http:
-            while True:
-                with lock:
-                    number = next(cursor, None)
-                if number is None:
-                    return
-                group_path, code_path = seats[number % len(seats)]
-                login_once(http, start, group_path, code_path)
+    def one(number: int) -> None:
+        if not hasattr(local, "http"):
+            local.http = httpx.Client(base_url=base_url, follow_redirects=False, timeout=60)
+            clients.append(local.http)
+        group_path, code_path = seats[number % len(seats)]
+        login_once(local.http, start, group_path, code_path)
 
-    threads = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - began
+    _done, seconds = drain(list(range(logins)), CLIENT_THREADS, one)
+    for client in clients:
+        client.close()
+    return seconds
 
 
 def main() -> None:
-    setup_test_environment()
-    engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
     cache = "Redis" if settings.REDIS_URL else "database cache"
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    process = None
-    try:
+    with test_database() as (engine, name):
         seats = make_school()
         start = f"/s/{seats[0][0].split('/')[2]}/"
         cold = queries_per_login(start, seats)  # the first pupil of the class fills the cached cards
@@ -152,16 +142,11 @@ def main() -> None:
         connection.close()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        process = start_server(database_url(name), port, WORKERS, log_file=SERVER_LOG)
-        load(base_url, start, seats, 60)  # warm-up
-        cpu_before = server_cpu_seconds(process)
-        seconds = load(base_url, start, seats, LOGINS)
-        cpu = server_cpu_seconds(process) - cpu_before
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=10)
-        connection.creation.destroy_test_db(name, verbosity=0)
+        with served(database_url(name), port, WORKERS, log_file=SERVER_LOG) as process:
+            load(base_url, start, seats, 60)  # warm-up
+            cpu_before = server_cpu_seconds(process)
+            seconds = load(base_url, start, seats, LOGINS)
+            cpu = server_cpu_seconds(process) - cpu_before
     rate = LOGINS / seconds
     print(
         f"Pupil login on {engine} ({cache}), {server_name(WORKERS)}, "

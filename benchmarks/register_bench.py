@@ -15,10 +15,11 @@ import csv
 import io
 import os
 
-from fresh_databases import Sample, best_of, measure, run_everywhere
+from fresh_databases import Sample, best_of, measure, print_samples, print_scaling, run_everywhere
 
 RUNS = 3
 SIZES = (2000, 4000, 8000)
+SCENARIOS = ("first", "unchanged", "monthly")
 
 
 def run_scenarios() -> None:
@@ -82,18 +83,9 @@ def run_scenarios() -> None:
         figures[f"unchanged {size}"] = best_of(unchanged)
         figures[f"monthly {size}"] = best_of(monthly)
         print(f"  {size} locations ({len(first) / 1024:,.0f} kB), 2,000 school accounts:")
-        for name in ("first", "unchanged", "monthly"):
-            elapsed, queries, cpu = figures[f"{name} {size}"]
-            print(
-                f"    {name:<10} {elapsed * 1000:8.1f} ms  (CPU {cpu * 1000:7.1f} ms)  {queries:3d} queries"
-            )
+        print_samples(figures, SCENARIOS, size)
         print(f"    peer: csv.reader alone on the same file {peer * 1000:.1f} ms")
-    for name in ("first", "unchanged", "monthly"):
-        small, large = figures[f"{name} {SIZES[0]}"], figures[f"{name} {SIZES[-1]}"]
-        print(
-            f"  {name:<10} {SIZES[-1]} vs {SIZES[0]}: time ratio {large[0] / small[0]:.2f}, CPU ratio "
-            f"{large[2] / small[2]:.2f} (linear = {SIZES[-1] / SIZES[0]:.1f}), queries {small[1]} vs {large[1]}"
-        )
+    print_scaling(figures, SCENARIOS, SIZES[0], SIZES[-1], "locations")
     print(f"  database: {connection.vendor}; load: {os.getloadavg()[0]:.1f}")
 
 

@@ -147,10 +147,15 @@ def start_server(
 
 @contextlib.contextmanager
 def served(
-    db_url: str, port: int, workers: int, app: str = "klaspoort.wsgi:application", **env: str
+    db_url: str,
+    port: int,
+    workers: int,
+    log_file: Path | None = None,
+    app: str = "klaspoort.wsgi:application",
+    **env: str,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`start_server`, and the server stopped afterwards."""
-    process = start_server(db_url, port, workers, app=app, **env)
+    process = start_server(db_url, port, workers, log_file, app, **env)
     try:
         yield process
     finally:

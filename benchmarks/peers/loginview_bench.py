@@ -23,14 +23,13 @@ import django
 django.setup()
 
 import httpx
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
-from serving import database_url, drain, free_port, server_cpu_seconds, server_name, start_server
+from serving import database_url, drain, free_port, served, server_cpu_seconds, server_name, test_database
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 WARM_UP = 30
@@ -57,12 +56,8 @@ def log_in(http: httpx.Client, number: int) -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    engine = "SQLite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "PostgreSQL"
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     count = max(100, int(SECONDS * 30))
-    process = None
-    try:
+    with test_database() as (engine, name):
         encoded = make_password(PASSWORD)
         User.objects.bulk_create(
             User(username=username(n), password=encoded) for n in range(WARM_UP + count + 1)
@@ -74,29 +69,19 @@ def main() -> None:
             client.post("/login/", {"username": username(WARM_UP + count), "password": PASSWORD})
         connection.close()
         port = free_port()
-        process = start_server(
-            database_url(name),
-            port,
-            1,
-            app="loginview_peer.wsgi:application",
-            PYTHONPATH=os.pathsep.join(sys.path),
-        )
-        local = threading.local()
+        peer = "loginview_peer.wsgi:application"
+        with served(database_url(name), port, 1, app=peer, PYTHONPATH=os.pathsep.join(sys.path)) as process:
+            local = threading.local()
 
-        def one(number: int) -> None:
-            if not hasattr(local, "http"):
-                local.http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
-            log_in(local.http, number)
+            def one(number: int) -> None:
+                if not hasattr(local, "http"):
+                    local.http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+                log_in(local.http, number)
 
-        drain(list(range(WARM_UP)), 1, one)
-        before = server_cpu_seconds(process)
-        done, seconds = drain(list(range(WARM_UP, WARM_UP + count)), 1, one)
-        cpu = server_cpu_seconds(process) - before
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=10)
-        connection.creation.destroy_test_db(name, verbosity=0)
+            drain(list(range(WARM_UP)), 1, one)
+            before = server_cpu_seconds(process)
+            done, seconds = drain(list(range(WARM_UP, WARM_UP + count)), 1, one)
+            cpu = server_cpu_seconds(process) - before
     per_core = done / cpu if cpu else 0.0
     print(f"Django LoginView (peer) on {engine}; GET /login/ + POST, each a different user")
     print(f"  {server_name(1)}, 1 client thread(s): {done / seconds:6.1f} logins/s over HTTP")
