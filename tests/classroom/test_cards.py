@@ -135,9 +135,11 @@ def test_repeated_first_names_are_named_fully_in_the_overview(client: Client, wo
     room = world["room"]
     roster.sign_in_staff(client, world["teacher"])
     html = client.get(f"/klas/{room.group.uuid}/").content.decode()
-    assert re.findall(r'aria-label="Toon code van ([^"]+)"', html) == [
-        "Anna", "Bram", "Sanne Bakker", "Sanne Jansen",
-    ]  # fmt: skip
+    labels = ["Anna", "Bram", "Sanne Bakker", "Sanne Jansen"]
+    assert re.findall(r'aria-label="Toon code van ([^"]+)"', html) == labels
+    assert re.findall(r'aria-label="Nieuwe code voor ([^"]+)"', html) == labels
+    assert re.findall(r'aria-label="Ander plaatje voor ([^"]+)"', html) == labels
+    assert re.findall(r'aria-label="Thuisadressen van ([^"]+)"', html) == labels
 
 
 def test_a_single_card_names_a_sanne_fully(client: Client, world: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from klaspoort.accounts.actions import do_set_password
 from klaspoort.accounts.staff import ensure_staff_accounts
@@ -144,12 +145,19 @@ def _no_overflow(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page shown (rule id and where)."""
+    results = Axe().run(page)
+    return [f"{v['id']}: {[node['target'] for node in v['nodes']]}" for v in results.response["violations"]]
+
+
 def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
     page: Any, console_world: dict[str, Any], platform: Any
 ) -> None:
     log_in(page)
     host = urlsplit(platform.url).netloc
     seen: dict[str, int] = {}
+    violations: dict[str, list[str]] = {}
     queue = ["/portal/"]
     while queue:
         path = queue.pop(0)
@@ -159,6 +167,8 @@ def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
         seen[path] = response.status
         if not response.headers.get("content-type", "").startswith("text/html"):
             continue
+        if found := axe_violations(page):
+            violations[path] = found
         for href in page.eval_on_selector_all(
             "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
         ):
@@ -180,6 +190,7 @@ def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
         "/profile/", "/profile/two-factor/", "/start/",
     } <= reached  # fmt: skip
     assert {path: status for path, status in seen.items() if status >= 400} == {}
+    assert violations == {}  # axe-core on every staff page
     for width in (375, 768, 1024):
         page.set_viewport_size({"width": width, "height": 900})
         too_wide = [path for path in sorted(reached) if page.goto(path) and not _no_overflow(page)]

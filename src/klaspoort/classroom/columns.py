@@ -8,7 +8,8 @@ The home-login column ("Thuis inloggen", `classroom.home_column`) is registered 
         order=50,
     ))
 
-The cell template is rendered with `value` (from `load`, None if absent), `pupil`, `group` and
+The cell template is rendered with `value` (from `load`, None if absent), `pupil`, `label` (how to
+name the pupil in this group: the full name where first names repeat, `classroom.names`), `group` and
 `access` (classroom.access.StaffAccess), and may contain forms posting to views that use
 `classroom.access.staff_view` and `classroom.lookups.pupil_in_visible_group`. Apps above classroom
 (portal, schooladmin and later ones) may register columns of their own the same way.
