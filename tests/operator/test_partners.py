@@ -20,6 +20,7 @@ from klaspoort.federation.disclosure import disclose
 from klaspoort.federation.keyed_hash import digest_matches
 from klaspoort.federation.models import ConsentChange, Disclosure, Partner, PartnerApp
 from klaspoort.operator import actions
+from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
 from tests.federation.factories import make_app, partner_spec_data, principal_for, tick
 from tests.operator.conftest import actor
@@ -93,7 +94,7 @@ def test_a_new_client_secret_is_shown_once_and_replaces_the_old_one(
 def disclosed(db: None) -> tuple[Partner, SchoolLocation, SchoolLocation]:
     app, _secret = make_app()
     north = factories.school("12AB00", "De Regenboog")
-    south = factories.school("34CD00", "De Klimop")
+    south = do_register_school("34CD00", name="De Klimop", board_number="41234")
     for school, count in ((north, 3), (south, 2)):
         tick(school, app.partner, names=True)
         for pupil in factories.pupils(factories.group(school), count):
@@ -112,6 +113,8 @@ def test_the_disclosure_log_filters_by_school_and_exports_csv(
     ).content.decode()
     assert only_north.count("<td>12AB00</td>") == 3
     assert "<td>34CD00</td>" not in only_north
+    board = console.get("/beheer/partners/uitgeverij-noord/verstrekkingen/?board=41234").content.decode()
+    assert (board.count("<td>12AB00</td>"), board.count("<td>34CD00</td>")) == (0, 2)
     response = console.get("/beheer/partners/uitgeverij-noord/verstrekkingen/?school=12AB00&format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))

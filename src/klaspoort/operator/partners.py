@@ -89,6 +89,7 @@ def registration_json(partner: Partner) -> str:
 class DisclosureFilters:
     app: str = ""  # app slug
     school: str = ""  # school code (BRIN + location)
+    board: str = ""  # board number: every school of the board
     purpose: str = ""
     kind: str = ""  # "pupil" or "staff"
     since: dt.date | None = None
@@ -108,6 +109,9 @@ def disclosures(partner: Partner, filters: DisclosureFilters) -> QuerySet[Disclo
                 brin=code[:4], location_code=code[4:6] or "00"
             ).values("instelling_ref")
         )
+    if filters.board:
+        boards = SchoolLocation.objects.filter(board__number=filters.board.strip())
+        rows = rows.filter(school_ref__in=boards.values("instelling_ref"))
     if filters.purpose:
         rows = rows.filter(purpose=filters.purpose)
     if filters.kind:

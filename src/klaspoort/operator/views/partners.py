@@ -43,6 +43,7 @@ class RegistrationForm(forms.Form):
 class DisclosureFilterForm(forms.Form):
     app = forms.CharField(label=gettext_lazy("App (slug)"), max_length=64, required=False)
     school = forms.CharField(label=gettext_lazy("Schoolcode"), max_length=6, required=False)
+    board = forms.CharField(label=gettext_lazy("Bestuursnummer"), max_length=5, required=False)
     purpose = forms.ChoiceField(
         label=gettext_lazy("Doel"), choices=[("", "-"), *Disclosure.Purpose.choices], required=False
     )
@@ -124,6 +125,7 @@ def _filters(form: DisclosureFilterForm) -> DisclosureFilters:
     return DisclosureFilters(
         app=data["app"].strip(),
         school=data["school"].strip(),
+        board=data["board"].strip(),
         purpose=data["purpose"],
         kind=data["kind"],
         since=data["since"],
