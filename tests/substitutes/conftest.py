@@ -35,9 +35,8 @@ class School:
     other_coordinator: StaffPlacement
 
 
-@pytest.fixture
-def today(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Move the platform's clock: `today(day)`; it starts on a Wednesday."""
+def clock_mover(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`move(day)` moves the platform's clock; it starts on a Wednesday."""
 
     def move(day: dt.date) -> None:
         set_today(monkeypatch, day)
@@ -47,7 +46,17 @@ def today(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Move the platform's clock: `today(day)`; it starts on a Wednesday."""
+    return clock_mover(monkeypatch)
+
+
+@pytest.fixture
 def school(db: None, today: Any) -> School:
+    return make_school()
+
+
+def make_school() -> School:
     at = factories.school("12AB00", "De Regenboog")
     group = factories.group(at, "Groep 5", year_group="5")
     other = factories.group(at, "Groep 7", year_group="7")

@@ -33,6 +33,13 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "klaspoort.jobs.tasks.import_register",
         "schedule": crontab(day_of_month=3, hour=2, minute=40),
     },
+    # Substitute teachers (C14) after their last day: marked ended, their sessions and SSO grants
+    # ended with back-channel logout to partners. Access itself ended at midnight by date (query
+    # time); every quarter hour also retries a cut-off lost after an early end by hand.
+    "end-substitutions": {
+        "task": "klaspoort.jobs.tasks.end_substitutions",
+        "schedule": crontab(minute="*/15"),
+    },
     # Mergers and splits of school locations planned for today (operator console, A8); after the
     # school-year switch, before the night's LAS slots.
     "reorganisations-due": {

@@ -42,6 +42,14 @@ def _switch_school_years() -> dict[str, int]:
 
 
 @shared_task
+def end_substitutions() -> int:
+    """Substitutes past their last day: ended, sessions and SSO grants cut off (C14)."""
+    from klaspoort.substitutes.actions import end_finished_substitutions
+
+    return run_job("end-substitutions", end_finished_substitutions).pk
+
+
+@shared_task
 def import_register() -> int:
     """The official register from `KLASPOORT_REGISTER_SOURCE` (`registry.scheduled`), monthly."""
     from klaspoort.registry.scheduled import import_register_from_source

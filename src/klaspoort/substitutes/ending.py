@@ -18,6 +18,7 @@ from klaspoort.accounts.sessions import end_sessions
 from klaspoort.audit.events import record_event
 from klaspoort.core import clock
 from klaspoort.federation.oidc.logout import do_end_person_grants
+from klaspoort.federation.oidc.models import OidcGrant
 
 if TYPE_CHECKING:
     from klaspoort.substitutes.models import SubstitutionQuerySet
@@ -36,9 +37,12 @@ def cut_off(substitutions: SubstitutionQuerySet) -> dict[str, int]:
     for substitution in ended:
         placement, staff = substitution.placement, substitution.placement.staff
         school_ref = placement.school.instelling_ref
+        live_grants = OidcGrant.objects.unrevoked().filter(person=staff.uuid, school_ref=school_ref).count()
+        # The sessions first: their partner sessions end with a logout token each (listeners of
+        # `principals_ended`); then the grants left (offline access, logins already gone).
         ended_sessions = end_sessions([staff.account_id], school_ref=school_ref) if staff.account_id else 0
-        logouts = len(do_end_person_grants(staff.uuid, school_ref, reason="substitute_ended"))
-        sessions, grants = sessions + ended_sessions, grants + logouts
+        do_end_person_grants(staff.uuid, school_ref, reason="substitute_ended")
+        sessions, grants = sessions + ended_sessions, grants + live_grants
         substitution.cut_off_at = clock.now()
         substitution.save(update_fields=["cut_off_at"])
         record_event(
@@ -48,6 +52,6 @@ def cut_off(substitutions: SubstitutionQuerySet) -> dict[str, int]:
             school_ref=school_ref,
             substitution=str(substitution.uuid),
             sessions=ended_sessions,
-            logouts=logouts,
+            grants=live_grants,
         )
-    return {"cut_off": len(ended), "sessions": sessions, "logouts": grants}
+    return {"cut_off": len(ended), "sessions": sessions, "grants": grants}

@@ -112,11 +112,20 @@ def do_end_partner_sessions(principals: Iterable[Principal]) -> list[LogoutDeliv
 def do_end_person_grants(person: uuid.UUID, school_ref: uuid.UUID, *, reason: str) -> list[LogoutDelivery]:
     """Revoke every grant of this person at this school, `offline_access` ones too (their access
     there has ended: a substitute's last day, C14), and queue a logout token for every app and login
-    that redeemed one. Two queries (the grants, their revocation) however many there are."""
+    that redeemed one, except logins already logged out (a token went out then: `logout`). Three
+    queries (the grants, the logins logged out, the revocation) however many there are."""
     live = OidcGrant.objects.unrevoked().filter(person=person, school_ref=school_ref)
     used = list(live.filter(code_used_at__isnull=False).select_related("app"))
+    told = set(
+        OidcGrant.objects.filter(
+            person=person,
+            school_ref=school_ref,
+            revoke_reason="logout",
+            op_session__in={g.op_session for g in used},
+        ).values_list("op_session", flat=True)
+    )
     live.update(revoked_at=now(), revoke_reason=reason)
-    return send_logout_tokens(used)
+    return send_logout_tokens(grant for grant in used if grant.op_session not in told)
 
 
 def send_logout_tokens(grants: Iterable[OidcGrant]) -> list[LogoutDelivery]:
