@@ -124,3 +124,37 @@ def test_template_folder_without_an_app_is_refused(tmp_path: Path) -> None:
     assert routing.owner(PurePosixPath("settings.py")) == "klaspoort.core"
     with pytest.raises(UnownedFile, match=r"templates/mystery/ belongs to no app .* TEMPLATE_FOLDERS"):
         routing.owner(PurePosixPath("templates/mystery/x.html"))
+
+
+LONG = "Dit is een lange zin voor de groep, zo lang dat een programma hem over twee regels zou afbreken."
+
+
+def test_one_layout_whoever_wrote_the_catalogue(package: Path) -> None:
+    """Texts are never wrapped: a translation typed on one line stays as it is; one wrapped by a tool
+    (polib wraps at 78 columns) is named by the check and put on one line by `make messages`."""
+    views = package / "core/views.py"
+    views.write_text(views.read_text() + f"\n\nY = _({LONG!r})\n")
+    call_command("makemessages", package_dir=str(package), apps=APPS, verbosity=0)
+    path = package / "core/locale/en/LC_MESSAGES/django.po"
+    assert f'msgid "{LONG}"\n' in path.read_text()  # not wrapped by xgettext and msgmerge either
+    english = "This is a long sentence for the group, so long that a program would break it over two lines."
+    by_hand = path.read_text().replace(f'msgid "{LONG}"\nmsgstr ""', f'msgid "{LONG}"\nmsgstr "{english}"')
+    path.write_text(by_hand)
+    call_command("makemessages", package_dir=str(package), apps=APPS, check=True, verbosity=0)
+    call_command("makemessages", package_dir=str(package), apps=APPS, verbosity=0)
+    assert path.read_text() == by_hand
+
+    catalogue = polib.pofile(str(path))  # wrapwidth 78, as a translation script would save it
+    catalogue.save()
+    wrapped = path.read_text()
+    assert f'msgstr "{english}"' not in wrapped
+    pairs = zip(by_hand.splitlines(), wrapped.splitlines(), strict=False)
+    line = next(number for number, (mine, saved) in enumerate(pairs, 1) if mine != saved)
+    with pytest.raises(CommandError) as refused:
+        call_command("makemessages", package_dir=str(package), apps=APPS, check=True, verbosity=0)
+    assert str(refused.value).splitlines()[1] == (
+        f"src/klaspoort/core/locale/en/LC_MESSAGES/django.po:{line}: laid out otherwise than `make messages` writes it "
+        "(a text wrapped over several lines by hand or by a tool?)"
+    )
+    call_command("makemessages", package_dir=str(package), apps=APPS, verbosity=0)
+    assert path.read_text() == by_hand

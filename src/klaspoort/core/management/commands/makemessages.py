@@ -3,7 +3,14 @@
 Run it without arguments (`make messages` does): it extracts every marked text of the package,
 writes each to the catalogue of the app that owns the file, drops texts no longer used and leaves a
 catalogue untouched when only its creation date would change. `--check` writes nothing and fails
-when a catalogue is not up to date (CI runs it through `check_messages`).
+when a catalogue is not up to date (CI runs it through `check_messages`): a text added or removed,
+or a catalogue laid out otherwise than extraction writes it.
+
+The layout is always the same, whoever runs it: texts are never wrapped (`--no-wrap` for xgettext,
+msguniq, msgmerge and msgattrib), so an entry is one line per string (a string holding a newline is
+split after it) and a translation typed on one line by hand is already in its final form. Wrapping
+depended on who last wrote the file (msgmerge wraps at 79 columns, polib at 78, an editor not at
+all), so every `make messages` re-wrapped entries of other apps' catalogues.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+from itertools import zip_longest
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -73,6 +81,7 @@ class Command(makemessages.Command):
         self.stale: list[str] = []
         options["locale"] = options["locale"] or list(LANGUAGES)
         options["no_obsolete"] = True
+        options["no_wrap"] = True  # one layout for everyone (see the module docstring)
         options["add_location"] = options["add_location"] or "file"
         options["verbosity"] = min(options["verbosity"], 1) if self.check_only else options["verbosity"]
         previous = os.getcwd()
@@ -143,8 +152,18 @@ def _keys(catalogue: str) -> dict[tuple[str | None, str, str], polib.POEntry]:
     return {(e.msgctxt, e.msgid, e.msgid_plural): e for e in entries if not e.obsolete}
 
 
+def _first_difference(old: str, new: str) -> int:
+    """The number of the first line that differs (the creation date aside)."""
+    pairs = zip_longest(old.splitlines(), new.splitlines(), fillvalue="")
+    for number, (before, after) in enumerate(pairs, 1):
+        if before != after and not (_comparable(before) == _comparable(after) == ""):
+            return number
+    return 0
+
+
 def _differences(shown: str, old: str, new: str) -> list[str]:
-    """What extraction would add to or remove from a catalogue (its layout does not matter)."""
+    """What extraction would add to or remove from a catalogue, or else where it would lay it out
+    otherwise (the first line that differs)."""
     before, after = _keys(old), _keys(new)
     found = []
     for key in after.keys() - before.keys():
@@ -152,4 +171,9 @@ def _differences(shown: str, old: str, new: str) -> list[str]:
         found.append(f"{where}: {key[1]!r} is marked but missing from {shown}")
     for key in before.keys() - after.keys():
         found.append(f"{shown}:{before[key].linenum}: {key[1]!r} is no longer used by the code")
+    if not found:
+        found.append(
+            f"{shown}:{_first_difference(old, new)}: laid out otherwise than `make messages` writes it "
+            "(a text wrapped over several lines by hand or by a tool?)"
+        )
     return sorted(found)
