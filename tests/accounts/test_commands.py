@@ -39,7 +39,7 @@ def test_create_staff_then_activation_link_then_login(
     )
     assert (
         out
-        == "ib@school.example at 12AB00: roles internal_counsellor, remedial_teacher (activation mail sent)\n"
+        == "ib@school.example bij 12AB00: rollen internal_counsellor, remedial_teacher (activeringsmail verstuurd)\n"
     )
     placement = StaffPlacement.objects.get()
     assert (placement.staff.first_name, placement.staff.infix, placement.staff.surname) == (

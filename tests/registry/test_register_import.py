@@ -156,4 +156,7 @@ def test_command_imports_a_file(tmp_path: object, capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit) as exit_info:
         call_command("import_register", str(bad))
     assert exit_info.value.code == 1
-    assert "refused: nothing changed" in capsys.readouterr().err
+    assert "Het registerbestand is geweigerd; er is niets veranderd." in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        call_command("import_register", str(bad), language="en")
+    assert "The register file was refused; nothing has changed." in capsys.readouterr().err

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
@@ -37,8 +38,12 @@ def _check_conflicts(spec: PartnerSpec, partner: Partner | None) -> None:
     problems: list[str] = []
     if partner is not None and partner.sector_id != spec.sector_id:
         problems.append(
-            f"partner.sector_id: blijft '{partner.sector_id}'; een andere sector geeft iedere gebruiker "
-            "een nieuw pseudoniem bij deze partner"
+            "partner.sector_id: "
+            + _(
+                "blijft '%(sector)s'; een andere sector geeft iedere gebruiker een nieuw pseudoniem bij deze "
+                "partner"
+            )
+            % {"sector": partner.sector_id}
         )
     for index, app in enumerate(spec.apps):
         others = PartnerApp.objects.exclude(partner=partner) if partner else PartnerApp.objects.all()
@@ -50,8 +55,9 @@ def _check_conflicts(spec: PartnerSpec, partner: Partner | None) -> None:
         taken = others.filter(clash).select_related("partner").first()
         if taken is not None:
             problems.append(
-                f"partner.apps[{index}]: slug, client_id of entity_id is al in gebruik bij "
-                f"'{taken.partner.slug}/{taken.slug}'"
+                f"partner.apps[{index}]: "
+                + _("slug, client_id of entity_id is al in gebruik bij '%(app)s'")
+                % {"app": f"{taken.partner.slug}/{taken.slug}"}
             )
         if partner is not None:
             same_partner = PartnerApp.objects.filter(partner=partner).exclude(slug=app.slug)
@@ -61,7 +67,9 @@ def _check_conflicts(spec: PartnerSpec, partner: Partner | None) -> None:
             if app.saml:
                 ids |= Q(saml_entity_id=app.saml.entity_id)
             if same_partner.filter(ids).exists():
-                problems.append(f"partner.apps[{index}]: client_id of entity_id is al van een andere app")
+                problems.append(
+                    f"partner.apps[{index}]: " + _("client_id of entity_id is al van een andere app")
+                )
     if problems:
         raise PartnerSpecError(problems)
 
@@ -150,7 +158,9 @@ def find_app(reference: str) -> PartnerApp:
     matches = PartnerApp.objects.filter(Q(slug=reference) | Q(client_id=reference))
     app = matches.select_related("partner").first()
     if app is None:
-        raise AppNotFound(f"Geen app gevonden met slug of client_id '{reference}'.")
+        raise AppNotFound(
+            _("Geen app gevonden met slug of client_id '%(reference)s'.") % {"reference": reference}
+        )
     return app
 
 
@@ -159,7 +169,8 @@ def do_new_client_secret(app: PartnerApp, *, actor: str = "") -> str:
     """Replace the app's client secret; the old one stops working at once. Returned once."""
     if not needs_client_secret(app):
         raise ValueError(
-            f"App '{app.slug}' gebruikt geen clientgeheim (methode: {app.token_endpoint_auth_method})."
+            _("App '%(app)s' gebruikt geen clientgeheim (methode: %(method)s).")
+            % {"app": app.slug, "method": app.token_endpoint_auth_method}
         )
     secret = _set_secret(app)
     app.save(update_fields=["client_secret_hash", "client_secret_set_at", "updated_at"])

@@ -67,7 +67,7 @@ def record_outcome(link: LasLink, outcome: ImportOutcome) -> str:
         result, reason = Outcome.OK, ""
         link.last_success_at = now
     elif status == ImportRun.Status.HELD:
-        result, reason = Outcome.HELD, " ".join(outcome.guard)[:500]
+        result, reason = Outcome.HELD, " ".join(str(reason) for reason in outcome.guard)[:500]
         _mail_coordinators(link, outcome)
     else:
         result = Outcome.REFUSED

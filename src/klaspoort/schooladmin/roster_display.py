@@ -1,5 +1,7 @@
 """An import report (`ImportRun.report`) as the pages show it: sections with translated titles and
-field names, changes with their old and new values."""
+field names, changes with their old and new values; errors, warnings, skipped staff and the guard's
+reasons in the reader's language (`roster.importing.report.rendered`; reports stored before texts
+were kept with their message id show as they were written)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from klaspoort.roster.importing.changes import shown_skip
+from klaspoort.roster.importing.report import rendered
 
 KINDS = (("groups", _("Groepen")), ("pupils", _("Leerlingen")), ("staff", _("Medewerkers")))
 FIELD_LABELS = {
@@ -93,12 +98,13 @@ def sections(report: dict[str, Any]) -> list[Section]:
 
 def display(report: dict[str, Any]) -> dict[str, Any]:
     effective = report.get("effective_on")
+    texts = rendered(report)
     return {
         "sections": sections(report),
-        "errors": report.get("errors", []),
-        "warnings": report.get("warnings", []),
-        "skipped": report.get("skipped_staff", []),
-        "guard": report.get("guard", []),
+        "errors": texts["errors"],
+        "warnings": texts["warnings"],
+        "skipped": [shown_skip(skip) for skip in report.get("skipped_staff", [])],
+        "guard": texts["guard"],
         "removed": report.get("removed", 0),
         "school_year": report.get("school_year"),
         "effective_on": dt.date.fromisoformat(effective) if effective else None,

@@ -31,6 +31,7 @@ from klaspoort.core import clock
 from klaspoort.core.codes import school_year_label
 from klaspoort.roster.csvimport import template_csv
 from klaspoort.roster.edexml.reader import default_max_bytes
+from klaspoort.roster.importing.report import rendered
 from klaspoort.roster.models import ImportRun, StaffMember, StagedYear
 from klaspoort.roster.schoolyears import start_dates, year_in_force
 from klaspoort.schooladmin import roster_actions
@@ -243,7 +244,7 @@ def run_download(request: HttpRequest, access: StaffAccess, run_id: int) -> Http
         run = _run_of(access, run_id)
     except PermissionDenied:
         return denied(request, _("Dit rapport hoort bij een andere school."))
-    report = {**run.report, "run": run.pk, "source": run.source, "actor": run.actor,
+    report = {**rendered(run.report), "run": run.pk, "source": run.source, "actor": run.actor,
               "started_at": timezone.localtime(run.started_at).isoformat(), "duration_ms": run.duration_ms,
               "file_name": run.file_name, "file_sha256": run.file_sha256}  # fmt: skip
     response = HttpResponse(json.dumps(report, ensure_ascii=False, indent=2), content_type="application/json")

@@ -423,7 +423,7 @@ def test_spaces_in_surnames_and_infixes_are_put_right_with_a_warning() -> None:
         ),
         (
             line_of(data, "<voorvoegsel>"),
-            "Overbodige spaties in de voorvoegsel van leerling 'L1' zijn weggehaald.",
+            "Overbodige spaties in het voorvoegsel van leerling 'L1' zijn weggehaald.",
         ),
     ]
     assert (pupil(data).surname, pupil(data).infix) == ("Vries Mulder", "van der")
@@ -444,7 +444,7 @@ def test_name_lengths_and_a_missing_name() -> None:
         ),
         (
             line_of(data, "<voorvoegsel>"),
-            "De voorvoegsel van leerling 'L1' is 11 tekens lang; het maximum is 10.",
+            "Het voorvoegsel van leerling 'L1' is 11 tekens lang; het maximum is 10.",
         ),
         (line_of(data, 'key="L2"'), "Leerling 'L2' heeft geen naam: 'achternaam' of 'roepnaam' ontbreekt."),
     ]

@@ -88,7 +88,15 @@ def test_run_is_recorded_with_counts_and_audit_event(run_import: Importer, schoo
     )
     assert (run.source, run.status, run.file_name, len(run.file_sha256)) == ("cli", "applied", "", 64)
     assert run.counts["pupils"] == {"added": 4, "changed": 0, "removed": 0, "unchanged": 0, "moved": 0}
-    assert run.skipped_staff == [{"key": "T9", "reason": "niet gekoppeld aan een groep"}]
+    assert run.skipped_staff == [  # Dutch for tools, the message id to show it in another language
+        {
+            "key": "T9",
+            "reason": "niet gekoppeld aan een groep",
+            "line": run.skipped_staff[0]["line"],
+            "reasons": [{"message": "niet gekoppeld aan een groep", "msgid": "niet gekoppeld aan een groep"}],
+        }
+    ]
+    assert run.skipped_staff[0]["line"] > 0
     assert run.errors == []
     assert run.duration_ms >= 0
     event = AuditEvent.objects.get(action="roster.import")
@@ -188,7 +196,13 @@ def test_internal_error_changes_nothing_and_is_recorded(
     assert run is not None
     assert (run.status, run.errors) == (
         "failed",
-        [{"line": 0, "message": "De import is mislukt door een interne fout; er is niets veranderd."}],
+        [
+            {
+                "line": 0,
+                "message": "De import is mislukt door een interne fout; er is niets veranderd.",
+                "msgid": "De import is mislukt door een interne fout; er is niets veranderd.",
+            }
+        ],
     )
 
 

@@ -102,7 +102,7 @@ def test_unstable_group_keys_are_matched_by_kind_and_name(run_import: Importer) 
     }
     assert outcome.plan.counts()["pupils"]["unchanged"] == 4
     assert dict(Group.objects.values_list("name", "id")) == ids
-    assert "4 groep(en) met een '#'-key zijn herkend aan soort en naam." in [str(w) for w in outcome.warnings]
+    assert "4 groepen met een '#'-key zijn herkend aan soort en naam." in [str(w) for w in outcome.warnings]
 
 
 def test_unstable_staff_key_matches_by_email(run_import: Importer) -> None:

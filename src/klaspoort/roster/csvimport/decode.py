@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from klaspoort.core.i18n.texts import deferred
 from klaspoort.roster.edexml.document import Problem
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
@@ -17,7 +18,9 @@ def decode(data: bytes) -> tuple[str, list[Problem]]:
     """The text, or "" and the reason it cannot be read."""
     if b"\x00" in data:
         line = _line_of(data, data.index(b"\x00"))
-        return "", [Problem(line, "Dit is geen tekstbestand (CSV); kies het CSV-bestand met de gegevens.")]
+        return "", [
+            Problem(line, deferred("Dit is geen tekstbestand (CSV); kies het CSV-bestand met de gegevens."))
+        ]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -28,8 +31,11 @@ def decode(data: bytes) -> tuple[str, list[Problem]]:
         return "", [
             Problem(
                 _line_of(data, bad),
-                "Het bestand gebruikt twee tekensets door elkaar (UTF-8 en een andere); sla het opnieuw op "
-                "als CSV UTF-8 en probeer het nog eens.",
+                deferred(
+                    "Het bestand gebruikt twee tekensets door elkaar (UTF-8 en een andere); sla het "
+                    "opnieuw op "
+                    "als CSV UTF-8 en probeer het nog eens."
+                ),
             )
         ]
     try:
@@ -38,6 +44,9 @@ def decode(data: bytes) -> tuple[str, list[Problem]]:
         return "", [
             Problem(
                 _line_of(data, exc.start),
-                "Het bestand is niet in UTF-8 of Windows-1252 opgeslagen; sla het opnieuw op als CSV UTF-8.",
+                deferred(
+                    "Het bestand is niet in UTF-8 of Windows-1252 opgeslagen; sla het opnieuw op als CSV "
+                    "UTF-8."
+                ),
             )
         ]

@@ -7,10 +7,11 @@ import io
 
 from lxml import etree
 
+from klaspoort.core.i18n.texts import deferred
 from klaspoort.roster.csvimport.decode import decode
 from klaspoort.roster.edexml.assemble import Parts, assemble
 from klaspoort.roster.edexml.document import Problem, ReadResult
-from klaspoort.roster.edexml.reader import default_max_bytes
+from klaspoort.roster.edexml.reader import default_max_bytes, too_big
 from klaspoort.roster.edexml.records import read_group, read_pupil, read_school, read_staff
 from klaspoort.roster.edexml.report import Report
 
@@ -110,14 +111,28 @@ def _header(text: str) -> tuple[str, list[str], list[Problem]]:
             [
                 Problem(
                     1,
-                    "De eerste regel moet de kolomnamen bevatten (soort, key, naam, …), gescheiden door een "
-                    "puntkomma (;) of een komma (,). Gebruik het sjabloon.",
+                    deferred(
+                        "De eerste regel moet de kolomnamen bevatten (soort, key, naam, …), gescheiden "
+                        "door een "
+                        "puntkomma (;) of een komma (,). Gebruik het sjabloon."
+                    ),
                 )
             ],
         )
-    problems = [Problem(1, f"De kolom '{name}' ontbreekt.") for name in REQUIRED if name not in names]
+    problems = [
+        Problem(1, deferred("De kolom '%(column)s' ontbreekt.", column=name))
+        for name in REQUIRED
+        if name not in names
+    ]
     problems += [
-        Problem(1, f"Onbekende kolom '{name}'. Toegestaan zijn: {', '.join(COLUMNS)}.")
+        Problem(
+            1,
+            deferred(
+                "Onbekende kolom '%(column)s'. Toegestaan zijn: %(allowed)s.",
+                column=name,
+                allowed=", ".join(COLUMNS),
+            ),
+        )
         for name in names
         if name not in COLUMNS
     ]
@@ -128,9 +143,7 @@ def read_csv(data: bytes, *, max_bytes: int | None = None) -> ReadResult:
     """An EdexDocument from a CSV roster, or every problem with it (never raises for bad input)."""
     limit = default_max_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
-        return ReadResult(
-            None, [Problem(0, f"Het bestand is te groot; de grens is {limit // (1024 * 1024)} MB.")]
-        )
+        return ReadResult(None, [Problem(0, too_big(len(data), limit))])
     text, problems = decode(data)
     if problems:
         return ReadResult(None, problems)
@@ -149,13 +162,20 @@ def read_csv(data: bytes, *, max_bytes: int | None = None) -> ReadResult:
             if len(values) != len(names):
                 report.error(
                     line,
-                    f"Deze regel heeft {len(values)} kolommen; de kopregel heeft er {len(names)}. "
-                    f"Staat er een {delimiter!r} te veel of te weinig?",
+                    deferred(
+                        "Deze regel heeft %(count)d kolommen; de kopregel heeft er %(header)d. "
+                        "Staat er een '%(delimiter)s' te veel of te weinig?",
+                        count=len(values),
+                        header=len(names),
+                        delimiter=delimiter,
+                    ),
                 )
                 continue
             rows.append((line, {name: value.strip() for name, value in zip(names, values, strict=True)}))
     except csv.Error as exc:
-        report.error(reader.line_num, f"De CSV-regel kan niet worden gelezen ({exc}).")
+        report.error(
+            reader.line_num, deferred("De CSV-regel kan niet worden gelezen (%(reason)s).", reason=str(exc))
+        )
     parts = Parts()
     composite_keys = {row["key"] for _, row in rows if row["soort"].lower() == "samengestelde_groep"}
     for line, row in rows:
@@ -163,7 +183,8 @@ def read_csv(data: bytes, *, max_bytes: int | None = None) -> ReadResult:
         if kind == "school":
             if parts.school is not None:
                 report.error(
-                    line, "Er staat meer dan één regel met soort 'school'; dat mag er maar één zijn."
+                    line,
+                    deferred("Er staat meer dan één regel met soort 'school'; dat mag er maar één zijn."),
                 )
             parts.school = read_school(_school(row, line), report)
         elif kind in {"groep", "samengestelde_groep"}:
@@ -174,7 +195,12 @@ def read_csv(data: bytes, *, max_bytes: int | None = None) -> ReadResult:
             parts.staff.append(read_staff(_staff(row, line, composite_keys), report))
         else:
             report.error(
-                line, f"Onbekende soort '{row['soort']}' in kolom 'soort'. Kies uit: {', '.join(KINDS)}."
+                line,
+                deferred(
+                    "Onbekende soort '%(kind)s' in kolom 'soort'. Kies uit: %(allowed)s.",
+                    kind=row["soort"],
+                    allowed=", ".join(KINDS),
+                ),
             )
     document = assemble(parts, report)
     errors, warnings = report.sorted_errors(), report.sorted_warnings()

@@ -1,4 +1,4 @@
-"""Plain data read from (or written to) an EDEXML file. No Django, no I/O.
+"""Plain data read from (or written to) an EDEXML file. No database, no I/O.
 
 Only fields the platform needs are kept: BSN/education numbers, birth dates, ethnicity, countries,
 weights and postcodes are read past and never reach these objects.
@@ -7,27 +7,57 @@ weights and postcodes are read past and never reach these objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext
+
+from klaspoort.core.i18n.texts import Text, capitalised, show, stored
 
 
 @dataclass(frozen=True)
 class Problem:
-    """An error or warning, with the 1-based line in the file where it applies (0: whole file)."""
+    """An error or warning, with the 1-based line in the file where it applies (0: whole file).
+
+    `text` is kept untranslated (klaspoort.core.i18n.texts): `message` is the sentence in the active
+    language, `stored()` what the database keeps, so a report shows in its reader's language."""
 
     line: int
-    message: str
+    text: Text | str
+
+    @property
+    def message(self) -> str:
+        return capitalised(self.text.render()) if isinstance(self.text, Text) else self.text
 
     def as_dict(self) -> dict[str, int | str]:
+        """{"line", "message"} in the active language (the JSON report's shape)."""
         return {"line": self.line, "message": self.message}
+
+    def stored(self) -> dict[str, Any]:
+        """{"line", "message" (Dutch), "msgid", "params"}: `shown` turns it into the reader's language."""
+        return {"line": self.line, **stored(self.text)}
 
     def __str__(self) -> str:
         """`Regel 12: leerling 'L3' verwijst ...` (the message alone when it concerns the whole file)."""
-        if self.line <= 0:
-            return self.message
-        text = self.message
-        if len(text) > 1 and text[0].isupper() and text[1].islower():
-            text = text[0].lower() + text[1:]
-        return f"Regel {self.line}: {text}"
+        return located(self.line, self.message)
+
+
+def located(line: int, message: str) -> str:
+    """`Regel 12: leerling 'L3' …` in the active language (the message alone for line 0)."""
+    if line <= 0:
+        return message
+    if len(message) > 1 and message[0].isupper() and message[1].islower():
+        message = message[0].lower() + message[1:]
+    return gettext("Regel %(line)d: %(message)s") % {"line": line, "message": message}
+
+
+def shown(problem: Mapping[str, Any] | str) -> str:
+    """A stored problem (`Problem.stored`, or an older {"line", "message"} or "Regel …" string) as
+    one line in the active language."""
+    if isinstance(problem, str):
+        return show(problem)
+    return located(int(problem.get("line") or 0), show(problem))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from klaspoort.core.i18n.texts import Text, deferred
 from klaspoort.roster.edexml.assemble import Parts, assemble
 from klaspoort.roster.edexml.document import Problem, ReadResult
 from klaspoort.roster.edexml.records import read_group, read_pupil, read_school, read_staff, read_vestiging
@@ -45,7 +46,7 @@ BLOCK_ITEMS = {
     "leerlingen": frozenset({"leerling"}),
     "leerkrachten": frozenset({"leerkracht"}),
 }
-ORDER_TEXT = "school, vestigingen, groepen, leerlingen, leerkrachten"
+ORDER_TEXT = ", ".join(TOP_ORDER)
 
 
 def default_max_bytes() -> int:
@@ -59,19 +60,32 @@ def default_max_bytes() -> int:
     return DEFAULT_MAX_BYTES
 
 
-def _size(size: int) -> str:
-    """1536 -> "1,5 kB", 52428800 -> "50 MB" (Dutch decimal comma)."""
+def size_text(size: int) -> Text:
+    """1536 -> "1,5 kB" (in English "1.5 kB"), 52428800 -> "50 MB"."""
     for unit, scale in (("MB", 1024 * 1024), ("kB", 1024)):
         if size >= scale:
-            return f"{size / scale:.1f}".replace(".", ",").removesuffix(",0") + f" {unit}"
-    return f"{size} bytes"
+            amount = round(size / scale, 1)
+            number: float | int = int(amount) if amount == int(amount) else amount
+            return (
+                deferred("%(number)s MB", number=number)
+                if unit == "MB"
+                else deferred("%(number)s kB", number=number)
+            )
+    return deferred("%(number)d bytes", number=size)
+
+
+def too_big(size: int, limit: int) -> Text:
+    return deferred(
+        "Het bestand is te groot (%(size)s); de grens is %(limit)s.",
+        size=size_text(size),
+        limit=size_text(limit),
+    )
 
 
 def read_edexml(data: bytes, *, max_bytes: int | None = None) -> ReadResult:
     limit = default_max_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
-        message = f"Het bestand is te groot ({_size(len(data))}); de grens is {_size(limit)}."
-        return ReadResult(document=None, errors=[Problem(0, message)])
+        return ReadResult(document=None, errors=[Problem(0, too_big(len(data), limit))])
     walker = _Walker()
     try:
         walker.consume(iter_events(data))
@@ -124,14 +138,15 @@ class _Walker:
             return True
         if tag.startswith("{") and local_name(element) == "EDEX":
             namespace = tag[1:].split("}", 1)[0]
-            message = (
-                f"Het hoofdelement 'EDEX' heeft een namespace ({namespace}); een EDEXML-bestand gebruikt "
-                "geen namespace."
+            message = deferred(
+                "Het hoofdelement 'EDEX' heeft een namespace (%(namespace)s); een EDEXML-bestand gebruikt "
+                "geen namespace.",
+                namespace=namespace,
             )
         else:
-            message = (
-                f"Dit is geen EDEXML-bestand: het hoofdelement heet '{local_name(element)}' "
-                "in plaats van 'EDEX'."
+            message = deferred(
+                "Dit is geen EDEXML-bestand: het hoofdelement heet '%(element)s' in plaats van 'EDEX'.",
+                element=local_name(element),
             )
         self.report.error(element.sourceline, message)
         return False
@@ -141,16 +156,31 @@ class _Walker:
         line = element.sourceline or 0
         if tag not in TOP_ORDER:
             self.report.error(
-                line, f"Onbekend element '{local_name(element)}' in EDEX. Toegestaan zijn: {ORDER_TEXT}."
+                line,
+                deferred(
+                    "Onbekend element '%(element)s' in EDEX. Toegestaan zijn: %(allowed)s.",
+                    element=local_name(element),
+                    allowed=ORDER_TEXT,
+                ),
             )
             return None
         assert isinstance(tag, str)
         rank = TOP_ORDER.index(tag)
         if tag in self.parts.blocks:
-            self.report.error(line, f"Element '{tag}' komt meer dan één keer voor; dat mag maar één keer.")
+            self.report.error(
+                line,
+                deferred(
+                    "Element '%(element)s' komt meer dan één keer voor; dat mag maar één keer.", element=tag
+                ),
+            )
         elif rank < self._highest:
             self.report.error(
-                line, f"Element '{tag}' staat op de verkeerde plek. De volgorde is: {ORDER_TEXT}."
+                line,
+                deferred(
+                    "Element '%(element)s' staat op de verkeerde plek. De volgorde is: %(order)s.",
+                    element=tag,
+                    order=ORDER_TEXT,
+                ),
             )
         self._highest = max(self._highest, rank)
         self.parts.blocks.setdefault(tag, line)
@@ -158,7 +188,12 @@ class _Walker:
 
     def _item(self, block: str, element: Element) -> None:
         if element.tag not in BLOCK_ITEMS[block]:
-            self.report.error(element.sourceline, f"Onbekend element '{local_name(element)}' in '{block}'.")
+            self.report.error(
+                element.sourceline,
+                deferred(
+                    "Onbekend element '%(element)s' in '%(block)s'.", element=local_name(element), block=block
+                ),
+            )
         elif block == "vestigingen":
             self.parts.vestigingen.append((read_vestiging(element, self.report), element.sourceline or 0))
         elif block == "groepen":

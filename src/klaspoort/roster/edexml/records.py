@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from klaspoort.core.codes import SCHOOL_YEAR_RE
+from klaspoort.core.i18n.texts import Text, deferred
 from klaspoort.roster.edexml import codes
 from klaspoort.roster.edexml.document import EdexGroup, EdexPupil, EdexSchool, EdexStaff, EdexStaffGroup
 from klaspoort.roster.edexml.report import Report
@@ -32,7 +33,32 @@ from klaspoort.roster.edexml.shapes import (
 )
 
 _DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-YEAR_GROUP_HELP = "Geldig zijn B, D, 0 t/m 8, 11 t/m 16, S, V, C, N en H."
+# What a message calls an object of the file: with its key, without one, and the bare noun.
+_OWNERS: dict[str, tuple[Text, Text, Text]] = {
+    "vestiging": (deferred("vestiging '%(key)s'"), deferred("vestiging zonder key"), deferred("vestiging")),
+    "groep": (deferred("groep '%(key)s'"), deferred("groep zonder key"), deferred("groep")),
+    "samengestelde groep": (
+        deferred("samengestelde groep '%(key)s'"),
+        deferred("samengestelde groep zonder key"),
+        deferred("samengestelde groep"),
+    ),
+    "leerling": (deferred("leerling '%(key)s'"), deferred("leerling zonder key"), deferred("leerling")),
+    "leerkracht": (
+        deferred("leerkracht '%(key)s'"),
+        deferred("leerkracht zonder key"),
+        deferred("leerkracht"),
+    ),
+}
+SCHOOL_OWNER = deferred("school")
+
+
+def _year_group_problem(owner: Text, year_group: str) -> Text:
+    return deferred(
+        "%(owner)s heeft een onbekende jaargroep '%(year_group)s'. Geldig zijn B, D, 0 t/m 8, 11 t/m 16, "
+        "S, V, C, N en H.",
+        owner=owner,
+        year_group=year_group,
+    )
 
 
 @dataclass(frozen=True)
@@ -66,68 +92,95 @@ class RawStaff:
     links: list[tuple[str, Ref]] = field(default_factory=list)  # ("groep"|"samengestelde_groep", ref)
 
 
-def sentence(owner: str) -> str:
-    return owner[:1].upper() + owner[1:]
+def owner_of(label: str, key: str) -> Text:
+    """How messages name an object: "leerling 'L1'", "leerling zonder key"."""
+    with_key, without_key, _noun = _OWNERS[label]
+    return Text(with_key.msgid, (("key", key),)) if key else without_key
 
 
-def owner_of(label: str, key: str) -> str:
-    return f"{label} '{key}'" if key else f"{label} zonder key"
+def noun(label: str) -> Text:
+    return _OWNERS[label][2]
 
 
 def read_key(element: Element, label: str, report: Report) -> str:
     """The trimmed `key` attribute; "" (after an error) when it is missing, empty or too long."""
     raw = element.get("key")
     if raw is None:
-        report.error(element.sourceline, f"Een {label} heeft geen 'key'-attribuut; dat is verplicht.")
+        report.error(
+            element.sourceline,
+            deferred("Een %(noun)s heeft geen 'key'-attribuut; dat is verplicht.", noun=noun(label)),
+        )
         return ""
     key = raw.strip()
     if not key:
-        report.error(element.sourceline, f"Een {label} heeft een lege key.")
+        report.error(element.sourceline, deferred("Een %(noun)s heeft een lege key.", noun=noun(label)))
         return ""
-    return "" if too_long(element, key, f"De key van een {label}", codes.KEY_MAX, report) else key
+    subject = deferred("de key van een %(noun)s", noun=noun(label))
+    return "" if too_long(element, key, subject, codes.KEY_MAX, report) else key
 
 
-def read_reference(element: Element, owner: str, report: Report) -> Ref | None:
+def read_reference(element: Element, owner: Text, report: Report) -> Ref | None:
     key = (element.get("key") or "").strip()
     if not key:
         report.error(
-            element.sourceline, f"{sentence(owner)} verwijst naar een {local_name(element)} zonder key."
+            element.sourceline,
+            deferred(
+                "%(owner)s verwijst naar een %(element)s zonder key.",
+                owner=owner,
+                element=local_name(element),
+            ),
         )
         return None
     return Ref(key, element.sourceline or 0)
 
 
-def read_eck_id(element: Element, owner: str, report: Report) -> str:
+def read_eck_id(element: Element, owner: Text, report: Report) -> str:
     value = (element.get("eckid") or "").strip()
-    return "" if too_long(element, value, f"Het ECK iD van {owner}", codes.KEY_MAX, report) else value
+    subject = deferred("het ECK iD van %(owner)s", owner=owner)
+    return "" if too_long(element, value, subject, codes.KEY_MAX, report) else value
 
 
-def too_long(element: Element | None, value: str, subject: str, limit: int, report: Report) -> bool:
-    """Report `subject` (e.g. "De achternaam van leerling 'L1'") when `value` is over `limit`."""
+def too_long(element: Element | None, value: str, subject: Text, limit: int, report: Report) -> bool:
+    """Report `subject` (e.g. "de achternaam van leerling 'L1'") when `value` is over `limit`."""
     if len(value) <= limit:
         return False
     report.error(
         element.sourceline if element is not None else 0,
-        f"{subject} is {len(value)} tekens lang; het maximum is {limit}.",
+        deferred(
+            "%(subject)s is %(length)d tekens lang; het maximum is %(limit)d.",
+            subject=subject,
+            length=len(value),
+            limit=limit,
+        ),
     )
     return True
 
 
-def _spaced_name(element: Element | None, what: str, owner: str, limit: int, report: Report) -> str:
+def _name_subject(what: str, owner: Text) -> Text:
+    if what == "achternaam":
+        return deferred("de achternaam van %(owner)s", owner=owner)
+    return deferred("het voorvoegsel van %(owner)s", owner=owner)
+
+
+def _spaced_name(element: Element | None, what: str, owner: Text, limit: int, report: Report) -> str:
     """Surname or infix. Leading, trailing and double spaces are against the rules; LAS exports have
     them now and then, so they are put right with a warning instead of refusing the whole school."""
     if element is None:
         return ""
     raw = element.text or ""
     value = " ".join(raw.split())
+    subject = _name_subject(what, owner)
     if value != raw:
-        report.warn(element.sourceline, f"Overbodige spaties in de {what} van {owner} zijn weggehaald.")
-    too_long(element, value, f"De {what} van {owner}", limit, report)
+        report.warn(
+            element.sourceline,
+            deferred("Overbodige spaties in %(subject)s zijn weggehaald.", subject=subject),
+        )
+    too_long(element, value, subject, limit, report)
     return value
 
 
 def read_names(
-    found: dict[str, list[Element]], element: Element, owner: str, report: Report
+    found: dict[str, list[Element]], element: Element, owner: Text, report: Report
 ) -> tuple[str, str, str]:
     """(first name, infix, surname). The first name is `roepnaam`, else the first of `voornamen`."""
     surname_el = first(found, "achternaam")
@@ -136,25 +189,30 @@ def read_names(
     infix = _spaced_name(infix_el, "voorvoegsel", owner, codes.INFIX_MAX, report)
     call_el = first(found, "roepnaam")
     call_name = " ".join(text(call_el).split())
-    too_long(call_el, call_name, f"De roepnaam van {owner}", codes.CALL_NAME_MAX, report)
+    too_long(
+        call_el, call_name, deferred("de roepnaam van %(owner)s", owner=owner), codes.CALL_NAME_MAX, report
+    )
     names_el = first(found, "voornamen")
     given = text(names_el)
-    too_long(names_el, given, f"De voornamen van {owner}", codes.FIRST_NAMES_MAX, report)
+    too_long(
+        names_el, given, deferred("de voornamen van %(owner)s", owner=owner), codes.FIRST_NAMES_MAX, report
+    )
     first_name = call_name or (given.split()[0] if given else "")
     if not surname and not call_name:
         report.error(
-            element.sourceline, f"{sentence(owner)} heeft geen naam: 'achternaam' of 'roepnaam' ontbreekt."
+            element.sourceline,
+            deferred("%(owner)s heeft geen naam: 'achternaam' of 'roepnaam' ontbreekt.", owner=owner),
         )
     if infix and not surname:
         report.warn(
             infix_el.sourceline if infix_el is not None else 0,
-            f"Voorvoegsel zonder achternaam bij {owner} is genegeerd.",
+            deferred("Voorvoegsel zonder achternaam bij %(owner)s is genegeerd.", owner=owner),
         )
         infix = ""
     return first_name, infix, surname
 
 
-def read_date(element: Element | None, owner: str, report: Report) -> dt.date | None:
+def read_date(element: Element | None, owner: Text, report: Report) -> dt.date | None:
     if element is None:
         return None
     value = text(element)
@@ -166,7 +224,12 @@ def read_date(element: Element | None, owner: str, report: Report) -> dt.date | 
         pass
     report.error(
         element.sourceline,
-        f"'{local_name(element)}' van {owner} is geen geldige datum: '{value}' (verwacht JJJJ-MM-DD).",
+        deferred(
+            "'%(element)s' van %(owner)s is geen geldige datum: '%(value)s' (verwacht JJJJ-MM-DD).",
+            element=local_name(element),
+            owner=owner,
+            value=value,
+        ),
     )
     return None
 
@@ -180,26 +243,31 @@ def skip_extensions(element: Element | None, report: Report) -> None:
         if not isinstance(block.tag, str):
             continue
         if block.tag != "blok":
-            report.tally("extension", f"element '{local_name(block)}'", block.sourceline)
+            report.tally("extension", f"element:{local_name(block)}", block.sourceline)
             continue
         kind = (block.get(codes.XSI_TYPE) or "").strip().rsplit(":", 1)[-1]
         if kind not in codes.KNOWN_EXTENSION_TYPES:
-            report.tally("extension", f"type '{kind}'" if kind else "zonder type", block.sourceline)
+            report.tally("extension", f"type:{kind}", block.sourceline)
 
 
 def read_school(element: Element, report: Report) -> RawSchool:
-    found = children(element, SCHOOL, "school", report)
+    found = children(element, SCHOOL, SCHOOL_OWNER, report)
     year_el = first(found, "schooljaar")
     school_year = text(year_el)
     if year_el is None or not school_year:
-        report.error(element.sourceline, "Het schooljaar ontbreekt in 'school' (bijvoorbeeld 2026-2027).")
+        report.error(
+            element.sourceline, deferred("Het schooljaar ontbreekt in 'school' (bijvoorbeeld 2026-2027).")
+        )
     else:
         match = SCHOOL_YEAR_RE.match(school_year)
         if not match or int(match.group(2)) != int(match.group(1)) + 1:
             report.error(
                 year_el.sourceline,
-                f"Schooljaar '{school_year}' is ongeldig: verwacht twee opeenvolgende jaren, "
-                "bijvoorbeeld 2026-2027.",
+                deferred(
+                    "Schooljaar '%(year)s' is ongeldig: verwacht twee opeenvolgende jaren, bijvoorbeeld "
+                    "2026-2027.",
+                    year=school_year,
+                ),
             )
             school_year = ""
     brin_el, location_el = first(found, "brincode"), first(found, "dependancecode")
@@ -208,23 +276,31 @@ def read_school(element: Element, report: Report) -> RawSchool:
     if brin_el is not None and not codes.BRIN_RE.match(brin):
         report.error(
             brin_el.sourceline,
-            f"Brincode '{brin}' is ongeldig: verwacht 2 cijfers en 2 letters, bijvoorbeeld 12AB.",
+            deferred(
+                "Brincode '%(brin)s' is ongeldig: verwacht 2 cijfers en 2 letters, bijvoorbeeld 12AB.",
+                brin=brin,
+            ),
         )
     if location_el is not None and not codes.LOCATION_CODE_RE.match(location):
         report.error(
             location_el.sourceline,
-            f"Dependancecode '{location}' is ongeldig: verwacht 2 cijfers, bijvoorbeeld 00.",
+            deferred(
+                "Dependancecode '%(code)s' is ongeldig: verwacht 2 cijfers, bijvoorbeeld 00.", code=location
+            ),
         )
     if location_el is not None and brin_el is None:
-        report.error(location_el.sourceline, "Er staat een dependancecode zonder brincode in 'school'.")
+        report.error(
+            location_el.sourceline, deferred("Er staat een dependancecode zonder brincode in 'school'.")
+        )
     if number_el is not None and not codes.INSTELLINGSNUMMER_RE.match(number):
         report.error(
-            number_el.sourceline, f"Instellingsnummer '{number}' is ongeldig: verwacht 2 tot 6 cijfers."
+            number_el.sourceline,
+            deferred("Instellingsnummer '%(number)s' is ongeldig: verwacht 2 tot 6 cijfers.", number=number),
         )
     if number_el is not None and brin_el is not None:
         report.error(
             number_el.sourceline,
-            "'school' heeft zowel een brincode als een instellingsnummer; kies één van beide.",
+            deferred("'school' heeft zowel een brincode als een instellingsnummer; kies één van beide."),
         )
     created_el = first(found, "aanmaakdatum")
     skip_extensions(first(found, "toevoegingen"), report)
@@ -234,13 +310,13 @@ def read_school(element: Element, report: Report) -> RawSchool:
         location_code=location,
         instellingsnummer=number,
         schoolkey=text(first(found, "schoolkey")),
-        peildatum=read_date(first(found, "peildatum"), "school", report),
+        peildatum=read_date(first(found, "peildatum"), SCHOOL_OWNER, report),
         author=text(first(found, "auteur")),
     )
     return RawSchool(
         school=school,
         declared_version=text(first(found, "xsdversie")),
-        created=read_date(created_el, "school", report),
+        created=read_date(created_el, SCHOOL_OWNER, report),
         line=element.sourceline or 0,
     )
 
@@ -250,7 +326,7 @@ def read_vestiging(element: Element, report: Report) -> str:
     owner = owner_of("vestiging", key)
     found = children(element, VESTIGING, owner, report)
     if not text(first(found, "naam")):
-        report.error(element.sourceline, f"{sentence(owner)} heeft geen naam.")
+        report.error(element.sourceline, deferred("%(owner)s heeft geen naam.", owner=owner))
     return key
 
 
@@ -263,22 +339,22 @@ def read_group(element: Element, report: Report) -> EdexGroup:
     name_el = first(found, "naam")
     name = " ".join(text(name_el).split())
     if not name:
-        report.error(element.sourceline, f"{sentence(owner)} heeft geen naam.")
-    too_long(name_el, name, f"De naam van {owner}", codes.GROUP_NAME_MAX, report)
+        report.error(element.sourceline, deferred("%(owner)s heeft geen naam.", owner=owner))
+    too_long(name_el, name, deferred("de naam van %(owner)s", owner=owner), codes.GROUP_NAME_MAX, report)
     description_el = first(found, "omschrijving")
     description = text(description_el)
-    too_long(description_el, description, f"De omschrijving van {owner}", codes.DESCRIPTION_MAX, report)
+    subject = deferred("de omschrijving van %(owner)s", owner=owner)
+    too_long(description_el, description, subject, codes.DESCRIPTION_MAX, report)
     year_group = ""
     if home:
         year_el = first(found, "jaargroep")
         year_group = text(year_el).upper()
         if year_el is None or not year_group:
-            report.error(element.sourceline, f"{sentence(owner)} heeft geen jaargroep; die is verplicht.")
-        elif year_group not in codes.YEAR_GROUPS:
             report.error(
-                year_el.sourceline,
-                f"{sentence(owner)} heeft een onbekende jaargroep '{year_group}'. {YEAR_GROUP_HELP}",
+                element.sourceline, deferred("%(owner)s heeft geen jaargroep; die is verplicht.", owner=owner)
             )
+        elif year_group not in codes.YEAR_GROUPS:
+            report.error(year_el.sourceline, _year_group_problem(owner, year_group))
     skip_extensions(first(found, "toevoegingen"), report)
     return EdexGroup(
         key=key,
@@ -298,10 +374,7 @@ def read_pupil(element: Element, report: Report) -> RawPupil:
     year_el = first(found, "jaargroep")
     year_group = text(year_el).upper()
     if year_el is not None and year_group not in codes.YEAR_GROUPS:
-        report.error(
-            year_el.sourceline,
-            f"{sentence(owner)} heeft een onbekende jaargroep '{year_group}'. {YEAR_GROUP_HELP}",
-        )
+        report.error(year_el.sourceline, _year_group_problem(owner, year_group))
     group_el, vestiging_el = first(found, "groep"), first(found, "vestiging")
     composites: list[Ref] = []
     composites_el = first(found, "samengestelde_groepen")
@@ -310,7 +383,11 @@ def read_pupil(element: Element, report: Report) -> RawPupil:
             if child.tag != "samengestelde_groep":
                 report.error(
                     child.sourceline,
-                    f"Onbekend element '{local_name(child)}' in de samengestelde groepen van {owner}.",
+                    deferred(
+                        "Onbekend element '%(element)s' in de samengestelde groepen van %(owner)s.",
+                        element=local_name(child),
+                        owner=owner,
+                    ),
                 )
                 continue
             ref = read_reference(child, owner, report)
@@ -335,7 +412,7 @@ def read_pupil(element: Element, report: Report) -> RawPupil:
     )
 
 
-def _roles(elements: list[Element], owner: str, report: Report) -> tuple[str, ...]:
+def _roles(elements: list[Element], owner: Text, report: Report) -> tuple[str, ...]:
     """Role codes in file order without repeats. Unknown codes are dropped with a warning: roles are
     for selection only, an unknown one should not stop a school's import."""
     roles: list[str] = []
@@ -344,7 +421,11 @@ def _roles(elements: list[Element], owner: str, report: Report) -> tuple[str, ..
         if code not in codes.STAFF_ROLES:
             report.warn(
                 element.sourceline,
-                f"{sentence(owner)} heeft een onbekende rol '{text(element)}'; die is genegeerd.",
+                deferred(
+                    "%(owner)s heeft een onbekende rol '%(role)s'; die is genegeerd.",
+                    owner=owner,
+                    role=text(element),
+                ),
             )
         elif code not in roles:
             roles.append(code)
@@ -362,7 +443,12 @@ def read_staff(element: Element, report: Report) -> RawStaff:
     for child in groups_el if groups_el is not None else ():
         if child.tag not in {"groep", "samengestelde_groep"}:
             report.error(
-                child.sourceline, f"Onbekend element '{local_name(child)}' in de groepen van {owner}."
+                child.sourceline,
+                deferred(
+                    "Onbekend element '%(element)s' in de groepen van %(owner)s.",
+                    element=local_name(child),
+                    owner=owner,
+                ),
             )
             continue
         ref = read_reference(child, owner, report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from klaspoort.core.i18n.texts import Text
 from klaspoort.roster.edexml.document import Problem
 
 
@@ -12,13 +13,13 @@ class Report:
         self._once: set[str] = set()
         self._tallies: dict[tuple[str, str], tuple[int, int]] = {}
 
-    def error(self, line: int | None, message: str) -> None:
+    def error(self, line: int | None, message: Text) -> None:
         self.errors.append(Problem(line or 0, message))
 
-    def warn(self, line: int | None, message: str) -> None:
+    def warn(self, line: int | None, message: Text) -> None:
         self.warnings.append(Problem(line or 0, message))
 
-    def warn_once(self, topic: str, line: int | None, message: str) -> None:
+    def warn_once(self, topic: str, line: int | None, message: Text) -> None:
         """A warning that is given only for the first occurrence of `topic`."""
         if topic not in self._once:
             self._once.add(topic)

@@ -13,6 +13,8 @@ from io import BytesIO
 
 from lxml import etree
 
+from klaspoort.core.i18n.texts import Text, deferred
+
 Element = etree._Element
 
 # A document type declaration in the prolog: after an XML declaration, comments, processing
@@ -25,10 +27,11 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 class XmlRejected(Exception):
-    """The bytes are not acceptable XML. `message` is plain Dutch for users; `line` is 1-based or 0."""
+    """The bytes are not acceptable XML. `message` is for users (translated when shown); `line` is
+    1-based or 0."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, message: Text) -> None:
+        super().__init__(message.source())
         self.line = line
         self.message = message
 
@@ -58,28 +61,43 @@ def _declares_doctype(data: bytes) -> bool:
     return _PROLOG_DOCTYPE.match(text.removeprefix("\xef\xbb\xbf")) is not None
 
 
-_DOCTYPE_MESSAGE = (
+_DOCTYPE_MESSAGE = deferred(
     "Het bestand bevat een DOCTYPE-declaratie (een DTD of entiteiten). Die horen niet in een "
     "EDEXML-bestand en worden om veiligheidsredenen geweigerd."
 )
-_INVALID_XML = "Het bestand is geen geldige XML: "
 # Our own sentence per kind of parser error (libxml2's error types); the parser's English wording
 # never reaches the user, so a new parser version cannot change what a school reads.
 _SYNTAX_MESSAGES = {
-    "ERR_TAG_NAME_MISMATCH": "een element wordt met een andere naam afgesloten dan waarmee het begon.",
-    "ERR_TAG_NOT_FINISHED": "het bestand houdt op voordat alle elementen zijn afgesloten "
-    "(is het onvolledig opgeslagen of verstuurd?).",
-    "ERR_DOCUMENT_END": "na het afsluiten van het hoofdelement staat nog meer inhoud.",
-    "ERR_INVALID_CHAR": "het bevat een teken dat in XML niet is toegestaan.",
-    "ERR_INVALID_ENCODING": "de tekens passen niet bij de tekenset (encoding) die het bestand opgeeft.",
-    "ERR_UNSUPPORTED_ENCODING": "het bestand gebruikt een tekenset (encoding) die niet wordt ondersteund.",
+    "ERR_TAG_NAME_MISMATCH": deferred(
+        "Het bestand is geen geldige XML: een element wordt met een andere naam afgesloten dan waarmee "
+        "het begon."
+    ),
+    "ERR_TAG_NOT_FINISHED": deferred(
+        "Het bestand is geen geldige XML: het bestand houdt op voordat alle elementen zijn afgesloten "
+        "(is het onvolledig opgeslagen of verstuurd?)."
+    ),
+    "ERR_DOCUMENT_END": deferred(
+        "Het bestand is geen geldige XML: na het afsluiten van het hoofdelement staat nog meer inhoud."
+    ),
+    "ERR_INVALID_CHAR": deferred(
+        "Het bestand is geen geldige XML: het bevat een teken dat in XML niet is toegestaan."
+    ),
+    "ERR_INVALID_ENCODING": deferred(
+        "Het bestand is geen geldige XML: de tekens passen niet bij de tekenset (encoding) die het "
+        "bestand opgeeft."
+    ),
+    "ERR_UNSUPPORTED_ENCODING": deferred(
+        "Het bestand is geen geldige XML: het bestand gebruikt een tekenset (encoding) die niet wordt "
+        "ondersteund."
+    ),
 }
-_UNKNOWN_SYNTAX_ERROR = "de opbouw klopt niet (een tag, attribuut of teken is fout)."
-_NO_ENTITIES = "Entiteiten zijn in EDEXML niet toegestaan."
+_UNKNOWN_SYNTAX_ERROR = deferred(
+    "Het bestand is geen geldige XML: de opbouw klopt niet (een tag, attribuut of teken is fout)."
+)
 _UNDECLARED_ENTITY = {"ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY"}
 
 
-def _syntax_problem(data: bytes, error: etree.XMLSyntaxError) -> tuple[int, str]:
+def _syntax_problem(data: bytes, error: etree.XMLSyntaxError) -> tuple[int, Text]:
     """(line, message) of the first real parser error (iterparse may report a later consequence)."""
     entries = [entry for entry in error.error_log if entry.level >= etree.ErrorLevels.ERROR]
     if entries:
@@ -89,13 +107,19 @@ def _syntax_problem(data: bytes, error: etree.XMLSyntaxError) -> tuple[int, str]
     return line, _syntax_message(data, line, kind)
 
 
-def _syntax_message(data: bytes, line: int, kind: str) -> str:
+def _syntax_message(data: bytes, line: int, kind: str) -> Text:
     if kind in _UNDECLARED_ENTITY:
         name = _undeclared_entity_on(data, line)
         if name:
-            return f"Het bestand gebruikt de onbekende entiteit '&{name};'. {_NO_ENTITIES}"
-        return f"Het bestand gebruikt een onbekende entiteit (&…;). {_NO_ENTITIES}"
-    return _INVALID_XML + _SYNTAX_MESSAGES.get(kind, _UNKNOWN_SYNTAX_ERROR)
+            return deferred(
+                "Het bestand gebruikt de onbekende entiteit '&%(name)s;'. Entiteiten zijn in EDEXML niet "
+                "toegestaan.",
+                name=name,
+            )
+        return deferred(
+            "Het bestand gebruikt een onbekende entiteit (&…;). Entiteiten zijn in EDEXML niet toegestaan."
+        )
+    return _SYNTAX_MESSAGES.get(kind, _UNKNOWN_SYNTAX_ERROR)
 
 
 def _undeclared_entity_on(data: bytes, line: int) -> str:
@@ -113,12 +137,14 @@ def iter_events(data: bytes) -> Iterator[tuple[str, Element]]:
     Comments and processing instructions are dropped, so every element handed out has a str tag.
     """
     if not data.strip():
-        raise XmlRejected(0, "Het bestand is leeg.")
+        raise XmlRejected(0, deferred("Het bestand is leeg."))
     if not _looks_like_xml(data):
         raise XmlRejected(
             1,
-            "Dit is geen XML-bestand. Kies het EDEXML-bestand uit de leerlingadministratie "
-            "(meestal EDEX.XML).",
+            deferred(
+                "Dit is geen XML-bestand. Kies het EDEXML-bestand uit de leerlingadministratie (meestal "
+                "EDEX.XML)."
+            ),
         )
     if _declares_doctype(data):
         raise XmlRejected(_doctype_line(data, 1), _DOCTYPE_MESSAGE)

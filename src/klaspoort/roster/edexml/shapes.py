@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from klaspoort.core.i18n.texts import Text, deferred
 from klaspoort.roster.edexml.report import Report
 from klaspoort.roster.edexml.safe_xml import Element
 
@@ -124,7 +125,7 @@ def text(element: Element | None) -> str:
     return (element.text or "").strip()
 
 
-def children(element: Element, shape: Shape, owner: str, report: Report) -> dict[str, list[Element]]:
+def children(element: Element, shape: Shape, owner: Text, report: Report) -> dict[str, list[Element]]:
     """Children by tag, after checking them against `shape`: unknown and repeated ones are errors."""
     found: dict[str, list[Element]] = {}
     highest = -1
@@ -135,22 +136,46 @@ def children(element: Element, shape: Shape, owner: str, report: Report) -> dict
         if rank is None:
             report.error(
                 child.sourceline,
-                f"Onbekend element '{local_name(child)}' in {owner}; dat hoort niet in EDEXML.",
+                deferred(
+                    "Onbekend element '%(element)s' in %(owner)s; dat hoort niet in EDEXML.",
+                    element=local_name(child),
+                    owner=owner,
+                ),
             )
             continue
         assert isinstance(tag, str)
         if tag in found and tag not in shape.repeatable:
-            report.error(child.sourceline, f"Element '{tag}' komt meer dan één keer voor in {owner}.")
+            report.error(
+                child.sourceline,
+                deferred(
+                    "Element '%(element)s' komt meer dan één keer voor in %(owner)s.",
+                    element=tag,
+                    owner=owner,
+                ),
+            )
             continue
         if len(child) and tag not in shape.containers:
-            report.error(child.sourceline, f"Element '{tag}' in {owner} mag geen andere elementen bevatten.")
+            report.error(
+                child.sourceline,
+                deferred(
+                    "Element '%(element)s' in %(owner)s mag geen andere elementen bevatten.",
+                    element=tag,
+                    owner=owner,
+                ),
+            )
             continue
         if rank < highest:
             report.warn_once(
                 f"order:{shape.label}",
                 child.sourceline,
-                f"In {owner} staat '{tag}' na '{highest_tag}'; de standaard schrijft een andere volgorde "
-                f"voor. Het bestand is toch gelezen; deze melding komt één keer per soort gegevens.",
+                deferred(
+                    "In %(owner)s staat '%(element)s' na '%(before)s'; de standaard schrijft een andere "
+                    "volgorde "
+                    "voor. Het bestand is toch gelezen; deze melding komt één keer per soort gegevens.",
+                    owner=owner,
+                    element=tag,
+                    before=highest_tag,
+                ),
             )
         elif rank > highest:
             highest, highest_tag = rank, tag

@@ -39,10 +39,11 @@ from django.utils import timezone
 from klaspoort.audit.events import record_event
 from klaspoort.core import clock
 from klaspoort.core.gcpause import collector_paused
+from klaspoort.core.i18n.texts import Text, deferred
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster import signals
 from klaspoort.roster.edexml.document import EdexDocument, Problem
-from klaspoort.roster.edexml.reader import default_max_bytes, read_edexml
+from klaspoort.roster.edexml.reader import default_max_bytes, read_edexml, too_big
 from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.apply import Applied, apply_plan
 from klaspoort.roster.importing.guard import mass_removals
@@ -64,16 +65,12 @@ class ImportOutcome:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     effective_on: dt.date | None = None  # a plan for a later school year: the day it takes effect
-    guard: list[str] = field(default_factory=list)  # why the mass-removal guard holds the plan
+    guard: list[Text] = field(default_factory=list)  # why the mass-removal guard holds the plan
     document: EdexDocument | None = None  # the file's records (when it could be read)
 
     @property
     def ok(self) -> bool:
         return self.status in {Status.APPLIED, Status.STAGED, Status.DRY_RUN}
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
 def _send_signals(school: SchoolLocation, run: ImportRun, applied: Applied) -> None:
@@ -101,12 +98,12 @@ class _Run:
         self.details = details
 
     def record(self, outcome: ImportOutcome) -> ImportOutcome:
-        from klaspoort.roster.importing.report import as_json
+        from klaspoort.roster.importing.report import as_stored
 
         plan = outcome.plan
         year = SchoolYear.objects.filter(start_year=plan.start_year).first() if plan else None
         counts = plan.counts() if plan else Plan(outcome.school_code, 0).counts()
-        report = as_json(outcome)
+        report = as_stored(outcome)
         outcome.run = ImportRun.objects.create(
             school=self.school,
             school_year=year,
@@ -118,9 +115,9 @@ class _Run:
             file_size=self.size,
             mass_removal_allowed=bool(self.details["allow_mass_removal"]),
             counts=counts,
-            skipped_staff=[skip.as_dict() for skip in plan.skipped_staff] if plan else [],
-            warnings=[problem.as_dict() for problem in outcome.warnings],
-            errors=[problem.as_dict() for problem in outcome.errors],
+            skipped_staff=[skip.stored() for skip in plan.skipped_staff] if plan else [],
+            warnings=[problem.stored() for problem in outcome.warnings],
+            errors=[problem.stored() for problem in outcome.errors],
             started_at=self.started_at,
             duration_ms=round((time.perf_counter() - self._clock) * 1000),
             effective_on=outcome.effective_on,
@@ -170,11 +167,11 @@ def do_import_edexml(school: SchoolLocation, data: bytes, *, source: str, **opti
     return do_import_roster(school, data, source=source, file_format="edexml", **options)
 
 
-CLOSED_MESSAGE = (
+CLOSED_MESSAGE = deferred(
     "Deze school is gesloten, samengevoegd of gesplitst; er is niets geïmporteerd. Importeer voor de "
     "nieuwe locatie."
 )
-BUSY_MESSAGE = (
+BUSY_MESSAGE = deferred(
     "Er wordt op dit moment al een import voor deze school verwerkt. Wacht tot die klaar is (meestal "
     "minder dan een minuut) en probeer het dan opnieuw."
 )
@@ -220,8 +217,9 @@ def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> Impo
     limit = default_max_bytes()
     if file_size is not None and file_size > limit:
         run.sha256, run.size = "", file_size  # not read in full
-        message = f"Het bestand is te groot ({_megabytes(file_size)}); de grens is {_megabytes(limit)}."
-        return run.record(ImportOutcome(Status.REJECTED, school.code, errors=[Problem(0, message)]))
+        return run.record(
+            ImportOutcome(Status.REJECTED, school.code, errors=[Problem(0, too_big(file_size, limit))])
+        )
     result = _read(data, options.file_format)
     outcome = ImportOutcome(Status.REJECTED, school.code, warnings=list(result.warnings))
     if not result.ok or result.document is None:
@@ -272,7 +270,9 @@ def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> Impo
         return run.record(outcome)
     except Exception:
         outcome.status = Status.FAILED
-        outcome.errors = [Problem(0, "De import is mislukt door een interne fout; er is niets veranderd.")]
+        outcome.errors = [
+            Problem(0, deferred("De import is mislukt door een interne fout; er is niets veranderd."))
+        ]
         run.record(outcome)
         raise
     return run.record(outcome)

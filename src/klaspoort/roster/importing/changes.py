@@ -1,5 +1,5 @@
 """The building blocks of a plan: what is reported (Item, Tally, SkippedStaff) and what is written
-(the *Ops records that `apply` turns into batched queries). Plain data, no Django."""
+(the *Ops records that `apply` turns into batched queries). Plain data, no database."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
+from klaspoort.core.i18n.texts import Text, show, stored
 from klaspoort.roster.edexml.document import EdexGroup, EdexPupil
 
 
@@ -62,14 +65,43 @@ class Tally:
 
 @dataclass(frozen=True)
 class SkippedStaff:
-    """A staff member from the file that is not imported (rule B3), with the reason."""
+    """A staff member from the file that is not imported (rule B3), with the reasons."""
 
     key: str
-    reason: str
+    reasons: tuple[Text, ...]
     line: int = 0
+
+    @property
+    def reason(self) -> str:
+        """The reasons in the active language."""
+        return "; ".join(str(reason) for reason in self.reasons)
 
     def as_dict(self) -> dict[str, str]:
         return {"key": self.key, "reason": self.reason}
+
+    def stored(self) -> dict[str, Any]:
+        """What the database keeps: the Dutch reason, the line, each reason to translate later."""
+        dutch = "; ".join(reason.source() for reason in self.reasons)
+        return {
+            "key": self.key,
+            "reason": dutch,
+            "line": self.line,
+            "reasons": [stored(r, sentence=False) for r in self.reasons],
+        }
+
+
+def shown_skip(skip: dict[str, Any]) -> str:
+    """A stored skipped staff member (`SkippedStaff.stored`, or an older {key, reason}) as one line in
+    the active language: "T9 (regel 14): niet gekoppeld aan een groep"."""
+    reasons = skip.get("reasons")
+    if reasons:
+        reason = "; ".join(show(part, sentence=False) for part in reasons)
+    else:
+        reason = str(skip.get("reason", ""))
+    key, line = str(skip.get("key", "")), int(skip.get("line") or 0)
+    if not line:
+        return f"{key}: {reason}"
+    return gettext("%(key)s (regel %(line)d): %(reason)s") % {"key": key, "line": line, "reason": reason}
 
 
 @dataclass(frozen=True)

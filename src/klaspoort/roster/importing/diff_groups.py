@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from klaspoort.core.i18n.texts import deferred_plural
 from klaspoort.roster.edexml.document import EdexGroup, Problem
 from klaspoort.roster.importing.changes import GroupOps, Item, RowUpdate, Tally, old_new
 from klaspoort.roster.importing.snapshot import CurrentGroup
@@ -95,7 +96,11 @@ def diff_groups(
         warnings.append(
             Problem(
                 0,
-                f"{unstable_matched} groep(en) met een '#'-key zijn herkend aan soort en naam.",
+                deferred_plural(
+                    "%(count)d groep met een '#'-key is herkend aan soort en naam.",
+                    "%(count)d groepen met een '#'-key zijn herkend aan soort en naam.",
+                    unstable_matched,
+                ),
             )
         )
     return diff

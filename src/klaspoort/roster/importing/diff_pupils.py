@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from klaspoort.core.i18n.texts import deferred, deferred_plural
 from klaspoort.roster.edexml.document import EdexPupil, Problem
 from klaspoort.roster.importing.changes import Item, PupilOps, RowUpdate, Tally, old_new
 from klaspoort.roster.importing.diff_groups import RELEASED_PREFIX
@@ -169,10 +170,29 @@ def _warnings(matcher: _Matcher, unstable: int, warnings: list[Problem]) -> None
         warnings.append(
             Problem(
                 0,
-                f"Van de {unstable} leerling(en) met een '#'-key zijn er {recognised} herkend "
-                f"({matcher.by_eck} aan het ECK iD, {matcher.by_name} aan naam en jaargroep); "
-                f"{unstable - recognised} zijn als nieuwe leerling behandeld.",
+                deferred_plural(
+                    "Van de %(count)d leerling met een '#'-key zijn er %(recognised)d herkend "
+                    "(%(by_eck)d aan het "
+                    "ECK iD, %(by_name)d aan naam en jaargroep); %(new)d als nieuwe leerling behandeld.",
+                    "Van de %(count)d leerlingen met een '#'-key zijn er %(recognised)d herkend "
+                    "(%(by_eck)d aan "
+                    "het ECK iD, %(by_name)d aan naam en jaargroep); %(new)d als nieuwe leerling behandeld.",
+                    unstable,
+                    recognised=recognised,
+                    by_eck=matcher.by_eck,
+                    by_name=matcher.by_name,
+                    new=unstable - recognised,
+                ),
             )
         )
     for old, new in matcher.rekeyed_by_eck:
-        warnings.append(Problem(0, f"Leerling '{new}' is herkend aan het ECK iD; de key was eerder '{old}'."))
+        warnings.append(
+            Problem(
+                0,
+                deferred(
+                    "Leerling '%(key)s' is herkend aan het ECK iD; de key was eerder '%(old)s'.",
+                    key=new,
+                    old=old,
+                ),
+            )
+        )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from klaspoort.core.i18n.texts import Text, deferred, deferred_plural
 from klaspoort.roster.edexml.document import EdexStaff, Problem
 from klaspoort.roster.importing.changes import (
     Item,
@@ -67,17 +68,23 @@ def apply_rule_b3(staff: tuple[EdexStaff, ...]) -> tuple[list[EdexStaff], list[S
     accepted, skipped = [], []
     for member in staff:
         email = normalise_email(member.email)
-        reasons = []
+        reasons: list[Text] = []
         if not member.groups:
-            reasons.append("niet gekoppeld aan een groep")
+            reasons.append(deferred("niet gekoppeld aan een groep"))
         if not email:
-            reasons.append("geen e-mailadres")
+            reasons.append(deferred("geen e-mailadres"))
         elif not _valid_email(email):
-            reasons.append(f"ongeldig e-mailadres '{member.email.strip()}'")
+            reasons.append(deferred("ongeldig e-mailadres '%(email)s'", email=member.email.strip()))
         elif counts[email] > 1:
-            reasons.append(f"e-mailadres {email} wordt door {counts[email]} medewerkers gebruikt")
+            reasons.append(
+                deferred(
+                    "e-mailadres %(email)s wordt door %(count)d medewerkers gebruikt",
+                    email=email,
+                    count=counts[email],
+                )
+            )
         if reasons:
-            skipped.append(SkippedStaff(member.key, "; ".join(reasons), member.line))
+            skipped.append(SkippedStaff(member.key, tuple(reasons), member.line))
         else:
             accepted.append(member)
     return accepted, skipped
@@ -249,6 +256,13 @@ def diff_staff(
     planner.removals({member.key for member in accepted})
     if skipped:
         warnings.append(
-            Problem(0, f"{len(skipped)} medewerker(s) niet geïmporteerd; zie de overgeslagen medewerkers.")
+            Problem(
+                0,
+                deferred_plural(
+                    "%(count)d medewerker niet geïmporteerd; zie de overgeslagen medewerkers.",
+                    "%(count)d medewerkers niet geïmporteerd; zie de overgeslagen medewerkers.",
+                    len(skipped),
+                ),
+            )
         )
     return planner.diff

@@ -3,27 +3,31 @@ is held (not applied) unless the caller explicitly allows it. A first import rem
 
 from __future__ import annotations
 
+from klaspoort.core.i18n.texts import Text, deferred
 from klaspoort.roster.importing.plan import Plan
 
 MASS_REMOVAL_SHARE = 0.30
+# The reasons, filled in with removed, active, percent and limit when the guard holds a plan.
+PUPILS_REMOVED = deferred(
+    "Deze import zou %(removed)d van de %(active)d actieve leerlingen verwijderen (%(percent)d %%, meer dan "
+    "%(limit)d %%). Controleer het bestand; is het juist, importeer dan opnieuw met toestemming voor massaal "
+    "verwijderen (--allow-mass-removal)."
+)
+STAFF_REMOVED = deferred(
+    "Deze import zou %(removed)d van de %(active)d actieve medewerkers verwijderen (%(percent)d %%, meer dan "
+    "%(limit)d %%). Controleer het bestand; is het juist, importeer dan opnieuw met toestemming voor massaal "
+    "verwijderen (--allow-mass-removal)."
+)
 
 
-def _percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
-
-
-def mass_removals(plan: Plan, *, share: float = MASS_REMOVAL_SHARE) -> list[str]:
+def mass_removals(plan: Plan, *, share: float = MASS_REMOVAL_SHARE) -> list[Text]:
     """Why the guard holds `plan` (empty when it may be applied)."""
     reasons = []
-    for noun, removed, active in (
-        ("leerlingen", len(plan.pupils.removed), plan.active_pupils),
-        ("medewerkers", len(plan.staff.removed), plan.active_staff),
+    for reason, removed, active in (
+        (PUPILS_REMOVED, len(plan.pupils.removed), plan.active_pupils),
+        (STAFF_REMOVED, len(plan.staff.removed), plan.active_staff),
     ):
         if active and removed / active > share:
-            reasons.append(
-                f"Deze import zou {removed} van de {active} actieve {noun} verwijderen "
-                f"({_percent(removed / active)}, meer dan {_percent(share)}). Controleer het bestand; "
-                "is het juist, importeer dan opnieuw met toestemming voor massaal verwijderen "
-                "(--allow-mass-removal)."
-            )
+            values = {"removed": removed, "active": active, "percent": round(removed / active * 100)}
+            reasons.append(Text(reason.msgid, tuple({**values, "limit": round(share * 100)}.items())))
     return reasons

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from klaspoort.core.codes import school_year_label
+from klaspoort.core.i18n.texts import deferred
 from klaspoort.roster.edexml.document import EdexDocument, EdexSchool, Problem
 from klaspoort.roster.importing.changes import GroupOps, PupilOps, SkippedStaff, StaffOps, Tally
 from klaspoort.roster.importing.diff_groups import diff_groups
@@ -69,8 +70,13 @@ def check_school(school: EdexSchool, target: SchoolIdentity) -> list[Problem]:
         return [
             Problem(
                 0,
-                f"Dit bestand is van school {code}, niet van {target.code}. "
-                "Kies het bestand van deze school, of importeer het bij school " + code + ".",
+                deferred(
+                    "Dit bestand is van school %(file_school)s, niet van %(school)s. Kies het bestand "
+                    "van deze "
+                    "school, of importeer het bij school %(file_school)s.",
+                    file_school=code,
+                    school=target.code,
+                ),
             )
         ]
     if school.instellingsnummer:
@@ -79,21 +85,31 @@ def check_school(school: EdexSchool, target: SchoolIdentity) -> list[Problem]:
         return [
             Problem(
                 0,
-                f"Dit is een Vlaams bestand (instellingsnummer {school.instellingsnummer}); school "
-                f"{target.code} is niet met dat instellingsnummer geregistreerd. Vraag de helpdesk om "
-                "het instellingsnummer bij de school vast te leggen.",
+                deferred(
+                    "Dit is een Vlaams bestand (instellingsnummer %(number)s); school %(school)s is niet "
+                    "met dat "
+                    "instellingsnummer geregistreerd. Vraag de helpdesk om het instellingsnummer bij de "
+                    "school "
+                    "vast te leggen.",
+                    number=school.instellingsnummer,
+                    school=target.code,
+                ),
             )
         ]
     if school.schoolkey:
         return [
             Problem(
                 0,
-                f"Het bestand noemt de school alleen met een schoolkey ('{school.schoolkey}'), zonder "
-                "brincode. Daarmee is niet na te gaan of het bestand van deze school is; maak in het "
-                "administratiesysteem een export met brincode en dependancecode.",
+                deferred(
+                    "Het bestand noemt de school alleen met een schoolkey ('%(schoolkey)s'), zonder "
+                    "brincode. "
+                    "Daarmee is niet na te gaan of het bestand van deze school is; maak in het "
+                    "administratiesysteem een export met brincode en dependancecode.",
+                    schoolkey=school.schoolkey,
+                ),
             )
         ]
-    return [Problem(0, "Het bestand noemt geen school (brincode ontbreekt).")]
+    return [Problem(0, deferred("Het bestand noemt geen school (brincode ontbreekt)."))]
 
 
 def _check_year(doc: EdexDocument, current: CurrentRoster) -> list[Problem]:
@@ -102,27 +118,39 @@ def _check_year(doc: EdexDocument, current: CurrentRoster) -> list[Problem]:
         return [
             Problem(
                 0,
-                f"Dit bestand is voor schooljaar {doc.school.school_year}; nu loopt "
-                f"{school_year_label(in_force)}. Alleen het volgende schooljaar "
-                f"({school_year_label(in_force + 1)}) kan al worden ingelezen.",
+                deferred(
+                    "Dit bestand is voor schooljaar %(year)s; nu loopt %(in_force)s. Alleen het volgende "
+                    "schooljaar (%(next)s) kan al worden ingelezen.",
+                    year=doc.school.school_year,
+                    in_force=school_year_label(in_force),
+                    next=school_year_label(in_force + 1),
+                ),
             )
         ]
     if newest is not None and newest > doc.school.start_year:
         return [
             Problem(
                 0,
-                f"Dit bestand is voor schooljaar {doc.school.school_year}, maar school "
-                f"{current.school.code} heeft al een rooster voor {school_year_label(newest)}. "
-                "Een ouder schooljaar wordt niet meer ingelezen.",
+                deferred(
+                    "Dit bestand is voor schooljaar %(year)s, maar school %(school)s heeft al een "
+                    "rooster voor "
+                    "%(newest)s. Een ouder schooljaar wordt niet meer ingelezen.",
+                    year=doc.school.school_year,
+                    school=current.school.code,
+                    newest=school_year_label(newest),
+                ),
             )
         ]
     if in_force is not None and in_force > doc.school.start_year:
         return [
             Problem(
                 0,
-                f"Dit bestand is voor schooljaar {doc.school.school_year}, maar dat schooljaar is "
-                f"voorbij: nu loopt {school_year_label(in_force)}. Een ouder schooljaar wordt niet "
-                "meer ingelezen.",
+                deferred(
+                    "Dit bestand is voor schooljaar %(year)s, maar dat schooljaar is voorbij: nu loopt "
+                    "%(in_force)s. Een ouder schooljaar wordt niet meer ingelezen.",
+                    year=doc.school.school_year,
+                    in_force=school_year_label(in_force),
+                ),
             )
         ]
     return []

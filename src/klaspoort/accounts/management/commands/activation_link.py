@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from klaspoort.accounts.actions import activation_link
 from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.audit.events import record_event
+from klaspoort.core.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Print a new activation link for a staff account that is not active yet."
 
     def add_arguments(self, parser: CommandParser) -> None:

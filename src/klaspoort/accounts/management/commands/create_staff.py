@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.staff import do_create_staff
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.registry.actions import find_school
 from klaspoort.roster.models import StaffRole
 
@@ -26,7 +27,7 @@ def split_name(name: str) -> tuple[str, str, str]:
     return " ".join([words[0], *rest]), " ".join(infix), words[-1]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Create a staff member (coordinator or support staff) at a school and mail an activation link."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,7 +56,11 @@ class Command(BaseCommand):
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
         account = placement.staff.account
-        state = "active" if account is not None and account.is_active else "activation mail sent"
+        if account is not None and account.is_active:
+            line = _("%(email)s bij %(school)s: rollen %(roles)s (account is al actief)")
+        else:
+            line = _("%(email)s bij %(school)s: rollen %(roles)s (activeringsmail verstuurd)")
         self.stdout.write(
-            f"{placement.staff.email} at {school.code}: roles {', '.join(placement.roles)} ({state})"
+            line
+            % {"email": placement.staff.email, "school": school.code, "roles": ", ".join(placement.roles)}
         )

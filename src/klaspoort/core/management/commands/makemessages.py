@@ -64,6 +64,12 @@ def _shown(path: Path, package_dir: Path) -> str:
 
 class Command(makemessages.Command):
     help = "Extract the marked texts of every klaspoort app into that app's catalogue."
+    # Texts translated when shown, not when written (klaspoort.core.i18n.texts): import reports.
+    xgettext_options = [
+        *makemessages.Command.xgettext_options,
+        "--keyword=deferred",
+        "--keyword=deferred_plural:1,2",
+    ]
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)

@@ -4,14 +4,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.federation.actions import do_register_partner
 from klaspoort.federation.partner_spec import PartnerSpecError, parse_partner_spec
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Register or update a partner and its apps from a JSON file (docs/partners/registration.md). "
         "New client secrets are printed once."

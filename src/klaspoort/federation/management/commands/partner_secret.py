@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.federation.actions import AppNotFound, do_new_client_secret, find_app
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Give a partner app a new client secret (printed once); the old secret stops working at once."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.registry.actions import RegistrationError, do_register_school
 from klaspoort.registry.models import SchoolLocation
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Register a school location, e.g. `klaspoort register-school 12AB00 --name 'De Regenboog'`."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from klaspoort.core.codes import CodeError, parse_school_year
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.core.output import write_bytes
 from klaspoort.registry.actions import find_school
 from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.export import export_roster
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Write a school's roster as EDEXML 2.1 to stdout, e.g. `klaspoort export-edexml --school 12AB00`."
     requires_system_checks: list[str] = []
 
@@ -28,7 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         school = find_school(options["school"])
         if school is None:
-            raise CommandError(f"School '{options['school']}' is niet geregistreerd.", returncode=2)
+            message = _("School '%(school)s' is niet geregistreerd.") % {"school": options["school"]}
+            raise CommandError(message, returncode=2)
         try:
             year = parse_school_year(options["year"]) if options["year"] else None
         except CodeError as exc:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from klaspoort.core.codes import CodeError
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.core.output import write_bytes
 from klaspoort.roster.edexml.generator import generate_roster
 from klaspoort.roster.edexml.writer import write_edexml
@@ -19,7 +20,7 @@ def _positive(value: str) -> int:
     return number
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Write a deterministic, realistic (fictitious) EDEXML 2.1 roster to stdout, "
         "e.g. `klaspoort generate-edexml --school 12AB00 --pupils 400 > EDEX.XML`."

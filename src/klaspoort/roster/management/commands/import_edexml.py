@@ -5,7 +5,8 @@ roster page). A file for the next school year is staged: the report says from wh
 
 Exit status: 0 applied (or a dry run found the file acceptable); 1 rejected or held by the
 mass-removal guard (nothing changed); 2 usage errors (missing file, unknown school, bad arguments).
-With --json exactly one JSON object is printed (see `roster.importing.report`).
+With --json exactly one JSON object is printed (see `roster.importing.report`). The report and the
+messages are in Dutch, or in English with `--language en` (or KLASPOORT_LANGUAGE=en).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.registry.actions import find_school
 from klaspoort.roster.edexml.reader import default_max_bytes
 from klaspoort.roster.importing.actions import do_import_roster
@@ -38,7 +41,7 @@ def read_limited(path: Path) -> tuple[bytes, int]:
         return handle.read(default_max_bytes() + 1), size
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Import an EDEXML roster file into a school: plan, guard, apply, report."
     requires_system_checks: list[str] = []
 
@@ -57,14 +60,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         school = find_school(options["school"])
         if school is None:
-            raise CommandError(f"School '{options['school']}' is niet geregistreerd.", returncode=2)
+            message = _("School '%(school)s' is niet geregistreerd.") % {"school": options["school"]}
+            raise CommandError(message, returncode=2)
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"Bestand '{path}' bestaat niet of is geen bestand.", returncode=2)
+            message = _("Bestand '%(path)s' bestaat niet of is geen bestand.") % {"path": path}
+            raise CommandError(message, returncode=2)
         try:
             data, size = read_limited(path)
         except OSError as exc:
-            message = f"Bestand '{path}' kan niet worden gelezen: {exc.strerror}."
+            message = _("Bestand '%(path)s' kan niet worden gelezen: %(reason)s.") % {
+                "path": path,
+                "reason": exc.strerror,
+            }
             raise CommandError(message, returncode=2) from exc
         outcome = do_import_roster(
             school,

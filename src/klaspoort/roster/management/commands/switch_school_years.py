@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from klaspoort.core import clock
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.roster.importing.switch import do_switch_school_years
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Apply the staged rosters of school years that have started."
     requires_system_checks: list[str] = []
 
@@ -24,11 +26,11 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError as exc:
             raise CommandError(
-                f"Ongeldige datum '{options['date']}'; schrijf bijvoorbeeld 2027-08-01."
+                _("Ongeldige datum '%(date)s'; schrijf bijvoorbeeld 2027-08-01.") % {"date": options["date"]}
             ) from exc
         if day is not None and day > clock.today():
             raise CommandError(
-                "De datum ligt in de toekomst; een schooljaar begint niet eerder dan zijn dag."
+                _("De datum ligt in de toekomst; een schooljaar begint niet eerder dan zijn dag.")
             )
         for outcome in do_switch_school_years(today=day):
             self.stdout.write(f"{outcome.school_code}: {outcome.status}")

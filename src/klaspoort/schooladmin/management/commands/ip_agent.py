@@ -11,14 +11,15 @@ import os
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.schooladmin.agent import AgentError, check_url, parse_interval, send_report
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Meld het publieke IP-adres van de school aan klaspoort (dynamisch IP-adres).")  # type: ignore[assignment]
     requires_system_checks: list[str] = []
 

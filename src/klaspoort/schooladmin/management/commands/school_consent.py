@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.federation.models import ECK_ID, NAMES, Partner
 from klaspoort.registry.actions import find_school
 from klaspoort.schooladmin.consent import partner_rows, receipt_document
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Show or change which partners may receive a school's data (names and ECK iD optional)."
 
     def add_arguments(self, parser: CommandParser) -> None:
