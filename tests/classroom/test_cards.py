@@ -46,6 +46,14 @@ def cards_url(room: roster.Classroom) -> str:
     return f"/klas/{room.group.uuid}/kaarten/"
 
 
+def print_cards(client: Client, url: str, data: dict[str, str] | None = None, **extra: Any) -> Any:
+    """As the teacher does it: open the cards page, then press one of its buttons (with its token)."""
+    page = client.get(url).content.decode()
+    token = re.search(r'name="form" value="([^"]+)"', page)
+    assert token is not None
+    return client.post(url, {**(data or {}), "form": token.group(1)}, **extra)
+
+
 def card_labels(html: str) -> list[str]:
     return re.findall(r'<h2 class="card-name">([^<]+)</h2>', html)
 
@@ -72,7 +80,7 @@ def test_printing_the_group_gives_the_sheet_with_every_card(
     settings.BASE_URL = "https://klaspoort.example"
     room = world["room"]
     roster.sign_in_staff(client, world["teacher"])
-    response = client.post(cards_url(room))
+    response = print_cards(client, cards_url(room))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
@@ -96,7 +104,7 @@ def test_printing_the_group_gives_the_sheet_with_every_card(
 def test_printing_for_one_pupil_renews_only_that_card(client: Client, world: dict[str, Any]) -> None:
     room = world["room"]
     roster.sign_in_staff(client, world["teacher"])
-    client.post(cards_url(room), {"pupil": str(room.pupils["Anna"].uuid)})
+    print_cards(client, cards_url(room), {"pupil": str(room.pupils["Anna"].uuid)})
     anna = PupilCredential.objects.get(pupil=room.pupils["Anna"])
     issued = AuditEvent.objects.get(action="pupil.cards_printed")
     assert issued.data["pupils"] == [str(room.pupils["Anna"].uuid)]
@@ -113,7 +121,7 @@ def test_the_qr_code_holds_the_cards_address(
     monkeypatch.setattr(login_cards, "new_secret", lambda: "s3cr3t-for-the-test")
     room = world["room"]
     roster.sign_in_staff(client, world["teacher"])
-    html = client.post(cards_url(room), {"pupil": str(room.pupils["Anna"].uuid)}).content.decode()
+    html = print_cards(client, cards_url(room), {"pupil": str(room.pupils["Anna"].uuid)}).content.decode()
     slug = PupilCredential.objects.get(pupil=room.pupils["Anna"]).slug
     url = f"https://klaspoort.example/s/{room.school.instelling_ref}/kaart/{slug}/s3cr3t-for-the-test/"
     assert str(qr_svg(url, title="QR-code om in te loggen als Anna", scale=3)) in html
@@ -126,7 +134,7 @@ def test_ten_cards_a_page(client: Client) -> None:
     factories.pupils(group, 12)
     teacher = factories.staff(at, "juf@school.nl", groups=(group,))
     roster.sign_in_staff(client, teacher)
-    html = client.post(f"/klas/{group.uuid}/kaarten/").content.decode()
+    html = print_cards(client, f"/klas/{group.uuid}/kaarten/").content.decode()
     pages = html.split('<section class="card-page"')[1:]
     assert [page.count('<article class="login-card">') for page in pages] == [10, 2]
 
@@ -145,7 +153,7 @@ def test_repeated_first_names_are_named_fully_in_the_overview(client: Client, wo
 def test_a_single_card_names_a_sanne_fully(client: Client, world: dict[str, Any]) -> None:
     room = world["room"]
     roster.sign_in_staff(client, world["teacher"])
-    html = client.post(cards_url(room), {"pupil": str(room.pupils["Sanne"].uuid)}).content.decode()
+    html = print_cards(client, cards_url(room), {"pupil": str(room.pupils["Sanne"].uuid)}).content.decode()
     assert card_labels(html) == ["Sanne Jansen"]
 
 
@@ -185,7 +193,7 @@ def test_everyone_else_gets_403_and_nothing_changes(client: Client, world: dict[
 
 def test_a_coordinator_may_print_for_any_group_of_the_school(client: Client, world: dict[str, Any]) -> None:
     roster.sign_in_staff(client, world["coordinator"])
-    assert card_labels(client.post(cards_url(world["room"])).content.decode())[0] == "Anna"
+    assert card_labels(print_cards(client, cards_url(world["room"])).content.decode())[0] == "Anna"
 
 
 def test_anonymous_visitors_go_to_the_staff_login(client: Client, world: dict[str, Any]) -> None:
@@ -200,9 +208,9 @@ def test_a_pupil_of_another_group_is_refused_and_nothing_changes(
     room = world["room"]
     stranger = factories.pupil(factories.group(room.school, "Groep 8", year_group="8"), "Zoë")
     roster.sign_in_staff(client, world["teacher"])
-    response = client.post(cards_url(room), {"pupil": str(stranger.uuid)}, follow=True)
+    response = print_cards(client, cards_url(room), {"pupil": str(stranger.uuid)}, follow=True)
     assert "Er is geen kaart gemaakt" in response.content.decode()
-    assert client.post(cards_url(room), {"pupil": "not-a-uuid"}).status_code == 400
+    assert print_cards(client, cards_url(room), {"pupil": "not-a-uuid"}).status_code == 400
     assert not PupilCredential.objects.exclude(card_hash="").exists()
     assert not AuditEvent.objects.filter(action="pupil.cards_printed").exists()
 
@@ -215,14 +223,39 @@ def test_query_counts_do_not_depend_on_the_group_size(client: Client) -> None:
     roster.sign_in_staff(client, factories.staff(at, "juf@school.nl", groups=groups))
     urls = [f"/klas/{group.uuid}/kaarten/" for group in groups]
     for url in urls:
-        client.post(url)  # credentials are created on first need
+        print_cards(client, url)  # credentials are created on first need
     counts: dict[str, list[int]] = {"get": [], "post": []}
     for url in urls:
-        for method in ("get", "post"):
-            with CaptureQueriesContext(connection) as queries:
-                assert getattr(client, method)(url).status_code == 200
-            counts[method].append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        counts["get"].append(len(queries))
+        token = re.search(r'name="form" value="([^"]+)"', page.content.decode())
+        assert token is not None
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, {"form": token.group(1)}).status_code == 200
+        counts["post"].append(len(queries))
     assert counts["get"][0] == counts["get"][1]
     assert counts["post"][0] == counts["post"][1]
     assert counts["get"][0] <= 8
     assert counts["post"][0] <= 14
+
+
+def test_the_sheet_sent_again_changes_nothing(client: Client, world: dict[str, Any]) -> None:
+    """Reloading the sheet posts the same form again: refused, the printed cards keep working."""
+    room = world["room"]
+    roster.sign_in_staff(client, world["teacher"])
+    page = client.get(cards_url(room)).content.decode()
+    form = {"form": re.findall(r'name="form" value="([^"]+)"', page)[0]}
+    assert client.post(cards_url(room), form).status_code == 200
+    printed = list(PupilCredential.objects.order_by("pk").values_list("card_hash", flat=True))
+
+    again = client.post(cards_url(room), form)
+    forged = client.post(cards_url(room), {"form": "made-up"})
+    missing = client.post(cards_url(room))
+
+    for response in (again, forged, missing):
+        assert response.status_code == 302
+        assert response["Location"] == cards_url(room)
+    assert list(PupilCredential.objects.order_by("pk").values_list("card_hash", flat=True)) == printed
+    assert AuditEvent.objects.filter(action="pupil.cards_printed").count() == 1
+    assert "Deze kaarten waren al gemaakt" in client.get(cards_url(room)).content.decode()

@@ -4,11 +4,16 @@ GET: who gets a card and what printing does (every earlier card of those pupils 
 that page is the confirmation step. POST: new cards, answered with the printable sheet (A4, ten
 cards a page: picture, name, the school's pupil link, the code and the QR code). The sheet is the
 only place a card's secret is ever shown, so it is never cached; printing again makes new cards.
-Only the school's coordinators and the group's own teachers; anyone else gets 403 and nothing changes.
+Each form on the page carries a one-time token (kept in the session): reloading the sheet sends the
+same POST again, and that is refused (back to the page, the printed cards keep working) instead of
+silently revoking the cards just printed. Only the school's coordinators and the group's own
+teachers; anyone else gets 403 and nothing changes.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,6 +38,7 @@ from klaspoort.core.qr import qr_svg
 from klaspoort.roster.models import Group
 
 CARDS_PER_PAGE = 10
+FORM_KEY = "kp_login_cards_form"
 NOT_YOURS = gettext_lazy(
     "Inlogkaarten maken de leerkrachten van de groep en de ICT-coördinatoren. Deze groep hoort niet bij jou."
 )
@@ -65,9 +71,27 @@ def cards(request: HttpRequest, access: StaffAccess, group: str) -> HttpResponse
     pupils = [membership.pupil for membership in members]
     labels = pupil_labels(pupils)
     if request.method == "POST":
+        if not _fresh_form(request):
+            messages.info(
+                request,
+                _(
+                    "Deze kaarten waren al gemaakt; er is niets veranderd. Wil je toch nieuwe kaarten, "
+                    "kies dan hieronder opnieuw: de vorige kaarten werken daarna niet meer."
+                ),
+            )
+            return redirect(reverse("classroom:cards", args=[found.uuid]))
         return _print(request, access, found, labels)
     rows = [(pupil, labels[pupil.pk], has_credential(pupil)) for pupil in pupils]
-    return render(request, "classroom/cards.html", {"group": found, "rows": rows})
+    token = secrets.token_urlsafe(16)
+    request.session[FORM_KEY] = token
+    return render(request, "classroom/cards.html", {"group": found, "rows": rows, "form_token": token})
+
+
+def _fresh_form(request: HttpRequest) -> bool:
+    """Is this POST the first one from the page just shown? (Its token is used up either way.)"""
+    expected = request.session.pop(FORM_KEY, "")
+    given = request.POST.get("form", "")
+    return bool(expected) and hmac.compare_digest(str(expected).encode(), given.encode())
 
 
 def _print(request: HttpRequest, access: StaffAccess, group: Group, labels: dict[int, str]) -> HttpResponse:
