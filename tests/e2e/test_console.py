@@ -187,7 +187,8 @@ def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
         "/portal/", "/klas/", f"/klas/{console_world['group'].uuid}/", "/schoolbeheer/", "/school/staff/",
         "/schoolbeheer/koppelingen/", "/schoolbeheer/licenties/", "/schoolbeheer/links/",
         "/schoolbeheer/links/apparaten/", "/schoolbeheer/netwerk/", "/schoolbeheer/leerlinggegevens/",
-        "/profile/", "/profile/two-factor/", "/start/",
+        "/profile/", "/profile/two-factor/", "/start/", "/schoolbeheer/invallers/",
+        f"/klas/{console_world['group'].uuid}/invaller/",
     } <= reached  # fmt: skip
     assert {path: status for path, status in seen.items() if status >= 400} == {}
     assert violations == {}  # axe-core on every staff page
