@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.federation.oidc.config import DEFAULT_KEY_RETENTION, DEFAULT_PUBLISH_AHEAD
 from klaspoort.federation.oidc.keys import do_rotate_keys
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Announce new OpenID Connect signing keys (ES256 and RS256). They are published at once and "
         "sign after --publish-ahead seconds; the old keys stay published for --retention seconds more."
@@ -24,5 +26,6 @@ class Command(BaseCommand):
         )
         for key in keys:
             self.stdout.write(
-                f"{key.alg} {key.kid}: gepubliceerd, tekent vanaf {key.signs_from:%Y-%m-%d %H:%M:%S %Z}"
+                _("%(alg)s %(kid)s: gepubliceerd, tekent vanaf %(moment)s")
+                % {"alg": key.alg, "kid": key.kid, "moment": f"{key.signs_from:%Y-%m-%d %H:%M:%S %Z}"}
             )

@@ -3,14 +3,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from klaspoort.core.commands import TranslatedCommand
 from klaspoort.laslink.actions import do_rotate_vendor_secret
 from klaspoort.laslink.credentials import pull_key
 from klaspoort.laslink.models import LasVendor
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "A new secret for a LAS vendor; the old one keeps working for --grace-hours (default 24)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,6 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         vendor = LasVendor.objects.filter(slug=options["slug"]).first()
         if vendor is None:
-            raise CommandError(f"Onbekende leverancier: {options['slug']}")
+            raise CommandError(_("Onbekende leverancier: %(slug)s") % {"slug": options["slug"]})
         secret = do_rotate_vendor_secret(vendor, grace=dt.timedelta(hours=options["grace_hours"]))
         self.stdout.write(f"secret={secret}\npull_key={pull_key(vendor)}")
