@@ -18,6 +18,7 @@ from klaspoort.accounts.pupils import login_cards
 from klaspoort.accounts.pupils.crypto import unseal
 from klaspoort.accounts.pupils.login_cards import card_matches
 from klaspoort.accounts.pupils.models import PupilCredential
+from klaspoort.accounts.pupils.templatetags.pupil_pictures import password_name
 from klaspoort.audit.models import AuditEvent
 from klaspoort.core.qr import qr_svg
 from klaspoort.roster.models import StaffRole
@@ -126,6 +127,23 @@ def test_the_qr_code_holds_the_cards_address(
     url = f"https://klaspoort.example/s/{room.school.instelling_ref}/kaart/{slug}/s3cr3t-for-the-test/"
     assert str(qr_svg(url, title="QR-code om in te loggen als Anna", scale=3)) in html
     assert url not in html.replace(str(qr_svg(url, title="QR-code om in te loggen als Anna", scale=3)), "")
+
+
+def test_a_picture_password_card_shows_both_pictures_in_order(client: Client) -> None:
+    at = factories.school()
+    group = factories.group(at, "Groep 2", year_group="2")  # picture passwords by default
+    pupil = factories.pupil(group, "Mila")
+    roster.sign_in_staff(client, factories.staff(at, "juf@school.nl", groups=(group,)))
+    html = print_cards(client, f"/klas/{group.uuid}/kaarten/").content.decode()
+    credential = PupilCredential.objects.get(pupil=pupil)
+    kind, code = unseal(credential.secret, pupil.uuid)
+    assert kind == "pictures"
+    first, second = code.split(",")
+    card = html.split('<article class="login-card">')[1]
+    assert re.findall(r'<span class="label">([^<]+)</span>', card) == [
+        f"1. {password_name(first)}", f"2. {password_name(second)}",
+    ]  # fmt: skip
+    assert "Pincode" not in card
 
 
 def test_ten_cards_a_page(client: Client) -> None:
