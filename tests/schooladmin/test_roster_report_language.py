@@ -4,14 +4,17 @@ texts were kept with their message id."""
 from __future__ import annotations
 
 import json
+from html import unescape
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.importing.actions import do_import_roster
 from klaspoort.roster.models import ImportRun
+from tests.roster.importing.test_report_language import BAD, ENGLISH_ERRORS, no_dutch_in
 from tests.schooladmin.test_roster_views import coordinator, december, school  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,18 @@ def test_a_report_stored_before_still_shows(coordinator: Client, school: SchoolL
     assert "<li>Deze import zou 9 van de 10 actieve leerlingen verwijderen.</li>" in english
     assert "<li>T9: niet gekoppeld aan een groep</li>" in english
     assert download(coordinator, run, "nl")["errors"] == report["errors"]
+
+
+def test_a_refused_upload_in_english_has_no_dutch_report_text(coordinator: Client) -> None:  # noqa: F811
+    coordinator.cookies["django_language"] = "en"
+    response = coordinator.post(
+        "/schoolbeheer/leerlinggegevens/",
+        {"bestand": SimpleUploadedFile("rooster.csv", BAD.encode()), "formaat": "auto"},
+    )
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    for error in ENGLISH_ERRORS:
+        line, message = error.split(": ", 1)
+        assert f"{line}: {message[0].upper()}{message[1:]}" in html
+    assert no_dutch_in(html) == []
+    assert ImportRun.objects.get().status == "rejected"

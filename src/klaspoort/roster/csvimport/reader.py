@@ -113,8 +113,7 @@ def _header(text: str) -> tuple[str, list[str], list[Problem]]:
                     1,
                     deferred(
                         "De eerste regel moet de kolomnamen bevatten (soort, key, naam, …), gescheiden "
-                        "door een "
-                        "puntkomma (;) of een komma (,). Gebruik het sjabloon."
+                        "door een puntkomma (;) of een komma (,). Gebruik het sjabloon."
                     ),
                 )
             ],
