@@ -93,3 +93,38 @@ def test_staff_memberships_in_force_need_an_active_placement_in_a_group_in_force
     assert [(m.placement_id, m.group_id) for m in StaffMembership.objects.in_force(on=NEXT_YEAR_DAY)] == [
         (anna.pk, next_year.pk)
     ]
+
+
+def test_placements_and_staff_memberships_with_days_of_their_own_count_only_on_those_days() -> None:
+    """A substitute's placement and membership (C14): from the first to the last day, both included;
+    an open end is no limit."""
+    school = factories.school()
+    group = factories.group(school, "Groep 5")
+    today = dt.date(current_school_year_start(), 9, 10)  # well inside this school year
+    first, last = today + dt.timedelta(days=1), today + dt.timedelta(days=2)
+    bounded = factories.staff(school, "invaller@school.example", groups=[group])
+    StaffPlacement.objects.filter(pk=bounded.pk).update(starts_on=first, ends_on=last)
+    StaffMembership.objects.filter(placement=bounded).update(starts_on=first, ends_on=last)
+    from_day = factories.staff(school, "nieuw@school.example", groups=[group])
+    StaffPlacement.objects.filter(pk=from_day.pk).update(starts_on=last)
+    days = [today + dt.timedelta(days=offset) for offset in range(4)]
+
+    assert [set(StaffPlacement.objects.active_at(school, on=day)) for day in days] == [
+        set(),
+        {bounded},
+        {bounded, from_day},
+        {from_day},
+    ]
+    assert [
+        sorted(StaffMembership.objects.in_force(on=day).values_list("placement_id", flat=True))
+        for day in days
+    ] == [[], [bounded.pk], sorted([bounded.pk, from_day.pk]), [from_day.pk]]
+    year = current_school_year_start()
+    assert [
+        list(
+            StaffMembership.objects.in_year(year, on=day)
+            .filter(placement=bounded)
+            .values_list("group", flat=True)
+        )
+        for day in days
+    ] == [[], [group.pk], [group.pk], []]

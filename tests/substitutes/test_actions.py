@@ -263,3 +263,45 @@ def test_someone_who_may_not_ends_nothing(school: School, who: str) -> None:
 def test_the_days_of_a_five_day_substitute_from_thursday(school: School) -> None:
     substitution = activate(school, first_day=THURSDAY, school_days=5)
     assert substitution.last_day == NEXT_WEDNESDAY
+
+
+def test_a_substitute_the_las_then_lists_as_a_teacher_stays_after_the_last_day(school: School) -> None:
+    """An import that lists the substitute as a teacher of the group makes them staff like the
+    others: the days go, and the end of the substitution leaves their placement and group alone."""
+    from klaspoort.roster.edexml.document import EdexStaff, EdexStaffGroup
+    from klaspoort.roster.importing.actions import do_import_edexml
+    from klaspoort.substitutes.actions import end_finished_substitutions
+    from tests.roster.importing.documents import STAFF, as_bytes, roster
+
+    assert (
+        do_import_edexml(school.school, as_bytes(roster()), source="cli", allow_mass_removal=True).status
+        == "applied"
+    )
+    group = school.school.groups.get(las_key="G5")
+    substitution = activate(school, group=group, first_day=WEDNESDAY, school_days=1)
+    listed = EdexStaff(
+        "T9",
+        "Sanne",
+        "Visser",
+        email="invaller@mail.example",
+        roles=("LRK",),
+        groups=(EdexStaffGroup("G5", ("LRK",)),),
+    )
+    assert (
+        do_import_edexml(school.school, as_bytes(roster(staff=(*STAFF, listed))), source="cli").status
+        == "applied"
+    )
+    placement = StaffPlacement.objects.get(pk=substitution.placement_id)
+    assert (sorted(placement.roles), placement.starts_on, placement.ends_on) == (
+        ["substitute", "teacher"],
+        None,
+        None,
+    )
+    assert list(StaffMembership.objects.filter(placement=placement).values_list("group_id", "ends_on")) == [
+        (group.pk, None)
+    ]
+    assert end_finished_substitutions(on=THURSDAY) == {"expired": 1, "cut_off": 0, "sessions": 0, "grants": 0}
+    placement.refresh_from_db()
+    assert (placement.active, sorted(placement.roles)) == (True, ["substitute", "teacher"])
+    assert list(visible_groups(placement, on=THURSDAY)) == [group]
+    assert Substitution.objects.get(pk=substitution.pk).ending == "expired"

@@ -101,9 +101,17 @@ def _check_name(first_name: str, surname: str) -> tuple[str, str]:
     return first, last
 
 
+def is_substitute_placement(placement: StaffPlacement) -> bool:
+    """Only the substitute role (or none): the placement is the substitute slot's to manage. One that
+    got another role meanwhile (an import listing the person as a teacher) is left alone."""
+    return set(placement.roles) <= {StaffRole.SUBSTITUTE.value}
+
+
 def sync_placement(placement: StaffPlacement) -> None:
     """The substitute's placement covers the days of its live substitutions (first to last); with
     none left it is switched off (the history stays in `Substitution`)."""
+    if not is_substitute_placement(placement):
+        return
     live = list(Substitution.objects.live().filter(placement=placement).values_list("first_day", "last_day"))
     if live:
         placement.starts_on = min(first for first, _ in live)
@@ -226,6 +234,11 @@ def _end(substitution: Substitution, ending: str, actor: str, by_name: str) -> N
     the cut-off (sessions, SSO grants, back-channel logout) follows after the commit."""
     substitution.ended_at, substitution.ended_by = clock.now(), actor
     substitution.ended_by_name, substitution.ending = by_name, ending
+    if not is_substitute_placement(substitution.placement):
+        # Regular staff of the school by now (an import): their membership and sessions stay.
+        substitution.cut_off_at = substitution.ended_at
+        substitution.save(update_fields=["ended_at", "ended_by", "ended_by_name", "ending", "cut_off_at"])
+        return
     substitution.save(update_fields=["ended_at", "ended_by", "ended_by_name", "ending"])
     StaffMembership.objects.filter(placement=substitution.placement_id, group=substitution.group_id).delete()
     sync_placement(substitution.placement)

@@ -176,6 +176,15 @@ def _staff(plan: Plan, school: SchoolLocation, group_ids: dict[str, int]) -> lis
         )
         for staff_key, group_key, roles in ops.memberships_create
     )
+    if ops.placements_update and not plan.staged:
+        # A substitute (C14) in the file now is staff like the others: no days of their own any more.
+        updated = [row.id for row in ops.placements_update]
+        StaffPlacement.objects.filter(id__in=updated).exclude(starts_on=None, ends_on=None).update(
+            starts_on=None, ends_on=None
+        )
+        StaffMembership.objects.filter(placement_id__in=updated).exclude(starts_on=None, ends_on=None).update(
+            starts_on=None, ends_on=None
+        )
     return added
 
 
