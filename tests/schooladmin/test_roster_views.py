@@ -16,6 +16,7 @@ from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import ImportRun, PreparedImport, Pupil, SchoolYearStart, StaffRole
 from tests.accounts.pupils import roster as sessions
+from tests.core.bodies import Unreadable
 from tests.roster import factories
 from tests.roster.importing.conftest import set_today
 from tests.roster.importing.database import roster_state
@@ -163,22 +164,42 @@ def test_a_file_over_the_limit_is_refused_unread_and_recorded(coordinator: Clien
     assert Pupil.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since 49b4c6c a middleware reads request.POST before the view, so the body is read before "
-    "the size check (known; see the closing note of issue 15)",
-)
 @override_settings(EDEXML_MAX_BYTES=2000)
 def test_an_announced_oversized_body_is_not_read(coordinator: Client) -> None:
+    body = Unreadable()
+    before = roster_state()
     response = coordinator.generic(
         "POST", URL, b"x" * 10, content_type="multipart/form-data; boundary=zz",
-        CONTENT_LENGTH=str(10 * 1024 * 1024), HTTP_SEC_FETCH_SITE="same-origin",
+        CONTENT_LENGTH=str(10 * 1024 * 1024), HTTP_SEC_FETCH_SITE="same-origin", **{"wsgi.input": body},
     )  # fmt: skip
-    assert response.status_code == 413
-    assert (
-        ImportRun.objects.get().errors[0]["message"]
-        == "Het bestand is te groot (10,0 MB); de grens is 0,0 MB."
+    assert (response.status_code, body.reads) == (413, 0)
+    run = ImportRun.objects.get()
+    assert (run.status, run.file_sha256) == ("rejected", "")
+    assert run.errors[0]["message"] == "Het bestand is te groot (10,0 MB); de grens is 0,0 MB."
+    assert roster_state() == before
+
+
+@override_settings(EDEXML_MAX_BYTES=2000)
+def test_an_oversized_body_of_a_teacher_is_refused_unread_and_nothing_is_stored(
+    client: Client, school: SchoolLocation
+) -> None:
+    sessions.sign_in_staff(client, factories.staff(school, "juf@regenboog.nl", roles=(StaffRole.TEACHER,)))
+    body = Unreadable()
+    response = client.generic(
+        "POST", URL, b"", content_type="multipart/form-data; boundary=zz",
+        CONTENT_LENGTH=str(10 * 1024 * 1024), **{"wsgi.input": body},
+    )  # fmt: skip
+    assert (response.status_code, body.reads) == (403, 0)
+    assert ImportRun.objects.count() == 0
+
+
+def test_a_nul_character_in_an_upload_field_is_refused(coordinator: Client) -> None:
+    before = roster_state()
+    response = coordinator.post(
+        URL, {"bestand": SimpleUploadedFile("EDEX.XML", b"<EDEX/>"), "formaat": "a\x00"}
     )
+    assert response.status_code == 400
+    assert (ImportRun.objects.count(), roster_state()) == (0, before)
 
 
 def test_mass_removal_needs_a_second_confirmation_naming_the_number(coordinator: Client) -> None:

@@ -1,6 +1,6 @@
 """Our own error pages (Dutch, English when chosen), never Django's: 400, 403 (also a failed CSRF
-check), 404 and 500. They name no internals. The 500 page (templates/500.html, stand-alone) names the
-request id, which is in the error's log line as well.
+check), 404, 413 (a body over its limit) and 500. They name no internals. The 500 page
+(templates/500.html, stand-alone) names the request id, which is in the error's log line as well.
 
 Wired in urls.py (handler400/403/404/500) and settings.CSRF_FAILURE_VIEW.
 """
@@ -28,6 +28,10 @@ PAGES: dict[int, tuple[Any, Any]] = {
         _("Pagina niet gevonden"),
         _("Deze pagina bestaat niet (meer). Kijk of het adres goed is overgenomen."),
     ),
+    413: (
+        _("Dit is te groot"),
+        _("Wat je stuurde is groter dan deze pagina aanneemt. Ga terug en kies een kleiner bestand."),
+    ),
 }
 CSRF_FAILED = (
     _("Het formulier is verlopen"),
@@ -54,6 +58,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, 404, *PAGES[404])
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    return _page(request, 413, *PAGES[413])
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from klaspoort.core.uploads import accepts_upload
 from klaspoort.laslink import actions, sync
 from klaspoort.laslink.credentials import authenticate
 from klaspoort.laslink.models import LasLink, LasVendor
@@ -88,6 +89,7 @@ def link_view(request: HttpRequest, code: str) -> HttpResponse:
     return JsonResponse(_state(link))
 
 
+@accepts_upload(default_max_bytes)
 @csrf_exempt
 @require_http_methods(["POST"])
 def push_view(request: HttpRequest, code: str) -> HttpResponse:

@@ -29,6 +29,7 @@ from klaspoort.accounts.permissions import is_coordinator
 from klaspoort.classroom.access import StaffAccess, denied, staff_view
 from klaspoort.core import clock
 from klaspoort.core.codes import school_year_label
+from klaspoort.core.uploads import accepts_upload, announced_size, announced_too_big, read_form
 from klaspoort.roster.csvimport import template_csv
 from klaspoort.roster.edexml.reader import default_max_bytes
 from klaspoort.roster.importing.report import rendered
@@ -37,7 +38,6 @@ from klaspoort.roster.schoolyears import start_dates, year_in_force
 from klaspoort.schooladmin import roster_actions
 from klaspoort.schooladmin.roster_actions import RosterActionError
 from klaspoort.schooladmin.roster_display import SOURCE_LABELS, STATUS_LABELS, display
-from klaspoort.schooladmin.upload_limit import announced_size, announced_too_big, limit_uploads
 
 HISTORY_PAGE = 25
 FORMATS = ("auto", "edexml", "csv")
@@ -121,6 +121,7 @@ def _page(request: HttpRequest, access: StaffAccess, *, status: int = 200, **ext
     return render(request, "schooladmin/roster/index.html", context, status=status)
 
 
+@accepts_upload(default_max_bytes, refuses_itself=True)  # the middlewares leave the body unread
 @csrf_exempt  # checked below, once the upload handlers are in place (the body is read then)
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -130,7 +131,7 @@ def roster_page(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         limit = default_max_bytes()
         if announced_too_big(request, limit):
             return _too_big(request, access, announced_size(request))
-        limit_uploads(request, limit)
+        read_form(request, limit)
     return _upload(request, access)
 
 
@@ -158,11 +159,6 @@ def _upload(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         return _page(request, access, status=413, refused=outcome.run)
     if upload is None:
         return _page(request, access, status=400, error=_("Kies eerst een bestand."))
-    if (upload.size or 0) > default_max_bytes():  # read by a middleware before the limit was set
-        outcome, _prepared = roster_actions.do_preview_upload(
-            access, b"", file_name=(upload.name or "")[:255], file_format="edexml", file_size=upload.size
-        )
-        return _page(request, access, status=413, refused=outcome.run)
     data = upload.read(default_max_bytes() + 1)
     name = (upload.name or "")[:255]
     file_format = _format_of(request.POST.get("formaat", "auto"), name, data)

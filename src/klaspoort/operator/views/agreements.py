@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from klaspoort.accounts.models import Account
+from klaspoort.core.uploads import accepts_upload
 from klaspoort.operator import actions, documents
 from klaspoort.operator.forms import AgreementForm, CoverageFilterForm
 from klaspoort.operator.models import ProcessingAgreement, with_coverage
@@ -18,6 +19,7 @@ from klaspoort.operator.views.guard import operator_required
 from klaspoort.registry.models import SchoolLocation
 
 
+@accepts_upload(lambda: documents.MAX_BYTES)
 @operator_required
 def agreement_list_view(request: HttpRequest, operator: Account) -> HttpResponse:
     form = AgreementForm(request.POST or None, request.FILES or None)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klaspoort.accounts.models import Account
+from klaspoort.core.uploads import accepts_upload
 from klaspoort.operator import actions
-from klaspoort.operator.forms import CodeForm, ManualLocationForm, RegisterFileForm
+from klaspoort.operator.forms import MAX_REGISTER_BYTES, CodeForm, ManualLocationForm, RegisterFileForm
 from klaspoort.operator.views.guard import operator_required
 from klaspoort.registry.actions import RegistrationError
 from klaspoort.registry.models import CodeChange, RegisterImport, RegisterLocation, SchoolLocation
@@ -40,6 +41,7 @@ def _register_page(request: HttpRequest, form: RegisterFileForm, status: int = 2
     return render(request, "operator/register.html", context, status=status)
 
 
+@accepts_upload(lambda: MAX_REGISTER_BYTES)
 @operator_required
 def register_view(request: HttpRequest, operator: Account) -> HttpResponse:
     if request.method != "POST":

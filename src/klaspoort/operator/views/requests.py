@@ -20,6 +20,7 @@ from klaspoort.accounts.client_address import client_ip
 from klaspoort.accounts.models import Account
 from klaspoort.audit.events import record_event
 from klaspoort.core.ratelimit import Limiter, Rule
+from klaspoort.core.uploads import accepts_upload
 from klaspoort.operator import actions, documents
 from klaspoort.operator.account_requests import RequestRefused, do_submit_request
 from klaspoort.operator.forms import AccountRequestForm, RefuseForm
@@ -43,6 +44,7 @@ def _throttled(request: HttpRequest) -> int:
     return 0
 
 
+@accepts_upload(lambda: documents.MAX_BYTES)
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def request_form_view(request: HttpRequest) -> HttpResponse:
