@@ -4,15 +4,19 @@ A demo LAS (examples/demo_las) on loopback serves EDEXML for N schools x P pupil
 linked (both sides consent) and real Celery workers (`celery -A klaspoort worker`, prefork, one
 process per core) pull and import through the platform's one import action. Two nights are timed
 end to end, from queuing (`queue_due_syncs`) until every link has run: the first sync (every pupil
-new) and a night with 2 % of the pupils moved. Then the 2 % night again for the first 100 schools
-only, to show whether the cost per school stays flat from 100 to N. Queries per school are counted
-in this process for one school's sync (first and 2 %). The machine is shared: `uptime` is printed
-before and after.
+new), a night with 2 % of the pupils changed (moved to another group where their year has one, else
+renamed: `DemoLas.change`) and a night with no change at all (the file of the last import again:
+recorded without being planned). Then the 2 % night again for the first 100 schools only, to show
+whether the cost per school stays flat from 100 to N. Queries per school are counted in this process
+for one school's sync (first, 2 %, unchanged). The machine is shared, so beside the wall time the
+CPU time the worker processes used per school is printed (from /proc: independent of what else
+runs), and `uptime` before and after.
 
     python benchmarks/sync_bench.py [--schools 500] [--pupils 200] [--workers 2]
 
 Needs PostgreSQL (a fresh database klaspoort_sync_bench, dropped afterwards) and Redis
-(BENCH_BROKER_URL, default redis://127.0.0.1:6379/9). Target: the 2 % night of 8,000 schools in
+(BENCH_BROKER_URL, default redis://127.0.0.1:6379/9; also the shared cache that holds the vendors'
+concurrency slots, as in production). Target: the 2 % night of 8,000 schools in
 10 minutes on 2 cores (≥ 14 schools per second).
 """
 
@@ -65,6 +69,20 @@ def _drop_database() -> None:
         connection.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
+def _session_cpu(session: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of `session` (the worker's)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # fields after the name: state ppid pgrp session ...
+            total += int(fields[11]) + int(fields[12])  # utime stime
+    return total / ticks
+
+
 def _night(ids: list[int], timeout: float = 3600) -> float:
     """Queue the given links now and wait until each has run; returns the wall time."""
     from klaspoort.core import clock
@@ -99,7 +117,8 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "klaspoort.settings", "KLASPOORT_DEV": "1", "DATABASE_URL": database_url,
         "KLASPOORT_BROKER_URL": broker, "KLASPOORT_CELERY_QUEUE": queue, "KLASPOORT_LOG_LEVEL": "WARNING",
     })  # fmt: skip
-    os.environ.pop("REDIS_URL", None)
+    os.environ["REDIS_URL"] = broker  # the cache: vendor slots (sessions are not used here)
+    os.environ["KLASPOORT_CACHE_PREFIX"] = queue
     import django
 
     django.setup()
@@ -144,6 +163,8 @@ def main() -> None:
     las.change(codes[0], max(1, args.pupils * 2 // 100))
     with CaptureQueriesContext(connection) as changed_queries:
         assert run_sync(ids[0]) == "ok"
+    with CaptureQueriesContext(connection) as unchanged_queries:
+        assert run_sync(ids[0]) == "ok"
 
     env = {**os.environ}
     worker = subprocess.Popen(
@@ -151,16 +172,25 @@ def main() -> None:
          str(args.workers), "--queues", queue, "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
         env=env, cwd=ROOT, start_new_session=True,
     )  # fmt: skip
+    cpu: dict[str, float] = {}
+
+    def timed(name: str, links: list[int]) -> float:
+        before = _session_cpu(worker.pid)
+        wall = _night(links)
+        cpu[name] = (_session_cpu(worker.pid) - before) / len(links)
+        return wall
+
     try:
         time.sleep(5)
-        first = _night(ids)
+        first = timed("first", ids)
         for code in codes:
             las.change(code, max(1, args.pupils * 2 // 100))
-        night = _night(ids)
+        night = timed("2 %", ids)
+        quiet = timed("unchanged", ids)
         small = ids[:100]
         for code in codes[:100]:
             las.change(code, max(1, args.pupils * 2 // 100))
-        small_night = _night(small)
+        small_night = timed("2 %, 100", small)
     finally:
         worker.terminate()
         worker.wait(30)
@@ -174,10 +204,16 @@ def main() -> None:
           f"{60 * n / first / cores:7.1f} schools/min per worker core")  # fmt: skip
     print(f"2 % night:      {n} schools in {night:7.1f} s = {rate:6.2f} schools/s, "
           f"{60 * rate / cores:7.1f} schools/min per worker core")  # fmt: skip
+    print(f"unchanged:      {n} schools in {quiet:7.1f} s = {n / quiet:6.2f} schools/s, "
+          f"{60 * n / quiet / cores:7.1f} schools/min per worker core")  # fmt: skip
     print(f"2 % night, 100: {len(small)} schools in {small_night:7.1f} s = {small_rate:6.2f} schools/s "
           f"(cost per school {small_night / len(small) * 1000:.0f} ms vs {night / n * 1000:.0f} ms at {n}: "
           f"ratio {(night / n) / (small_night / len(small)):.2f})")  # fmt: skip
-    print(f"queries per school: first sync {len(first_queries)}, 2 % night {len(changed_queries)}")
+    print(f"queries per school: first sync {len(first_queries)}, 2 % night {len(changed_queries)}, "
+          f"unchanged {len(unchanged_queries)}")  # fmt: skip
+    print("worker CPU per school: " + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in cpu.items())
+          + f" (so {1 / cpu['2 %']:.1f} schools/s per worker core on the 2 % night, "
+          f"{cores / cpu['2 %']:.1f} schools/s on {cores} idle cores, without the database's own CPU)")  # fmt: skip
     print(f"8,000 schools, 2 % night: {8000 / rate / 60:.1f} min on {cores} cores "
           f"(target ≤ 10 min, ≥ 14 schools/s: {'met' if rate >= 14 else 'not met'})")  # fmt: skip
     print(f"runs not applied: {failed}")

@@ -2,7 +2,8 @@
 would over the klaspoort LAS connector (docs/partners/las-connector.md).
 
     GET  /edexml/<school>                 the school's export (the platform pulls; signature checked)
-    POST /change?school=<code>&count=<n>  n pupils of the school move to another group (demo data)
+    POST /change?school=<code>&count=<n>  n pupils of the school change: they move to another group
+                                          where their year has one, else their first name changes
     POST /push?school=<code>              push the school's export to the platform now
     POST /mode?school=<code>&mode=<m>     misbehave: ok, slow, error, garbage, other-school, half
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -59,12 +61,24 @@ class DemoLas:
         self.exports[code] = write_edexml(document)
 
     def change(self, code: str, count: int) -> None:
+        """`count` pupils change: as many as can move to another group of their year do, the others
+        get another first name (a school with one group per year has nobody who can move)."""
         with self.lock:
             doc = self.documents[code]
             self.changes[code] = self.changes.get(code, 0) + 1
             moved = move_pupils(doc, count / len(doc.pupils), seed=self.changes[code])
-            self.documents[code] = moved
-            self.exports[code] = write_edexml(moved)
+            pupils = list(moved.pupils)
+            still = [
+                index for index, (old, new) in enumerate(zip(doc.pupils, pupils, strict=True)) if old == new
+            ]
+            moves = len(pupils) - len(still)
+            rng = random.Random(f"demo-las:{code}:{self.changes[code]}")
+            for index in rng.sample(still, min(len(still), max(count - moves, 0))):
+                pupils[index] = replace(
+                    pupils[index], first_name=f"{pupils[index].first_name.split('-')[0]}-{self.changes[code]}"
+                )
+            self.documents[code] = replace(moved, pupils=tuple(pupils))
+            self.exports[code] = write_edexml(self.documents[code])
 
     def signature_ok(self, header: str, path: str) -> bool:
         if not self.pull_key:

@@ -36,10 +36,12 @@ REQUEUE_AFTER = dt.timedelta(minutes=30)  # a queued run whose task was lost is 
 
 
 def import_from_las(link: LasLink, data: bytes) -> ImportOutcome:
-    """The one place the LAS link calls the import action (pull and push alike)."""
+    """The one place the LAS link calls the import action (pull and push alike). The file of the
+    school's last import, once more (most schools, most nights), is recorded without being planned
+    (`roster.importing.unchanged`)."""
     return do_import_roster(
         link.school, data, source=ImportRun.Source.AUTOMATIC, actor=f"las:{link.vendor.slug}",
-        file_name=f"{link.vendor.slug}:{link.school.code}", file_format="edexml",
+        file_name=f"{link.vendor.slug}:{link.school.code}", file_format="edexml", skip_unchanged=True,
     )  # fmt: skip
 
 
@@ -98,8 +100,10 @@ def _pull_failed(link: LasLink, error: PullError) -> str:
     return str(link.last_outcome)
 
 
-def run_sync(link_id: int) -> str:
-    link = LasLink.objects.select_related("school", "vendor").filter(pk=link_id).first()
+def run_sync(link_id: int, *, link: LasLink | None = None) -> str:
+    """`link`: the row of `link_id` with its school and vendor, when the caller has just read it."""
+    if link is None or link.pk != link_id:
+        link = LasLink.objects.select_related("school", "vendor").filter(pk=link_id).first()
     if link is None or not link.is_active:
         return "inactive"
     try:

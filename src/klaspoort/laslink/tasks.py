@@ -41,15 +41,16 @@ def vendor_slot(vendor_id: int, limit: int) -> Iterator[bool]:
     yield False
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(bind=True, max_retries=None, ignore_result=True)
 def sync_school(self: Any, link_id: int) -> str:
-    """Sync one school's link (idempotent: run twice, the roster is as after one run)."""
-    link = LasLink.objects.select_related("vendor").filter(pk=link_id).first()
+    """Sync one school's link (idempotent: run twice, the roster is as after one run). The outcome
+    is written on the link and in the import history, so no result is stored in the result store."""
+    link = LasLink.objects.select_related("vendor", "school").filter(pk=link_id).first()
     if link is None:
         return "inactive"
     with vendor_slot(link.vendor_id, link.vendor.max_concurrency) as free:
         if free:
-            return sync.run_sync(link_id)
+            return sync.run_sync(link_id, link=link)
     raise self.retry(countdown=1 + random.random() * 4)
 
 

@@ -45,6 +45,7 @@ from klaspoort.roster import signals
 from klaspoort.roster.edexml.document import EdexDocument, Problem
 from klaspoort.roster.edexml.reader import default_max_bytes, read_edexml, too_big
 from klaspoort.roster.edexml.writer import write_edexml
+from klaspoort.roster.importing import unchanged
 from klaspoort.roster.importing.apply import Applied, apply_plan
 from klaspoort.roster.importing.guard import mass_removals
 from klaspoort.roster.importing.load import load_roster, school_identity
@@ -151,6 +152,7 @@ class ImportOptions:
     file_size: int | None = None  # the real size when `data` was cut off at the size limit
     wait: bool = True  # False: refuse at once ("busy") while another import of the school runs
     upload_sha256: str = ""  # the uploaded file's hash when `data` are its records written out again
+    skip_unchanged: bool = False  # the file imported last, again: recorded without reading (`unchanged`)
 
 
 def do_import_roster(school: SchoolLocation, data: bytes, *, source: str, **options: Any) -> ImportOutcome:
@@ -202,6 +204,29 @@ def _stage(school: SchoolLocation, run: ImportRun, doc: Any, allow_mass_removal:
     )
 
 
+def _import_again(
+    school: SchoolLocation, run: _Run, options: ImportOptions, in_force: int
+) -> ImportOutcome | None:
+    """The run of a file that the school imported last (`unchanged`), or None: plan it."""
+    if unchanged.last_same_import(school, run.sha256, in_force) is None:
+        return None
+    try:
+        with transaction.atomic():
+            locked = lock_school(school, wait=options.wait)
+            last = unchanged.last_same_import(locked, run.sha256, in_force)
+            if last is None:
+                return None
+            plan = unchanged.plan_as_before(last, locked.code)
+            status = Status.STAGED if plan.staged else Status.APPLIED
+            outcome = ImportOutcome(
+                status, locked.code, plan=plan, warnings=unchanged.warnings_as_before(last)
+            )
+            outcome.effective_on = last.effective_on
+            return run.record(outcome)
+    except SchoolBusy:
+        return None
+
+
 def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> ImportOutcome:
     run = _Run(
         school,
@@ -220,6 +245,12 @@ def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> Impo
         return run.record(
             ImportOutcome(Status.REJECTED, school.code, errors=[Problem(0, too_big(file_size, limit))])
         )
+    in_force: int | None = None
+    if options.skip_unchanged and not options.dry_run:
+        in_force = year_in_force(school, timezone.localdate(run.started_at))
+        again = _import_again(school, run, options, in_force)
+        if again is not None:
+            return again
     result = _read(data, options.file_format)
     outcome = ImportOutcome(Status.REJECTED, school.code, warnings=list(result.warnings))
     if not result.ok or result.document is None:
@@ -229,7 +260,8 @@ def _import(school: SchoolLocation, data: bytes, options: ImportOptions) -> Impo
     outcome.errors = check_school(doc.school, school_identity(school))
     if outcome.errors:
         return run.record(outcome)
-    in_force = year_in_force(school, timezone.localdate(run.started_at))
+    if in_force is None:
+        in_force = year_in_force(school, timezone.localdate(run.started_at))
     if doc.school.start_year > in_force:
         outcome.effective_on = starts_on(school, doc.school.start_year)
     try:
