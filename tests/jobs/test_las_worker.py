@@ -8,10 +8,11 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 
 from klaspoort.core import clock
 from klaspoort.laslink.actions import do_set_las_consent, do_switch_link
-from klaspoort.laslink.models import LasLink
+from klaspoort.laslink.models import LasLink, PushedFile
 from klaspoort.laslink.sync import REQUEUE_AFTER
 from klaspoort.laslink.tasks import queue_due_syncs
 from klaspoort.roster.models import ImportRun, Pupil, StaffPlacement
@@ -61,3 +62,35 @@ def test_a_worker_killed_during_a_sync_loses_nothing_and_applies_nothing_half(
     _wait(lambda: LasLink.objects.get(pk=link.pk).last_outcome == LasLink.Outcome.OK, "the sync to run again")
     assert list(ImportRun.objects.values_list("source", "status")) == [("automatic", "applied")]
     assert Pupil.objects.filter(school=school, active=True).count() == 40
+
+
+def test_a_pushed_file_is_imported_by_a_real_worker_and_polled(
+    client: Client,
+    celery_worker: WorkerProcess,
+    vendor_a: Vendor,
+    coordinators: list[StaffPlacement],
+    las_server: tuple[DemoLas, str],
+) -> None:
+    las, _ = las_server
+    school = coordinators[0].school
+    do_switch_link(coordinators[0], vendor_a.vendor, True, actor="staff:test")
+    do_set_las_consent(vendor_a.vendor, school, True)
+    LasLink.objects.update(next_run_at=clock.now() + dt.timedelta(hours=1))  # no pull meanwhile
+    response = client.post(f"/las/v1/schools/{school.code}/edexml", las.exports[school.code],
+                           content_type="application/xml", **vendor_a.auth())  # fmt: skip
+    assert response.status_code == 202
+    poll = response["Location"]
+
+    def done() -> bool:
+        return bool(client.get(poll, **vendor_a.auth()).json()["status"] == "done")
+
+    _wait(done, "the worker to import the pushed file")
+    polled = client.get(poll, **vendor_a.auth()).json()
+    assert (polled["import_status"], polled["outcome"], polled["counts"]["pupils"]["added"]) == (
+        "applied",
+        "ok",
+        40,
+    )
+    assert list(ImportRun.objects.values_list("source", "status")) == [("automatic", "applied")]
+    assert las.pulls == 0
+    assert bytes(PushedFile.objects.get().data) == b""

@@ -20,6 +20,7 @@ from klaspoort.federation.models import Disclosure
 from klaspoort.federation.oidc.keys import do_rotate_keys
 from klaspoort.federation.oidc.models import OidcGrant, SigningKey
 from klaspoort.jobs.models import JobRun
+from klaspoort.laslink.tokens import purge_expired_tokens
 from klaspoort.roster.models import ImportRun
 
 
@@ -39,7 +40,8 @@ def purge_expired(now: dt.datetime | None = None) -> dict[str, int]:
         | Q(refresh_expires_at__isnull=True, access_expires_at__isnull=True, code_expires_at__lte=before)
     )
     grants, _ = OidcGrant.objects.filter(dead).delete()
-    return {"sessions": sessions, "tokens": tokens, "grants": grants}
+    las_tokens = purge_expired_tokens(moment)
+    return {"sessions": sessions, "tokens": tokens, "grants": grants, "las_tokens": las_tokens}
 
 
 def rotate_signing_keys(now: dt.datetime | None = None) -> dict[str, int]:

@@ -7,6 +7,7 @@ School side (school console, coordinators only):
 Operators (command line):
     do_register_vendor(slug, name, ...) -> (LasVendor, secret)
     do_rotate_vendor_secret(vendor, *, grace) -> secret         the old secret works for `grace` more
+                                                                (no grace: its tokens end now too)
 Mergers and splits (operator console, the caller checks the operator):
     do_pause_links(schools, *, reason, actor) -> int            no runs or pushes while it is held
 """
@@ -25,7 +26,7 @@ from klaspoort.audit.events import record_event
 from klaspoort.core import clock
 from klaspoort.federation.keyed_hash import new_secret
 from klaspoort.laslink.credentials import secret_hash
-from klaspoort.laslink.models import LasLink, LasVendor
+from klaspoort.laslink.models import LasAccessToken, LasLink, LasVendor
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffPlacement
 
@@ -57,6 +58,8 @@ def do_rotate_vendor_secret(vendor: LasVendor, *, grace: dt.timedelta, actor: st
     vendor.previous_secret_hash, vendor.previous_valid_until = vendor.secret_hash, clock.now() + grace
     vendor.secret_hash = secret_hash(secret)
     vendor.save(update_fields=["previous_secret_hash", "previous_valid_until", "secret_hash"])
+    if grace <= dt.timedelta(0):  # the old secret ends now, and so do the tokens it got
+        LasAccessToken.objects.filter(vendor=vendor, revoked_at__isnull=True).update(revoked_at=clock.now())
     record_event(
         "las.secret_rotated", actor=actor, subject=f"las:{vendor.slug}", grace=int(grace.total_seconds())
     )

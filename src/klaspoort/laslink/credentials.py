@@ -29,13 +29,16 @@ def authenticate(client_id: str, secret: str) -> LasVendor | None:
     if vendor is None:
         digest_matches(secret, _UNKNOWN, PURPOSE)  # the same work as for a known client
         return None
+    return vendor if secret_matches(vendor, secret) else None
+
+
+def secret_matches(vendor: LasVendor, secret: str) -> bool:
+    """The vendor's secret, or its previous one during the rotation's grace period."""
     if digest_matches(secret, vendor.secret_hash, PURPOSE):
-        return vendor
+        return True
     grace = vendor.previous_valid_until
     in_grace = bool(vendor.previous_secret_hash) and grace is not None and grace > clock.now()
-    if in_grace and digest_matches(secret, vendor.previous_secret_hash, PURPOSE):
-        return vendor
-    return None
+    return in_grace and digest_matches(secret, vendor.previous_secret_hash, PURPOSE)
 
 
 def pull_key(vendor: LasVendor) -> str:

@@ -88,3 +88,61 @@ class LasLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} ↔ {self.vendor_id}"
+
+
+class PushedFile(models.Model):
+    """An export a LAS pushed (POST /las/v1/schools/<code>/edexml), imported by a worker.
+
+    The connector answers 202 with this row's id at once; a worker (`tasks.import_pushed`) runs the
+    one import action and records the run here. The file's bytes are kept only until then: after
+    the run only its SHA-256 remains (as for every import).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        DONE = "done", "done"
+
+    link = models.ForeignKey(LasLink, on_delete=models.CASCADE, related_name="pushes")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    data = models.BinaryField(blank=True, help_text="the file until its run is done; then empty")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    received_at = models.DateTimeField()
+    queued_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(
+        "roster.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="pushes"
+    )
+    outcome = models.CharField(max_length=16, blank=True, help_text="the link's outcome, or inactive")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["link", "-received_at"]),
+            models.Index(fields=["status", "queued_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"push {self.pk} {self.link_id} {self.status}"
+
+
+class LasAccessTokenQuerySet(models.QuerySet["LasAccessToken"]):
+    def usable(self, moment: object) -> LasAccessTokenQuerySet:
+        """Not expired at `moment`, not revoked, of an active vendor."""
+        return self.filter(expires_at__gt=moment, revoked_at__isnull=True, vendor__active=True)
+
+
+class LasAccessToken(models.Model):
+    """A short-lived bearer token a vendor got from POST /las/v1/token (OAuth 2 client credentials),
+    kept only as a keyed hash."""
+
+    vendor = models.ForeignKey(LasVendor, on_delete=models.CASCADE, related_name="access_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=100, blank=True)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[LasAccessTokenQuerySet] = LasAccessTokenQuerySet.as_manager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"las token {self.pk} of {self.vendor_id}"

@@ -19,7 +19,7 @@ from celery import shared_task
 from django.core.cache import cache
 
 from klaspoort.core.queue import enqueue
-from klaspoort.laslink import sync
+from klaspoort.laslink import pushes, sync
 from klaspoort.laslink.models import LasLink
 
 logger = logging.getLogger("klaspoort.laslink")
@@ -54,9 +54,22 @@ def sync_school(self: Any, link_id: int) -> str:
     raise self.retry(countdown=1 + random.random() * 4)
 
 
+@shared_task(ignore_result=True)
+def import_pushed(push_id: int) -> str:
+    """Import a file a LAS pushed (idempotent: a second run finds the push done)."""
+    return pushes.run_push(push_id)
+
+
 @shared_task
 def queue_due_syncs() -> int:
-    """The tick: queue a sync for every active link whose run is due (nightly slot or retry)."""
+    """The tick: queue a sync for every active link whose run is due (nightly slot or retry), and
+    the pushes whose task was lost again."""
+    for push_id in pushes.requeue_stale_pushes():
+        try:
+            import_pushed.delay(push_id)
+        except Exception:
+            logger.warning("las: could not queue push %s; queued again later", push_id, exc_info=True)
+            break
     ids = sync.queue_due_links()
     for link_id in ids:
         try:
