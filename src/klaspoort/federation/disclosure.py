@@ -19,7 +19,7 @@ Pass apps loaded with `select_related("partner")`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -212,14 +212,23 @@ class ReleasedSchoolGroups:
 
 
 SCHOOL_FIELDS = ("school", "groups")
+NEXT_YEAR_FIELDS = ("school", "next_year_groups")
 
 
 def disclose_school(
-    principal: Principal, apps: Sequence[PartnerApp]
+    principal: Principal,
+    apps: Sequence[PartnerApp],
+    *,
+    start_year: int | None = None,
+    group_uuids: Collection[uuid.UUID] | None = None,
 ) -> list[ReleasedSchoolGroups | DisclosureRefused]:
     """The school and its current groups for each app (the licence overview, D6), in the order of
     `apps`: consent is checked as for `disclose_many`, and each release is recorded for the staff
-    member who asked (purpose "school_licences"). Queries: consents (1), groups (1), records (1)."""
+    member who asked (purpose "school_licences"). Queries: consents (1), groups (1), records (1).
+
+    With `start_year` (a later year, readiness E2): that year's staged groups instead, only those
+    in `group_uuids` when given (the teacher's own), recorded with the fields "school" and
+    "next_year_groups"."""
     if principal.kind != "staff":
         raise ValueError("only staff ask for a school's licence overview")
     refused, allowed = _allowed(principal.school, apps)
@@ -227,9 +236,11 @@ def disclose_school(
     records = []
     if allowed:
         school = allowed[0][1].school
+        chosen = Group.objects.in_force() if start_year is None else Group.objects.in_year(start_year)
+        if group_uuids is not None:
+            chosen = chosen.filter(uuid__in=list(group_uuids))
         groups = list(
-            Group.objects.in_force()
-            .filter(school_id=school.pk)
+            chosen.filter(school_id=school.pk)
             .order_by("year_group", "name", "pk")
             .values_list("uuid", "name", "year_group")
         )
@@ -259,7 +270,7 @@ def disclose_school(
                     person=principal.person,
                     person_kind="staff",
                     school_ref=school.instelling_ref,
-                    fields=list(SCHOOL_FIELDS),
+                    fields=list(SCHOOL_FIELDS if start_year is None else NEXT_YEAR_FIELDS),
                     purpose=Disclosure.Purpose.SCHOOL_LICENCES,
                 )
             )

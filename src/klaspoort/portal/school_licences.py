@@ -12,6 +12,11 @@ school that asked (the key holds the school).
 
     parse_school_answer(body, limits) -> tuple[SchoolProduct, ...]      pure, raises AnswerRejected
     school_overview(principal) -> list[AppOverview]
+    next_year_overview(principal, start_year, group_uuids) -> list[AppOverview]
+
+`next_year_overview` asks the same way about a later school year's staged groups (the teacher's
+readiness page, E2): the request names the year (`school_year`, and `in_force: false`), carries only
+those groups, and the answers are what the groups *will* see on the start day, not yet in force.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import hashlib
 import json
 import secrets
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -27,6 +33,7 @@ from typing import Any
 from django.core.cache import BaseCache, cache
 
 from klaspoort.accounts.principal import Principal
+from klaspoort.core.codes import school_year_label
 from klaspoort.federation.disclosure import DisclosureRefused, ReleasedSchoolGroups, disclose_school
 from klaspoort.federation.models import PartnerApp
 from klaspoort.portal.answer import (
@@ -207,10 +214,39 @@ def school_overview(
     principal: Principal, *, config: PortalConfig | None = None, store: BaseCache | None = None
 ) -> list[AppOverview]:
     """Every ticked app with a licence endpoint and what it answered for the whole school."""
+    return _overview(principal, config=config, store=store)
+
+
+def next_year_overview(
+    principal: Principal,
+    start_year: int,
+    group_uuids: Sequence[uuid.UUID],
+    *,
+    config: PortalConfig | None = None,
+    store: BaseCache | None = None,
+) -> list[AppOverview]:
+    """Every ticked app with a licence endpoint and what it answered for the staged groups
+    `group_uuids` of school year `start_year` (nobody is asked when there are none)."""
+    if not group_uuids:
+        return []
+    return _overview(principal, config=config, store=store, start_year=start_year, group_uuids=group_uuids)
+
+
+def _overview(
+    principal: Principal,
+    *,
+    config: PortalConfig | None,
+    store: BaseCache | None,
+    start_year: int | None = None,
+    group_uuids: Sequence[uuid.UUID] | None = None,
+) -> list[AppOverview]:
     config = config or portal_config()
     store = store if store is not None else cache
     apps: Sequence[PartnerApp] = licensed_apps(principal.school)
     school_ref = str(principal.school)
+    if start_year is not None:  # another question, kept apart: the year and the groups asked about
+        groups = ",".join(sorted(str(group) for group in group_uuids or ()))
+        school_ref = f"{school_ref}\x1f{start_year}\x1f{groups}"
     found = store.get_many([_key(app, school_ref) for app in apps])
     results: dict[str, tuple[ProductRow, ...] | None] = {}
     to_ask = []
@@ -222,7 +258,8 @@ def school_overview(
             to_ask.append(app)
     calls, releases = [], {}
     issuer, issued_at = platform_issuer(), int(time.time())
-    for app, released in zip(to_ask, disclose_school(principal, to_ask), strict=True):
+    released_all = disclose_school(principal, to_ask, start_year=start_year, group_uuids=group_uuids)
+    for app, released in zip(to_ask, released_all, strict=True):
         if isinstance(released, DisclosureRefused):
             results[app.slug] = None
             continue
@@ -234,6 +271,8 @@ def school_overview(
             issued_at=issued_at,
             jti=secrets.token_urlsafe(16),
         )
+        if start_year is not None:
+            claims.update(school_year=school_year_label(start_year), in_force=False)
         calls.append(LicenceCall(app.slug, app.licence_endpoint_url, sign_jwt(claims, typ=TOKEN_TYPE)))
     fresh: dict[str, object] = {}
     for outcome in fetch_all_parsed(calls, parse_school_answer, timeout=config.timeout, limits=config.limits):
