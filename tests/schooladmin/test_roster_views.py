@@ -175,7 +175,7 @@ def test_an_announced_oversized_body_is_not_read(coordinator: Client) -> None:
     assert (response.status_code, body.reads) == (413, 0)
     run = ImportRun.objects.get()
     assert (run.status, run.file_sha256) == ("rejected", "")
-    assert run.errors[0]["message"] == "Het bestand is te groot (10,0 MB); de grens is 0,0 MB."
+    assert run.errors[0]["message"] == "Het bestand is te groot (10 MB); de grens is 2 kB."
     assert roster_state() == before
 
 
