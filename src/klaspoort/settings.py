@@ -183,6 +183,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "klaspoort.core.messages.LazyMessageMiddleware",  # Django's, storage made on first use
     "klaspoort.accounts.middleware.StaffSessionGuard",
+    "klaspoort.accounts.middleware.HomeAndPupilSessionGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -32,6 +32,7 @@ from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import start_fresh_session
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import has_credential
+from klaspoort.accounts.session_address import remember_parent_client
 from klaspoort.audit.events import record_event
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Pupil
@@ -80,6 +81,7 @@ def begin_parent_session(request: HttpRequest, account: Account) -> None:
     """Sign the parent in with a new session key; whoever acted in this browser before is signed out."""
     start_fresh_session(request)
     login(request, account, backend=BACKEND)
+    remember_parent_client(request)
     remember_language(account)
     request.session.set_expiry(settings.HOME_SESSION_MAX_AGE)
 

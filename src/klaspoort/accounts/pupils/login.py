@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from klaspoort.accounts import header
 from klaspoort.accounts.principal import (
@@ -14,6 +15,7 @@ from klaspoort.accounts.principal import (
     establish_principal,
     start_fresh_session,
 )
+from klaspoort.accounts.session_address import remember_pupil_client
 from klaspoort.roster.models import Pupil
 
 REQUESTED_TARGET_KEY = "kp_pupil_requested_target"
@@ -23,8 +25,10 @@ def sign_in_pupil(
     request: HttpRequest,
     pupil: Pupil,
     school_ref: uuid.UUID,
+    *,
     context: Context = "school",
     account: uuid.UUID | None = None,
+    back: str = "",
 ) -> None:
     """After a correct code: new session key, then the pupil as principal. At school the session
     starts afresh (a teacher or another pupil who used this device is signed out). The home login
@@ -39,6 +43,8 @@ def sign_in_pupil(
         kind="pupil", person=pupil.uuid, school=school_ref, context=context, account=account
     )
     establish_principal(request, principal)
+    if context == "school":
+        remember_pupil_client(request, back or reverse("pupils:groups", args=[school_ref]))
     credential = pupil.pupil_credential if Pupil.pupil_credential.is_cached(pupil) else None
     header.remember_pupil(request, principal, pupil, credential.picture if credential else "")
 

@@ -215,7 +215,8 @@ def _attempt(request: HttpRequest, school_ref: uuid.UUID, group_uuid: uuid.UUID,
         school_ref=school_ref,
     )
     if result.ok:
-        sign_in_pupil(request, pupil, school_ref)
+        picture_step = request.path.rstrip("/").rsplit("/", 1)[0] + "/"  # the group's picture page
+        sign_in_pupil(request, pupil, school_ref, back=picture_step)
         return continue_to(request, target, reverse("portal:tiles"))
     page = CodePage(pupil.school.name, pupil.first_name, credential.picture, credential.kind, target)
     if result.throttled:
