@@ -305,3 +305,20 @@ def test_a_substitute_the_las_then_lists_as_a_teacher_stays_after_the_last_day(s
     assert (placement.active, sorted(placement.roles)) == (True, ["substitute", "teacher"])
     assert list(visible_groups(placement, on=THURSDAY)) == [group]
     assert Substitution.objects.get(pk=substitution.pk).ending == "expired"
+
+
+def test_a_substitute_given_another_role_by_hand_keeps_access_after_the_last_day(school: School) -> None:
+    from klaspoort.accounts.staff import do_add_role
+    from klaspoort.substitutes.actions import end_finished_substitutions
+
+    substitution = activate(school, first_day=WEDNESDAY, school_days=1)
+    placement = StaffPlacement.objects.get(pk=substitution.placement_id)
+    assert do_add_role(placement, StaffRole.TEACHER, by=school.coordinator, actor="staff:ict") is True
+    placement.refresh_from_db()
+    assert (placement.starts_on, placement.ends_on) == (None, None)
+    assert list(StaffMembership.objects.filter(placement=placement).values_list("ends_on", flat=True)) == [
+        None
+    ]
+    end_finished_substitutions(on=THURSDAY)
+    assert StaffPlacement.objects.active_at(school.school, on=THURSDAY).filter(pk=placement.pk).exists()
+    assert list(visible_groups(placement, on=THURSDAY)) == [school.group]

@@ -140,6 +140,7 @@ def do_create_staff(
             placement.active = True
             placement.deactivated_at = None
             placement.save(update_fields=["roles", "active", "deactivated_at"])
+            _without_days(placement)
         ensure_staff_accounts([staff])
         record_event(
             "staff.created" if created else "staff.roles_added",
@@ -151,6 +152,16 @@ def do_create_staff(
     assert staff.account is not None
     send_activation_mails([(staff.account, staff)], school=school, actor=actor)
     return placement
+
+
+def _without_days(placement: StaffPlacement) -> None:
+    """A substitute (C14) given another role is staff like the others from now on: their placement
+    and group memberships lose the days of their own (`roster.rules.within_days_q`)."""
+    if placement.starts_on is None and placement.ends_on is None:
+        return
+    placement.starts_on = placement.ends_on = None
+    placement.save(update_fields=["starts_on", "ends_on"])
+    placement.memberships.update(starts_on=None, ends_on=None)
 
 
 def _coordinator_count(school_id: int) -> int:
@@ -176,6 +187,8 @@ def do_add_role(placement: StaffPlacement, role: str, *, by: StaffPlacement | No
         return False
     placement.roles = [*placement.roles, role]
     placement.save(update_fields=["roles"])
+    if role != StaffRole.SUBSTITUTE:
+        _without_days(placement)
     record_event(
         "staff.role_added",
         actor=actor,
