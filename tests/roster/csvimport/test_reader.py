@@ -97,3 +97,24 @@ def test_a_row_with_too_many_fields_is_reported() -> None:
     assert [(p.line, p.message) for p in result.errors] == [
         (7, "Deze regel heeft 14 kolommen; de kopregel heeft er 13. Staat er een ';' te veel of te weinig?")
     ]
+
+
+def test_a_stray_quote_is_named_in_our_own_words_with_its_line() -> None:
+    """Python's csv module stops at a field over its limit (an unclosed quote swallows the file); the
+    school reads our sentence, never Python's English reason."""
+    from django.utils import translation
+
+    rows = [*ROWS[:3], 'leerling;L1;;;"Zoë;de;Vries;G5;PLUS;;;;', *["x" * 100] * 1400]
+    result = read_csv(text(rows=rows).encode())
+    assert [(problem.line, problem.message) for problem in result.errors if problem.line > 1] == [
+        (
+            5,  # where the row with the stray quote starts
+            'Een veld in deze regel is langer dan 131072 tekens; staat er een aanhalingsteken (") te veel, zodat '
+            "de rest van het bestand in één veld valt?",
+        )
+    ]
+    with translation.override("en"):
+        assert result.errors[-1].message == (
+            'A field on this line is longer than 131072 characters; is there a quotation mark (") too many, so '
+            "that the rest of the file falls into one field?"
+        )

@@ -153,9 +153,10 @@ def read_csv(data: bytes, *, max_bytes: int | None = None) -> ReadResult:
     rows: list[tuple[int, Row]] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     next(reader)
+    read_up_to = reader.line_num  # the row that fails to read starts on the line after this one
     try:
         for values in reader:
-            line = reader.line_num
+            line, read_up_to = read_up_to + 1, reader.line_num
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(names):
@@ -171,10 +172,18 @@ def read_csv(data: bytes, *, max_bytes: int | None = None) -> ReadResult:
                 )
                 continue
             rows.append((line, {name: value.strip() for name, value in zip(names, values, strict=True)}))
-    except csv.Error as exc:
-        report.error(
-            reader.line_num, deferred("De CSV-regel kan niet worden gelezen (%(reason)s).", reason=str(exc))
-        )
+    except csv.Error as exc:  # our own sentence: Python's English reason never reaches the school
+        if "field limit" in str(exc):
+            problem = deferred(
+                'Een veld in deze regel is langer dan %(limit)d tekens; staat er een aanhalingsteken (") te '
+                "veel, zodat de rest van het bestand in één veld valt?",
+                limit=csv.field_size_limit(),
+            )
+        else:
+            problem = deferred(
+                'Deze regel kan niet worden gelezen; controleer de aanhalingstekens (") en scheidingstekens.'
+            )
+        report.error(read_up_to + 1, problem)
     parts = Parts()
     composite_keys = {row["key"] for _, row in rows if row["soort"].lower() == "samengestelde_groep"}
     for line, row in rows:
