@@ -82,6 +82,15 @@ def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
     return total / ticks
 
 
+def request_floor(base_url: str, process: subprocess.Popen[bytes], threads: int, count: int = 600) -> float:
+    """Server CPU seconds of the cheapest request (/healthz: the middleware, no database), from
+    `threads` client threads: the framework's floor under every other figure."""
+    cpu_before = server_cpu_seconds(process)
+    with httpx.Client(base_url=base_url, timeout=60) as http:
+        drain(range(count), threads, lambda _: http.get("/healthz"))  # type: ignore[arg-type]
+    return (server_cpu_seconds(process) - cpu_before) / count
+
+
 def server_name(workers: int) -> str:
     kind = "sync workers" if SERVER == "gunicorn" else "WSGI workers"
     return f"{SERVER} {workers} {kind}"

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import httpx
 from django.conf import settings
 from django.db import connection
 
@@ -29,7 +27,7 @@ from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, SchoolYear, StaffMember, StaffMembership, StaffPlacement
 from oidc_flow import Provider, measure_flows, queries_per_flow
-from serving import database_url, free_port, served, server_cpu_seconds, server_name, test_database
+from serving import database_url, free_port, request_floor, served, server_name, test_database
 
 REDIRECT_URI = "https://bench-rp.example.nl/callback"
 WORKERS, CLIENT_THREADS, SECONDS = saml_bench.WORKERS, saml_bench.CLIENT_THREADS, saml_bench.SECONDS
@@ -72,18 +70,6 @@ def provider(secret: str) -> Provider:
     return Provider("/oidc/", "bench-rp", secret, REDIRECT_URI, settings.SESSION_COOKIE_NAME)
 
 
-def request_floor(base_url: str, process: object) -> float:
-    """Server CPU of the cheapest request (/healthz: middleware, no database): the framework's floor."""
-    count = 600
-    cpu_before = server_cpu_seconds(process)  # type: ignore[arg-type]
-    with (
-        ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool,
-        httpx.Client(base_url=base_url, timeout=60) as http,
-    ):
-        list(pool.map(lambda _: http.get("/healthz"), range(count)))
-    return (server_cpu_seconds(process) - cpu_before) / count  # type: ignore[arg-type]
-
-
 def main() -> None:
     with test_database() as (engine, name):
         principal, secret = make_world()
@@ -98,7 +84,7 @@ def main() -> None:
             rate, cpu = measure_flows(
                 rp, base_url, cookie, threads=CLIENT_THREADS, seconds=SECONDS, server=process
             )
-            floor = request_floor(base_url, process)
+            floor = request_floor(base_url, process, CLIENT_THREADS)
     cores = os.cpu_count() or 1
     print(
         f"OIDC provider on {engine}, {server_name(WORKERS)}, {CLIENT_THREADS} client threads, {cores} cores"

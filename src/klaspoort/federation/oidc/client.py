@@ -2,47 +2,37 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from authlib.oauth2.rfc6749 import ClientMixin, list_to_scope, scope_to_list
 
 from klaspoort.federation.actions import CLIENT_SECRET_PURPOSE
+from klaspoort.federation.app_cache import AppCache, forget_apps
 from klaspoort.federation.keyed_hash import digest_matches
 from klaspoort.federation.models import PartnerApp
 
 GRANT_TYPES = ("authorization_code", "refresh_token")
-# Client configuration is read on every authorize and token request; each worker keeps it this
-# long. A change saved in this process is seen at once (see `forget_clients`); other workers see it
-# within this many seconds. Consent is never cached: withdrawal acts at once everywhere.
-CLIENT_CACHE_SECONDS = 10.0
-_clients: dict[str, tuple[float, PartnerApp | None]] = {}
-_clients_lock = threading.Lock()
+# Client configuration is read on every authorize and token request: kept a few seconds per
+# worker (see app_cache).
+_clients: AppCache[PartnerApp] = AppCache()
 
 
 def find_app_by_client_id(client_id: str) -> PartnerApp | None:
     """The active app with this OIDC client_id (partner loaded), through a short per-worker cache."""
-    moment = time.monotonic()
-    hit = _clients.get(client_id)
-    if hit is not None and hit[0] > moment:
-        return hit[1]
-    query = PartnerApp.objects.select_related("partner").filter(
-        client_id=client_id, active=True, partner__active=True
-    )
-    app = next(iter(query[:1]), None)
-    with _clients_lock:
-        if len(_clients) > 10_000:
-            _clients.clear()
-        _clients[client_id] = (moment + CLIENT_CACHE_SECONDS, app)
-    return app
+
+    def load() -> PartnerApp | None:
+        query = PartnerApp.objects.select_related("partner").filter(
+            client_id=client_id, active=True, partner__active=True
+        )
+        return next(iter(query[:1]), None)
+
+    return _clients.get(client_id, load)
 
 
 def forget_clients(**kwargs: Any) -> None:
-    """Receiver of post_save/post_delete of PartnerApp and Partner."""
-    with _clients_lock:
-        _clients.clear()
+    """Receiver of post_save/post_delete of PartnerApp and Partner (every app cache empties)."""
+    forget_apps()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from klaspoort.accounts.principal import Principal
+from klaspoort.federation.app_cache import AppCache
 from klaspoort.federation.disclosure import ConsentMissing, DisclosureRefused, Released, disclose
 from klaspoort.federation.models import Disclosure, PartnerApp
 from klaspoort.federation.saml.service_provider import ServiceProvider
@@ -55,10 +56,16 @@ def _one(apps: QuerySet[PartnerApp]) -> PartnerApp | None:
     return next(iter(apps.select_related("partner")[:1]), None)
 
 
+# Looked up on every AuthnRequest: kept a few seconds per worker (see app_cache).
+_by_entity_id: AppCache[SamlApp] = AppCache()
+
+
 def app_by_entity_id(entity_id: str) -> SamlApp | None:
     if not entity_id:
         return None
-    return _saml_app(_one(PartnerApp.objects.filter(saml_entity_id=entity_id)))
+    return _by_entity_id.get(
+        entity_id, lambda: _saml_app(_one(PartnerApp.objects.filter(saml_entity_id=entity_id)))
+    )
 
 
 def app_by_public_id(app_id: str) -> SamlApp | None:
