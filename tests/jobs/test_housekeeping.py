@@ -16,6 +16,8 @@ from klaspoort.federation.models import Disclosure, Partner
 from klaspoort.federation.oidc.models import SigningKey
 from klaspoort.jobs import housekeeping
 from klaspoort.jobs.models import JobRun
+from klaspoort.laslink.actions import do_register_vendor
+from klaspoort.laslink.models import LasLink, PushedFile
 from klaspoort.roster.models import ImportRun
 from tests.roster import factories
 
@@ -53,7 +55,7 @@ def test_retention_removes_what_is_older_than_its_period_and_keeps_the_rest(sett
     settings.RETENTION_DAYS = {"audit": 730, "disclosures": 365, "imports": 400, "mails": 30, "jobs": 90}
     _ages([10, 60, 200, 380, 500, 800])
     summary = housekeeping.apply_retention()
-    assert summary == {"audit": 1, "disclosures": 3, "imports": 2, "mails": 10, "jobs": 4}
+    assert summary == {"audit": 1, "disclosures": 3, "imports": 2, "mails": 10, "jobs": 4, "pushes": 0}
     now = clock.now()
     assert sorted((now - e.created_at).days for e in AuditEvent.objects.filter(action="test.event")) == [
         10,
@@ -76,7 +78,21 @@ def test_retention_removes_what_is_older_than_its_period_and_keeps_the_rest(sett
         "imports": 0,
         "mails": 0,
         "jobs": 0,
+        "pushes": 0,
     }
+
+
+def test_pushed_las_files_go_with_the_import_runs_once_run(settings) -> None:
+    settings.RETENTION_DAYS = {"audit": 730, "disclosures": 365, "imports": 400, "mails": 30, "jobs": 90}
+    vendor, _secret = do_register_vendor("las-r", "LAS R")
+    link = LasLink.objects.create(school=factories.school(), vendor=vendor)
+    now = clock.now()
+    for age, status in ((10, "done"), (500, "done"), (500, "queued")):
+        PushedFile.objects.create(
+            link=link, sha256="0" * 64, status=status, received_at=now - age * DAY, queued_at=now - age * DAY
+        )
+    assert housekeeping.apply_retention()["pushes"] == 1
+    assert sorted(PushedFile.objects.values_list("status", flat=True)) == ["done", "queued"]
 
 
 def test_signing_keys_rotate_only_when_the_newest_is_old_enough(settings) -> None:

@@ -20,6 +20,7 @@ from klaspoort.federation.models import Disclosure
 from klaspoort.federation.oidc.keys import do_rotate_keys
 from klaspoort.federation.oidc.models import OidcGrant, SigningKey
 from klaspoort.jobs.models import JobRun
+from klaspoort.laslink.models import PushedFile
 from klaspoort.laslink.tokens import purge_expired_tokens
 from klaspoort.roster.models import ImportRun
 
@@ -75,4 +76,9 @@ def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
         .delete()
     )
     jobs, _ = JobRun.objects.filter(started_at__lt=_older_than(days["jobs"], moment)).delete()
-    return {"audit": audit, "disclosures": disclosures, "imports": imports, "mails": mails, "jobs": jobs}
+    # Pushed LAS files (only their hash is left once run) go with the import runs; queued ones stay.
+    pushes, _ = PushedFile.objects.filter(
+        status=PushedFile.Status.DONE, received_at__lt=_older_than(days["imports"], moment)
+    ).delete()
+    return {"audit": audit, "disclosures": disclosures, "imports": imports, "mails": mails, "jobs": jobs,
+            "pushes": pushes}  # fmt: skip
