@@ -322,3 +322,17 @@ def test_a_substitute_given_another_role_by_hand_keeps_access_after_the_last_day
     end_finished_substitutions(on=THURSDAY)
     assert StaffPlacement.objects.active_at(school.school, on=THURSDAY).filter(pk=placement.pk).exists()
     assert list(visible_groups(placement, on=THURSDAY)) == [school.group]
+
+
+def test_the_mail_goes_out_in_the_language_the_substitute_chose(school: School) -> None:
+    activate(school, first_day=WEDNESDAY, school_days=1)
+    account = account_of("invaller@mail.example")
+    account.is_active, account.language = True, "en"
+    account.save()
+    mail.outbox.clear()
+    activate(school, group=school.other_group, first_day=THURSDAY, school_days=2)
+    (message,) = mail.outbox
+    assert message.subject == "You are substituting in Groep 7 at De Regenboog"
+    assert "from Thursday 3 December to Friday 4 December 2026 inclusive" in message.body
+    assert "Your account is active already." in message.body
+    assert "After your last day your access ends by itself." in message.body
