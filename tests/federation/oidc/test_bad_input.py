@@ -44,6 +44,21 @@ def test_nul_in_redirect_uri_is_invalid_request(world: World, pupil_client: Clie
 
 @pytest.mark.parametrize(
     ("name", "value"),
+    [("response_type", "\x1f"), ("response_type", 'co"de'), ("response_type", "cödé"), ("prompt", "\x01")],
+)
+def test_characters_authlib_cannot_quote_in_an_error_are_invalid_request(
+    world: World, client: Client, name: str, value: str
+) -> None:
+    """Found by the endpoint fuzz test: Authlib quotes response_type in its error and raised on a
+    control character there (a 500)."""
+    response = client.get("/oidc/authorize/", {**AUTHORIZE, "redirect_uri": REDIRECT_URI, name: value})
+    assert response.status_code == 400
+    assert "invalid_request" in response.content.decode()
+    assert _grants() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
     [
         ("nonce", "n" * 20_000),
         ("scope", "openid " + " ".join(["profile"] * 2000)),

@@ -9,6 +9,7 @@ page and nothing is issued.
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlencode
 
@@ -76,11 +77,25 @@ def _needs_login(principal: Principal | None, prompts: set[str], max_age: int | 
     return max_age is not None and int(time.time()) - principal.auth_time > max_age
 
 
+# Parameters Authlib quotes in its error descriptions, which allow only these characters
+# (RFC 6749 §5.2); anything else there made Authlib raise instead of answering (a 500).
+QUOTED_PARAMETERS = ("response_type", "response_mode", "code_challenge_method", "prompt", "display")
+_DESCRIPTION_SAFE = re.compile(r"^[\x20\x21\x23-\x5b\x5d-\x7e]*$")
+
+
 def _too_long(request: HttpRequest) -> str | None:
     """A parameter longer than we store (the grant's columns) or than any honest client sends."""
     data = request.POST if request.method == "POST" else request.GET
     for name, limit in PARAMETER_LIMITS.items():
         if len(data.get(name, "")) > limit:
+            return name
+    return None
+
+
+def _unquotable(request: HttpRequest) -> str | None:
+    data = request.POST if request.method == "POST" else request.GET
+    for name in QUOTED_PARAMETERS:
+        if not all(_DESCRIPTION_SAFE.match(value) for value in data.getlist(name)):
             return name
     return None
 
@@ -91,6 +106,10 @@ def authorize_view(request: HttpRequest) -> HttpResponse:
     principal = current_principal(request)
     if (name := _too_long(request)) is not None:
         return error_page(request, InvalidRequestError(f"The '{name}' parameter is too long."))
+    if (name := _unquotable(request)) is not None:
+        return error_page(
+            request, InvalidRequestError(f"The '{name}' parameter has characters it may not have.")
+        )
     try:
         grant = server.get_consent_grant(request, end_user=principal)
     except OAuth2Error as error:
