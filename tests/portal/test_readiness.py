@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -118,3 +121,21 @@ def test_a_publisher_the_school_switched_off_is_not_asked(client: Client, world:
     assert "Geen uitgever meldde software voor deze groep." in html
     assert stub.received == []
     assert not Disclosure.objects.exists()
+
+
+def test_the_queries_do_not_grow_with_the_groups_asked_about(client: Client, world: World) -> None:
+    stub = world.add_publisher("vlot")
+    stub.behaviour.body = b'{"products": []}'
+    sign_in_teacher(client, world)
+    next_group(world, "Groep 6a")
+    client.get(URL)  # the per-process caches (start days, partner apps) are warm from here on
+    counts = []
+    for names in ((), ("Groep 6b", "Groep 6c", "Groep 6d")):
+        for name in names:
+            next_group(world, name)
+        cache.clear()  # ask the publisher again, not the short cache
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert len(stub.received) == 3  # asked each time, about 1 and then 4 groups
