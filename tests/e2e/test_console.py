@@ -120,25 +120,33 @@ def test_the_licence_overview_shows_what_the_demo_publishers_answer(
 
 def test_every_link_file_downloads_and_parses(page: Any, console_world: dict[str, Any]) -> None:
     log_in(page)
-    page.goto("/schoolbeheer/links/")
+    page.get_by_role("link", name="Schoolbeheer").click()
+    page.get_by_role("link", name="Links en apparaten").first.click()
     pupil_link = page.locator("#url-pupils").inner_text()
     assert pupil_link.endswith(f"/s/{console_world['school'].instelling_ref}/")
+    staff_link = page.locator("#url-staff").inner_text()
+    assert staff_link.endswith("/login/")
     names = []
-    for link in page.locator("#link-pupils .downloads a").all():
-        with page.expect_download() as download:
-            link.click()
-        body = Path(download.value.path()).read_bytes()
-        name = download.value.suggested_filename
-        names.append(name)
-        if name.endswith(".url"):
-            assert f"URL={pupil_link}" in body.decode()
-        elif name.endswith(".json"):
-            assert json.loads(body)[1]["url"] == pupil_link
-        elif name.endswith(".mobileconfig"):
-            assert plistlib.loads(body)["PayloadContent"][0]["URL"] == pupil_link
-        else:
-            assert plistlib.loads(body)["URL"] == pupil_link
-    assert [name.rsplit(".", 1)[1] for name in names] == ["url", "webloc", "mobileconfig", "json"]
+    for key, url in (("pupils", pupil_link), ("staff", staff_link)):
+        for link in page.locator(f"#link-{key} .downloads a").all():
+            with page.expect_download() as download:
+                link.click()
+            body = Path(download.value.path()).read_bytes()
+            name = download.value.suggested_filename
+            names.append(name)
+            if name.endswith(".url"):
+                assert f"URL={url}" in body.decode()
+            elif name.endswith(".json"):
+                assert json.loads(body)[1]["url"] == url
+            elif name.endswith(".mobileconfig"):
+                assert plistlib.loads(body)["PayloadContent"][0]["URL"] == url
+            else:
+                assert plistlib.loads(body)["URL"] == url
+    assert names == [
+        f"klaspoort-demoschool-de-klaproos-{which}.{kind}"
+        for which in ("leerlingen", "medewerkers")
+        for kind in ("url", "webloc", "mobileconfig", "json")
+    ]
 
 
 def _no_overflow(page: Any) -> bool:

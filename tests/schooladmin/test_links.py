@@ -6,6 +6,7 @@ from __future__ import annotations
 import configparser
 import json
 import plistlib
+import re
 import struct
 import zlib
 
@@ -107,26 +108,44 @@ def test_the_page_shows_both_links_with_qr_codes_and_no_other_site(coordinator_c
     assert f'<code class="link-url" id="url-pupils">{BASE}/s/{school.instelling_ref}/</code>' in html
     assert f'<code class="link-url" id="url-staff">{BASE}/login/</code>' in html
     assert html.count("<svg") == 2
+    assert re.findall(r'class="secondary copy" data-copy="([a-z-]+)"', html) == [
+        "url-staff",
+        "url-pupils",
+        "url-deep",
+    ]
+    assert (
+        f'<code class="link-url" id="url-deep">{BASE}/login/leerlingen/snelkoppelaar?INSTELLING_REF={school.instelling_ref}&amp;TARGET=</code>'
+        in html
+    )
     assert 'src="http' not in html
     assert "cdn" not in html.lower()
 
 
-@pytest.mark.parametrize(
-    ("path", "check"),
-    [
-        ("leerlingen.url", lambda body, url: configparser.ConfigParser().read_string(body.decode()) or url in body.decode()),
-        ("leerlingen.webloc", lambda body, url: plistlib.loads(body)["URL"] == url),
-        ("leerlingen.mobileconfig", lambda body, url: plistlib.loads(body)["PayloadContent"][0]["URL"] == url),
-        ("leerlingen.json", lambda body, url: json.loads(body)[1]["url"] == url),
-        ("medewerkers.webloc", lambda body, url: plistlib.loads(body)["URL"] == f"{BASE}/login/"),
-    ],
-)  # fmt: skip
-def test_every_download_parses(coordinator_client: Client, path: str, check) -> None:  # type: ignore[no-untyped-def]
+def _url_in(body: bytes, kind: str) -> str:
+    """The address a downloaded file opens, read back by parsing the file as its device does."""
+    if kind == "url":
+        parser = configparser.ConfigParser()
+        parser.read_string(body.decode())
+        return parser["InternetShortcut"]["URL"]
+    if kind == "webloc":
+        return str(plistlib.loads(body)["URL"])
+    if kind == "mobileconfig":
+        (clip,) = plistlib.loads(body)["PayloadContent"]
+        return str(clip["URL"])
+    toplevel, bookmark = json.loads(body)
+    assert toplevel == {"toplevel_name": "klaspoort De Regenboog"}
+    return str(bookmark["url"])
+
+
+@pytest.mark.parametrize("kind", ["url", "webloc", "mobileconfig", "json"])
+@pytest.mark.parametrize("which", ["leerlingen", "medewerkers"])
+def test_every_download_parses(coordinator_client: Client, which: str, kind: str) -> None:
     school = coordinator_client.school  # type: ignore[attr-defined]
-    response = coordinator_client.get(f"/schoolbeheer/links/{path}")
+    response = coordinator_client.get(f"/schoolbeheer/links/{which}.{kind}")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="klaspoort-de-regenboog-{path}"'
-    assert check(response.content, f"{BASE}/s/{school.instelling_ref}/")
+    assert response["Content-Disposition"] == f'attachment; filename="klaspoort-de-regenboog-{which}.{kind}"'
+    expected = f"{BASE}/s/{school.instelling_ref}/" if which == "leerlingen" else f"{BASE}/login/"
+    assert _url_in(response.content, kind) == expected
 
 
 def test_unknown_files_are_not_found(coordinator_client: Client) -> None:
