@@ -18,11 +18,12 @@ from klaspoort.jobs import housekeeping
 from klaspoort.jobs.models import JobRun
 from klaspoort.laslink.actions import do_register_vendor
 from klaspoort.laslink.models import LasLink, PushedFile
-from klaspoort.roster.models import ImportRun
+from klaspoort.roster.models import ImportRun, PreparedImport
 from tests.roster import factories
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
+MINUTE = dt.timedelta(minutes=1)
 
 
 def _ages(days_old: list[int]) -> None:
@@ -93,6 +94,28 @@ def test_pushed_las_files_go_with_the_import_runs_once_run(settings) -> None:
         )
     assert housekeeping.apply_retention()["pushes"] == 1
     assert sorted(PushedFile.objects.values_list("status", flat=True)) == ["done", "queued"]
+
+
+def test_a_preview_never_confirmed_is_gone_after_its_hour_and_only_the_runs_hash_is_left() -> None:
+    school = factories.school()
+    now = clock.now()
+    for minutes in (59, 61):
+        run = ImportRun.objects.create(
+            school=school, source=ImportRun.Source.UPLOAD, status=ImportRun.Status.DRY_RUN,
+            file_sha256=f"{minutes}".ljust(64, "0"), started_at=now - minutes * MINUTE,
+        )  # fmt: skip
+        PreparedImport.objects.create(
+            school=school, run=run, records=b"<EDEX/>", source=run.source, file_name="EDEX.XML",
+            upload_sha256=run.file_sha256, actor="staff:x", created_at=now - minutes * MINUTE,
+        )  # fmt: skip
+
+    assert housekeeping.purge_expired()["previews"] == 1
+
+    assert list(PreparedImport.objects.values_list("upload_sha256", flat=True)) == ["59".ljust(64, "0")]
+    assert sorted(ImportRun.objects.values_list("file_sha256", flat=True)) == [
+        "59".ljust(64, "0"),
+        "61".ljust(64, "0"),
+    ]
 
 
 def test_signing_keys_rotate_only_when_the_newest_is_old_enough(settings) -> None:

@@ -41,7 +41,7 @@ def test_a_real_worker_runs_a_queued_job(celery_worker: WorkerProcess) -> None:
     assert not isinstance(result, EagerResult)
     run = JobRun.objects.get(pk=result.get(timeout=60))
     assert (run.job, run.outcome) == ("purge-expired", JobRun.Outcome.OK)
-    assert run.summary == {"sessions": 2, "tokens": 1, "grants": 0, "las_tokens": 0}
+    assert run.summary == {"sessions": 2, "tokens": 1, "grants": 0, "las_tokens": 0, "previews": 0}
     assert list(AccountSession.objects.values_list("session_key", flat=True)) == ["live"]
     assert list(OneTimeToken.objects.values_list("purpose", flat=True)) == ["password_reset"]
     assert "klaspoort.jobs.tasks.purge_expired" in celery_worker.output()
@@ -57,6 +57,7 @@ def test_without_a_broker_jobs_run_at_once_in_process() -> None:
         "tokens": 1,
         "grants": 0,
         "las_tokens": 0,
+        "previews": 0,
     }
     assert AccountSession.objects.count() == 1
 
@@ -94,4 +95,4 @@ def test_run_job_runs_a_scheduled_job_and_job_runs_shows_its_last_run() -> None:
     lines = listing.getvalue().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("purge-expired ")
-    assert lines[0].endswith("ok       grants=0 las_tokens=0 sessions=0 tokens=0")
+    assert lines[0].endswith("ok       grants=0 las_tokens=0 previews=0 sessions=0 tokens=0")

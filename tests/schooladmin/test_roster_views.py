@@ -316,3 +316,29 @@ def test_an_upload_without_the_csrf_token_is_refused_and_nothing_stored(school: 
     assert upload(client, as_bytes(roster())).status_code == 403
     assert not ImportRun.objects.exists()
     assert not PreparedImport.objects.exists()
+
+
+def test_a_start_day_is_never_set_in_the_past_and_stays_once_it_has_passed(
+    coordinator: Client, school: SchoolLocation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def set_start(day: str) -> Any:
+        return coordinator.post(f"{URL}begindatum/", {"schooljaar": "2027", "begindatum": day})
+
+    assert set_start("2027-08-24").status_code == 302
+    set_today(monkeypatch, dt.date(2027, 8, 10))  # the default 1 August is past, the school's 24th not
+
+    past = set_start("2027-08-05")
+    assert past.status_code == 400
+    assert (
+        "Kies een dag na vandaag: een schooljaar kan niet in het verleden beginnen." in past.content.decode()
+    )
+    assert set_start("2027-08-10").status_code == 400  # today is not "after today" either
+    assert SchoolYearStart.objects.get(school=school).starts_on == dt.date(2027, 8, 24)
+    assert set_start("2027-08-31").status_code == 302
+    assert SchoolYearStart.objects.get(school=school).starts_on == dt.date(2027, 8, 31)
+
+    set_today(monkeypatch, dt.date(2027, 9, 1))
+    passed = set_start("2027-09-20")
+    assert passed.status_code == 400
+    assert "Dit schooljaar is al begonnen; de begindatum kan niet meer veranderen." in passed.content.decode()
+    assert SchoolYearStart.objects.get(school=school).starts_on == dt.date(2027, 8, 31)

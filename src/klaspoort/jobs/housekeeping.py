@@ -3,7 +3,9 @@ counts for its JobRun.
 
 Expired sessions, one-time tokens past their expiry, and OpenID Connect grants whose last token
 expired (or that were revoked) more than `GRANT_GRACE` ago: a grace of one longest staff session,
-so back-channel logout still finds the grants of a session that is alive.
+so back-channel logout still finds the grants of a session that is alive. Roster uploads that were
+previewed and never confirmed (`PreparedImport`, their import records) once `PREPARED_TTL` is over:
+after that only the run with the file's hash is left.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from klaspoort.federation.oidc.models import OidcGrant, SigningKey
 from klaspoort.jobs.models import JobRun
 from klaspoort.laslink.models import PushedFile
 from klaspoort.laslink.tokens import purge_expired_tokens
-from klaspoort.roster.models import ImportRun
+from klaspoort.roster.models import ImportRun, PreparedImport
+from klaspoort.schooladmin.roster_actions import PREPARED_TTL
 
 
 def grant_grace() -> dt.timedelta:
@@ -42,7 +45,14 @@ def purge_expired(now: dt.datetime | None = None) -> dict[str, int]:
     )
     grants, _ = OidcGrant.objects.filter(dead).delete()
     las_tokens = purge_expired_tokens(moment)
-    return {"sessions": sessions, "tokens": tokens, "grants": grants, "las_tokens": las_tokens}
+    previews, _ = PreparedImport.objects.filter(created_at__lt=moment - PREPARED_TTL).delete()
+    return {
+        "sessions": sessions,
+        "tokens": tokens,
+        "grants": grants,
+        "las_tokens": las_tokens,
+        "previews": previews,
+    }
 
 
 def rotate_signing_keys(now: dt.datetime | None = None) -> dict[str, int]:
