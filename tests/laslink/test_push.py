@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from klaspoort.core import clock
 from klaspoort.laslink import pushes, tasks
@@ -130,3 +130,25 @@ def test_a_push_whose_task_was_lost_is_queued_again_by_the_tick(
     tasks.queue_due_syncs.apply().get()  # eager here: the requeued push runs at once
     assert PushedFile.objects.get(pk=body["id"]).status == "done"
     assert ImportRun.objects.get().status == "applied"
+
+
+@override_settings(LAS_MAX_ATTEMPTS=2)
+def test_an_internal_error_changes_nothing_and_after_the_last_try_the_push_is_failed(
+    client: Client, vendor_a: Vendor, link: LasLink, las_server: tuple[DemoLas, str], monkeypatch: Any
+) -> None:
+    body = push(client, vendor_a, link.school.code, las_server[0].exports[link.school.code]).json()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pushes.sync, "import_from_las", broken)
+    with pytest.raises(RuntimeError):
+        pushes.run_push(body["id"])
+    stored = PushedFile.objects.get()
+    assert (stored.status, stored.attempts, len(bytes(stored.data)) > 0) == ("queued", 1, True)
+    with pytest.raises(RuntimeError):
+        pushes.run_push(body["id"])
+    stored.refresh_from_db()
+    assert (stored.status, stored.outcome, stored.attempts, bytes(stored.data)) == ("done", "failed", 2, b"")
+    assert (ImportRun.objects.count(), Pupil.objects.count()) == (0, 0)
+    assert client.get(body["poll"], **vendor_a.auth()).json()["outcome"] == "failed"

@@ -113,7 +113,8 @@ class PushedFile(models.Model):
     run = models.ForeignKey(
         "roster.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="pushes"
     )
-    outcome = models.CharField(max_length=16, blank=True, help_text="the link's outcome, or inactive")
+    outcome = models.CharField(max_length=16, blank=True, help_text="the link's outcome, inactive or failed")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="runs that ended in an internal error")
 
     class Meta:
         indexes = [

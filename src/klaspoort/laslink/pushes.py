@@ -9,7 +9,9 @@ A push is idempotent: the same file again, while the earlier push of it is queue
 is still the school's newest import, answers with the earlier push (nothing new is stored or run).
 The worker runs the import and records the push's outcome in one transaction with the push row
 locked, so a task run twice, or again after its worker was killed half-way, imports once: the
-second run finds the push done. Only then are the file's bytes dropped (its hash stays).
+second run finds the push done. Only then are the file's bytes dropped (its hash stays). A run that
+ends in an internal error changes nothing and is tried again (the tick), at most LAS_MAX_ATTEMPTS
+times; then the push is done with the outcome "failed".
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import hashlib
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from klaspoort.core import clock
@@ -29,6 +32,7 @@ from klaspoort.roster.models import ImportRun
 logger = logging.getLogger("klaspoort.laslink")
 REQUEUE_AFTER = dt.timedelta(minutes=10)  # a queued push whose task was lost is queued again
 INACTIVE = "inactive"
+FAILED = "failed"
 
 
 class PushRefused(Exception):
@@ -80,6 +84,31 @@ def do_accept_push(vendor: LasVendor, link: LasLink, data: bytes) -> tuple[Pushe
 
 def run_push(push_id: int) -> str:
     """Import a pushed file (the worker's task); its outcome, or "done" when it ran already."""
+    try:
+        return _run_push(push_id)
+    except Exception:
+        _count_failure(push_id)
+        raise
+
+
+def _count_failure(push_id: int) -> None:
+    with transaction.atomic():
+        push = PushedFile.objects.select_for_update().filter(pk=push_id).first()
+        if push is None or push.status == PushedFile.Status.DONE:
+            return
+        push.attempts += 1
+        if push.attempts >= settings.LAS_MAX_ATTEMPTS:
+            push.status, push.outcome, push.finished_at, push.data = (
+                PushedFile.Status.DONE,
+                FAILED,
+                clock.now(),
+                b"",
+            )
+        push.save(update_fields=["attempts", "status", "outcome", "finished_at", "data"])
+    logger.warning("las: push %s failed (attempt %s)", push_id, push.attempts, exc_info=True)
+
+
+def _run_push(push_id: int) -> str:
     with transaction.atomic():
         push = (
             PushedFile.objects.select_for_update()
