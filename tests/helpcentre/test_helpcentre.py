@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from klaspoort.accounts.models import Account
 from klaspoort.audit.models import AuditEvent
@@ -83,3 +84,17 @@ def test_only_operators_write(client: Client) -> None:
     assert client.get("/beheer/hulp/").status_code == 403
     assert client.post("/beheer/hulp/nieuw/", {"title": "X"}).status_code == 403
     assert not Article.objects.filter(title="X").exists()
+
+
+def test_the_search_page_reads_the_articles_in_one_query_and_a_new_category_shows_at_once(
+    client: Client,
+) -> None:
+    client.get("/hulp/?q=wachtwoord")  # the category list is read once per process
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/hulp/?q=wachtwoord").content.decode()
+    assert "Wachtwoord vergeten" in page
+    assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
+    Category.objects.create(slug="nieuw", name="Nieuw onderwerp", order=99)
+    assert '<a href="/hulp/nieuw/">Nieuw onderwerp</a>' in client.get("/hulp/").content.decode()
+    Category.objects.filter(slug="nieuw").get().delete()
+    assert "Nieuw onderwerp" not in client.get("/hulp/").content.decode()

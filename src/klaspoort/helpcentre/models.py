@@ -3,15 +3,41 @@ and sanitised once, on save (`rendering.py`), and kept with the article."""
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def listed(self) -> list[Category]:
+        """The categories in their order, as the help pages list them: read once per process every
+        LISTED_SECONDS (the search page is hot, the list changes rarely); saving or deleting a
+        category forgets it (`forget_listed`, connected in apps.py)."""
+        global _listed
+        loaded_at, categories = _listed
+        if time.monotonic() - loaded_at > LISTED_SECONDS:
+            categories = list(self.order_by("order", "name"))
+            _listed = (time.monotonic(), categories)
+        return categories
+
+
+LISTED_SECONDS = 60
+_listed: tuple[float, list[Category]] = (-LISTED_SECONDS - 1.0, [])
+
+
+def forget_listed(**_kwargs: object) -> None:
+    global _listed
+    _listed = (-LISTED_SECONDS - 1.0, [])
 
 
 class Category(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=120)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -23,7 +23,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = search(query) if query else None
-    categories = Category.objects.order_by("order", "name")
+    categories = Category.objects.listed()
     return render(
         request,
         "helpcentre/home.html",
