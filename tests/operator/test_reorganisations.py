@@ -33,6 +33,12 @@ from klaspoort.roster.edexml.generator import generate_roster
 from klaspoort.roster.edexml.writer import write_edexml
 from klaspoort.roster.importing.actions import do_import_edexml
 from klaspoort.roster.models import Group, Pupil, PupilMembership, StaffMember, StaffPlacement
+from klaspoort.schooladmin.actions import (
+    do_add_fixed_range,
+    do_issue_agent_token,
+    do_set_shortcut_restriction,
+)
+from klaspoort.schooladmin.models import FixedRange, SchoolNetwork
 from tests.federation.factories import tick
 from tests.federation.saml.pysaml2_sp import SP_ACS_URL, SP_ENTITY_ID
 from tests.operator.conftest import actor
@@ -328,6 +334,74 @@ def test_a_split_that_divides_a_group_or_leaves_one_behind_is_refused_and_change
     assert _snapshot() == before
 
 
+def _network(school: SchoolLocation, *ranges: str, restrict: bool = False) -> None:
+    for cidr in ranges:
+        do_add_fixed_range(school, cidr, label=f"gebouw {school.code}", actor="test")
+    if restrict:
+        do_set_shortcut_restriction(school, True, actor="test")
+
+
+def _network_of(code: str) -> tuple[list[tuple[str, str]], bool, list[str]]:
+    school = SchoolLocation.objects.get(location_code=code[-2:], brin=code[:4])
+    network = SchoolNetwork.objects.get(school=school)
+    ranges = list(FixedRange.objects.filter(school=school).order_by("cidr").values_list("cidr", "label"))
+    return ranges, network.restrict_pupil_shortcut, network.effective_networks
+
+
+def test_a_merger_carries_the_network_over_when_every_school_restricted_the_shortcut(
+    operator: Account, two_schools: dict[str, Any]
+) -> None:
+    north, south = two_schools["north"], two_schools["south"]
+    _network(north, "192.0.2.0/28", restrict=True)
+    _network(south, "198.51.100.7", "192.0.2.0/28", restrict=True)
+    preview = preview_merger([north, south], code="12AB02", name="Het Kompas")
+    assert preview.network.notes == [
+        "Vaste adressen van het schoolnetwerk die meegaan: 192.0.2.0/28, 198.51.100.7/32.",
+        "De leerlingenlink werkt ook op de nieuwe locatie alleen op het schoolnetwerk.",
+    ]
+    actions.do_merge_schools(operator, [north, south], code="12AB02", name="Het Kompas", effective_on=today())
+    assert _network_of("12AB02") == (
+        [("192.0.2.0/28", "gebouw 12AB00"), ("198.51.100.7/32", "gebouw 12AB01")],
+        True,
+        ["192.0.2.0/28", "198.51.100.7/32"],
+    )
+
+
+def test_a_merger_of_schools_that_disagree_keeps_the_addresses_but_not_the_restriction(
+    console: Client, operator: Account, two_schools: dict[str, Any]
+) -> None:
+    north, south = two_schools["north"], two_schools["south"]
+    _network(north, "192.0.2.0/28", restrict=True)
+    do_issue_agent_token(south, label="pc", actor="test")
+    data = {"sources": "12AB00, 12AB01", "code": "12AB02", "name": "Het Kompas",
+            "effective_on": today().isoformat()}  # fmt: skip
+    page = console.post("/beheer/herindeling/samenvoegen/", {**data, "preview": ""}).content.decode()
+    assert (
+        '<ul class="network"><li>Vaste adressen van het schoolnetwerk die meegaan: 192.0.2.0/28.</li>'
+        "<li>Niet elke school had de leerlingenlink beperkt tot vaste adressen van het schoolnetwerk: op "
+        "de nieuwe locatie staat die beperking uit. De coördinator zet haar zo nodig weer aan.</li>"
+        "<li>De IP-agent van 12AB01 gaat niet mee: de coördinator maakt op de nieuwe locatie een nieuwe "
+        "sleutel en zet die in de agent op de school-pc.</li></ul>"
+    ) in page
+    console.post("/beheer/herindeling/samenvoegen/", {**data, "confirm": ""})
+    assert _network_of("12AB02") == ([("192.0.2.0/28", "gebouw 12AB00")], False, ["192.0.2.0/28"])
+
+
+def test_a_split_gives_every_part_the_network_of_the_school(
+    operator: Account, big_school: dict[str, Any]
+) -> None:
+    school, groups = big_school["school"], big_school["groups"]
+    _network(school, "192.0.2.0/28", restrict=True)
+    parts = _parts(groups, ["g3", "g4", "plus"], ["g7"])
+    assert preview_split(school, parts).network.notes == [
+        "Vaste adressen van het schoolnetwerk die meegaan: 192.0.2.0/28.",
+        "De leerlingenlink werkt ook op de nieuwe locatie alleen op het schoolnetwerk.",
+    ]
+    actions.do_split_school(operator, school, parts, effective_on=today())
+    for part in parts:
+        assert _network_of(part.code) == ([("192.0.2.0/28", "gebouw 12AB00")], True, ["192.0.2.0/28"])
+
+
 def test_a_planned_merger_runs_on_its_day(operator: Account, two_schools: dict[str, Any]) -> None:
     north, south = two_schools["north"], two_schools["south"]
     later = today() + dt.timedelta(days=3)
@@ -344,6 +418,94 @@ def test_a_planned_merger_runs_on_its_day(operator: Account, two_schools: dict[s
     assert planned.status == Reorganisation.Status.DONE
     assert Pupil.objects.filter(school__location_code="02").count() == 2
     assert PupilMembership.objects.filter(group__school__location_code="02").count() == 2
+
+
+def test_a_planned_merger_can_be_cancelled_until_it_is_carried_out(
+    operator: Account, two_schools: dict[str, Any]
+) -> None:
+    north, south = two_schools["north"], two_schools["south"]
+    later = today() + dt.timedelta(days=3)
+    planned = actions.do_merge_schools(
+        operator, [north, south], code="12AB02", name="Het Kompas", effective_on=later
+    )
+    before = _snapshot()
+    cancelled = actions.do_cancel_reorganisation(operator, planned)
+    assert cancelled.status == Reorganisation.Status.CANCELLED
+    assert cancelled.done_at is not None
+    assert _snapshot() == before  # nothing else changed
+    assert list(
+        AuditEvent.objects.filter(action="school.merger_cancelled")
+        .order_by("id")
+        .values_list("actor", "subject", "school_ref")
+    ) == [
+        (actor(operator), f"reorganisation:{planned.pk}", north.instelling_ref),
+        (actor(operator), f"reorganisation:{planned.pk}", south.instelling_ref),
+    ]
+    assert actions.run_due_reorganisations(later) == {"done": 0, "refused": 0}
+    assert not SchoolLocation.objects.filter(location_code="02").exists()
+    assert SchoolLocation.objects.filter(pk__in=[north.pk, south.pk], active=True).count() == 2
+    with pytest.raises(actions.CancelRefused, match="is geannuleerd en kan niet meer"):
+        actions.do_cancel_reorganisation(operator, planned)
+    # the schools are free again: the merger can be planned anew, and once carried out it stays
+    again = actions.do_merge_schools(
+        operator, [north, south], code="12AB02", name="Het Kompas", effective_on=today()
+    )
+    assert again.status == Reorganisation.Status.DONE
+    events = AuditEvent.objects.count()
+    with pytest.raises(actions.CancelRefused, match="is uitgevoerd en kan niet meer"):
+        actions.do_cancel_reorganisation(operator, again)
+    again.refresh_from_db()
+    assert again.status == Reorganisation.Status.DONE
+    assert AuditEvent.objects.count() == events
+
+
+def _plan_merger(operator: Account, two_schools: dict[str, Any]) -> Reorganisation:
+    return actions.do_merge_schools(
+        operator,
+        [two_schools["north"], two_schools["south"]],
+        code="12AB02",
+        name="Het Kompas",
+        effective_on=today() + dt.timedelta(days=3),
+    )
+
+
+def test_nobody_but_an_operator_cancels_a_reorganisation(
+    operator: Account, two_schools: dict[str, Any]
+) -> None:
+    planned = _plan_merger(operator, two_schools)
+    before, events = _snapshot(), AuditEvent.objects.count()
+    coordinator = Account.objects.create_user("ict@example.nl", "wachtwoord-lang-genoeg")
+    for who in (None, coordinator, Account.objects.create_superuser("nofactor@example.nl", "x" * 20)):
+        with pytest.raises(PermissionDenied):
+            actions.do_cancel_reorganisation(who, planned)  # type: ignore[arg-type]
+    planned.refresh_from_db()
+    assert planned.status == Reorganisation.Status.PLANNED
+    assert planned.done_at is None
+    assert (_snapshot(), AuditEvent.objects.count()) == (before, events)
+
+
+def test_console_cancels_a_planned_merger_after_a_confirmation(
+    console: Client, operator: Account, two_schools: dict[str, Any]
+) -> None:
+    planned = _plan_merger(operator, two_schools)
+    url = f"/beheer/herindeling/{planned.pk}/annuleren/"
+    listing = console.get("/beheer/herindeling/").content.decode()
+    assert f'<a class="button secondary" href="{url}">Annuleren</a>' in listing
+    confirmation = console.get(url).content.decode()  # asking changes nothing
+    assert "Ja, annuleer de herindeling" in confirmation
+    assert "12AB02 Het Kompas" in confirmation
+    planned.refresh_from_db()
+    assert planned.status == Reorganisation.Status.PLANNED
+    response = console.post(url)
+    assert (response.status_code, response["Location"]) == (302, "/beheer/herindeling/")
+    planned.refresh_from_db()
+    assert planned.status == Reorganisation.Status.CANCELLED
+    listing = console.get("/beheer/herindeling/").content.decode()
+    assert "geannuleerd" in listing
+    assert url not in listing
+    again = console.post(url)
+    assert again.status_code == 400
+    assert "Deze herindeling is geannuleerd en kan niet meer worden geannuleerd." in again.content.decode()
 
 
 def test_console_merger_previews_who_goes_where_then_carries_it_out(

@@ -441,6 +441,35 @@ def run_due_reorganisations(on: dt.date | None = None) -> dict[str, int]:
     return {"done": done, "refused": refused}
 
 
+class CancelRefused(ValueError):
+    """The reorganisation cannot be cancelled (any more); the message says why."""
+
+
+@transaction.atomic
+def do_cancel_reorganisation(actor: Account, reorganisation: Reorganisation) -> Reorganisation:
+    """Cancel a planned merger or split before its day: nothing of it has happened yet, so nothing
+    else changes. One that was carried out, refused or cancelled already is refused (CancelRefused)."""
+    operator = require_operator(actor)
+    locked = Reorganisation.objects.select_for_update().get(pk=reorganisation.pk)
+    if locked.status != Reorganisation.Status.PLANNED:
+        raise CancelRefused(
+            _("Deze herindeling is %(status)s en kan niet meer worden geannuleerd.")
+            % {"status": locked.get_status_display()}
+        )
+    locked.status, locked.done_at = Reorganisation.Status.CANCELLED, now()
+    locked.save(update_fields=["status", "done_at"])
+    subject = operator_subject(operator)
+    for ref in locked.spec.get("sources", []):
+        record_event(
+            f"school.{locked.kind}_cancelled",
+            actor=subject,
+            subject=f"reorganisation:{locked.pk}",
+            school_ref=uuid.UUID(ref),
+            effective_on=locked.effective_on.isoformat(),
+        )
+    return locked
+
+
 # --- partners in the console ---
 
 

@@ -182,7 +182,9 @@ class Reorganisation(models.Model):
     `spec` is what the operator confirmed: {"sources": [instelling_ref, ...], "parts": [{"code",
     "name", "groups": [group uuid, ...]}]} (a merger has one part and no group list). It is carried
     out on `effective_on` (at once when that day has come); `result` then holds the new locations'
-    references and what moved. A planned one is checked again when it runs.
+    references and what moved. A planned one is checked again when it runs, and can be cancelled
+    by an operator until then (`do_cancel_reorganisation`; `done_at` is then the moment it was
+    cancelled).
     """
 
     class Kind(models.TextChoices):
@@ -193,6 +195,7 @@ class Reorganisation(models.Model):
         PLANNED = "planned", _("gepland")
         DONE = "done", _("uitgevoerd")
         REFUSED = "refused", _("geweigerd")
+        CANCELLED = "cancelled", _("geannuleerd")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)

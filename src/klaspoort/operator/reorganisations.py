@@ -52,6 +52,7 @@ from klaspoort.roster.models import (
     StagedYear,
 )
 from klaspoort.roster.schoolyears import year_in_force
+from klaspoort.schooladmin.actions import NetworkCarry, do_carry_over_network, network_carry
 from klaspoort.twofactor.actions import coordinators_required, do_set_coordinator_requirement
 
 MERGER, SPLIT = "merger", "split"
@@ -106,6 +107,7 @@ class Preview:
     partners_dropped: list[str] = field(default_factory=list)  # selected by some sources only
     linked: list[str] = field(default_factory=list)  # codes of sources with an automatic link
     staff_moves: list[tuple[StaffPlacement, dict[int, set[int]]]] = field(default_factory=list)
+    network: NetworkCarry = field(default_factory=NetworkCarry)  # given to every new location
 
     @property
     def ok(self) -> bool:
@@ -238,6 +240,7 @@ def preview_merger(sources: Sequence[SchoolLocation], *, code: str, name: str) -
     preview.staff_moves = [(p, {0: destination.group_ids}) for p in placements]
     preview.partners_kept, preview.partners_dropped = _consents(sources)
     preview.linked = _linked(sources)
+    preview.network = network_carry(sources)
     return preview
 
 
@@ -332,6 +335,7 @@ def preview_split(source: SchoolLocation, parts: Sequence[Part]) -> Preview:
     kept, _dropped = _consents([source])
     preview.partners_kept = kept
     preview.linked = _linked([source])
+    preview.network = network_carry([source])
     return preview
 
 
@@ -373,6 +377,7 @@ def carry_out(preview: Preview, *, effective_on: dt.date, actor: str) -> dict[st
         if any(coordinators_required(source) for source in sources):
             do_set_coordinator_requirement(school, True, actor=actor)
         reorganise.copy_year_starts(first, school, year_in_force(first))
+        do_carry_over_network(school, preview.network, actor=actor)
     placed = reorganise.place_staff(
         [
             reorganise.StaffMove(

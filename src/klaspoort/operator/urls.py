@@ -40,6 +40,11 @@ urlpatterns = [
     path("beheer/herindeling/", reorganisations.reorganisation_list_view, name="reorganisations"),
     path("beheer/herindeling/samenvoegen/", reorganisations.merger_view, name="merger"),
     path("beheer/herindeling/splitsen/", reorganisations.split_view, name="split"),
+    path(
+        "beheer/herindeling/<int:pk>/annuleren/",
+        reorganisations.cancel_view,
+        name="cancel_reorganisation",
+    ),
     path("beheer/register/", register.register_view, name="register"),
     path("beheer/register/import/<int:pk>/", register.register_import_view, name="register_import"),
     path("beheer/register/wijziging/<int:pk>/", register.code_change_view, name="code_change"),

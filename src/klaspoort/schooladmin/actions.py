@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -181,3 +183,70 @@ def do_record_agent_report(token: str, address: str) -> AgentToken:
             school_ref=agent.school.instelling_ref, client_ip=address, token_id=agent.pk,
         )  # fmt: skip
     return agent
+
+
+# --- mergers and splits (operator/reorganisations.py) ---
+
+
+@dataclass
+class NetworkCarry:
+    """What of the sources' network settings a new location of a merger or split gets: the fixed
+    addresses (every source's, for a merger: each building stays school network) and the pupil
+    shortcut restriction (only when every source had it and the new location has fixed addresses,
+    so no pupil is locked out); `notes` say what the coordinator must set again (Dutch)."""
+
+    ranges: list[tuple[str, str]] = field(default_factory=list)  # (cidr, label)
+    restrict: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def network_carry(sources: Sequence[SchoolLocation]) -> NetworkCarry:
+    """Three queries whatever the number of sources."""
+    networks = {n.school_id: n for n in SchoolNetwork.objects.filter(school__in=sources)}
+    ranges: dict[str, str] = {}
+    for fixed in FixedRange.objects.filter(school__in=sources).order_by("school_id", "cidr"):
+        if (
+            networks.get(fixed.school_id) is None
+            or networks[fixed.school_id].mode == SchoolNetwork.Mode.FIXED
+        ):
+            ranges.setdefault(fixed.cidr, fixed.label)
+    with_agent = set(
+        AgentToken.objects.filter(school__in=sources, revoked_at__isnull=True).values_list(
+            "school_id", flat=True
+        )
+    )
+    agents = sorted(school.code for school in sources if school.pk in with_agent)
+    restricted = [networks[s.pk].restrict_pupil_shortcut if s.pk in networks else False for s in sources]
+    carry = NetworkCarry(ranges=list(ranges.items()))
+    carry.restrict = all(restricted) and bool(ranges) and not agents
+    if ranges:
+        carry.notes.append(
+            _("Vaste adressen van het schoolnetwerk die meegaan: %(ranges)s.") % {"ranges": ", ".join(ranges)}
+        )
+    if carry.restrict:
+        carry.notes.append(_("De leerlingenlink werkt ook op de nieuwe locatie alleen op het schoolnetwerk."))
+    elif any(restricted):
+        carry.notes.append(
+            _(
+                "Niet elke school had de leerlingenlink beperkt tot vaste adressen van het schoolnetwerk: "
+                "op de nieuwe locatie staat die beperking uit. De coördinator zet haar zo nodig weer aan."
+            )
+        )
+    if agents:
+        carry.notes.append(
+            _(
+                "De IP-agent van %(codes)s gaat niet mee: de coördinator maakt op de nieuwe locatie een "
+                "nieuwe sleutel en zet die in de agent op de school-pc."
+            )
+            % {"codes": ", ".join(agents)}
+        )
+    return carry
+
+
+def do_carry_over_network(school: SchoolLocation, carry: NetworkCarry, *, actor: str) -> None:
+    """Give a new location of a merger or split the carried network settings (inside the caller's
+    transaction; each step audited by its own action)."""
+    for cidr, label in carry.ranges:
+        do_add_fixed_range(school, cidr, label=label, actor=actor)
+    if carry.restrict:
+        do_set_shortcut_restriction(school, True, actor=actor)

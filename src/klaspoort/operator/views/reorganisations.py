@@ -1,5 +1,6 @@
 """Mergers and splits in the console (A8): /beheer/herindeling/ (the list), .../samenvoegen/ and
-.../splitsen/ (form -> preview of who goes where -> confirm). The work is done by the actions."""
+.../splitsen/ (form -> preview of who goes where -> confirm), .../<pk>/annuleren/ (a planned one
+cancelled after a confirmation page). The work is done by the actions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,27 @@ def reorganisation_list_view(request: HttpRequest, operator: Account) -> HttpRes
         request.GET.get("page")
     )
     return render(request, "operator/reorganisations.html", {"page": page})
+
+
+@operator_required
+def cancel_view(request: HttpRequest, operator: Account, pk: int) -> HttpResponse:
+    """GET: what would be cancelled, and the button that confirms it; POST: cancel it."""
+    reorganisation = get_object_or_404(Reorganisation, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.do_cancel_reorganisation(operator, reorganisation)
+        except actions.CancelRefused as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("De herindeling is geannuleerd."))
+            return HttpResponseRedirect(reverse("operator:reorganisations"))
+    return render(
+        request,
+        "operator/cancel_reorganisation.html",
+        {"item": reorganisation, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def _finish(request: HttpRequest, preview: Preview, run: object) -> HttpResponse | list[str]:
