@@ -74,7 +74,9 @@ def test_pupil_signing_in_after_a_teacher_signs_the_teacher_out(
     assert client.get("/start/").status_code == 200
     _pupil_signs_in(client, family)
     assert "_auth_user_id" not in client.session
-    assert client.get("/start/").status_code == 302  # the teacher's pages are closed
+    closed = client.get("/start/")  # the teacher's pages are closed: the pupil is told so
+    assert closed.status_code == 403
+    assert "Alleen voor medewerkers" in closed.content.decode()
 
 
 def test_parent_signing_in_on_a_pupils_device(client: Client, family: Family) -> None:

@@ -1,5 +1,6 @@
-"""`staff_required`: staff pages need a signed-in staff account (parents and operators are refused)
-and, unless `need_school=False`, a chosen school (a staff principal)."""
+"""`staff_required`: staff pages need a signed-in staff account (parents, operators and pupils
+signed in through the school's pupil link are refused with 403) and, unless `need_school=False`,
+a chosen school (a staff principal)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def staff_required(view: View | None = None, *, need_school: bool = True) -> Any
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
             if not user.is_authenticated:
+                signed_in = current_principal(request)
+                if signed_in is not None and signed_in.kind == "pupil":  # a pupil has no account
+                    return render(request, "accounts/staff_only.html", status=403)
                 return redirect_to_login(request.get_full_path())
             if not isinstance(user, Account) or user.kind != Account.Kind.STAFF:
                 return render(request, "accounts/staff_only.html", status=403)
