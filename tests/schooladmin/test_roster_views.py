@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,13 +15,23 @@ from django.test import Client, override_settings
 
 from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import ImportRun, PreparedImport, Pupil, SchoolYearStart, StaffRole
+from klaspoort.roster.edexml.document import EdexPupil
+from klaspoort.roster.models import (
+    ImportRun,
+    PreparedImport,
+    Pupil,
+    SchoolYearStart,
+    StaffRole,
+    StagedYear,
+)
 from tests.accounts.pupils import roster as sessions
 from tests.core.bodies import Unreadable
 from tests.roster import factories
 from tests.roster.importing.conftest import set_today
 from tests.roster.importing.database import roster_state
 from tests.roster.importing.documents import SCHOOL, as_bytes, pupils, roster
+from tests.roster.importing.test_command import run_cli
+from tests.roster.importing.test_staging import next_year, this_year
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +353,73 @@ def test_a_start_day_is_never_set_in_the_past_and_stays_once_it_has_passed(
     assert passed.status_code == 400
     assert "Dit schooljaar is al begonnen; de begindatum kan niet meer veranderen." in passed.content.decode()
     assert SchoolYearStart.objects.get(school=school).starts_on == dt.date(2027, 8, 31)
+
+
+def test_a_second_file_for_next_year_shows_the_difference_with_the_staged_plan(coordinator: Client) -> None:
+    current = this_year(6)
+    coordinator.post(preview_of(upload(coordinator, as_bytes(current))), {"bevestig": "1"})
+    first = next_year(current, leaving=1)
+    html = coordinator.get(preview_of(upload(coordinator, as_bytes(first)))).content.decode()
+    assert 'id="replaces"' not in html  # nothing staged yet
+    assert 'id="difference"' not in html
+    coordinator.post(preview_of(upload(coordinator, as_bytes(first))), {"bevestig": "1"})
+    staged = StagedYear.objects.get()
+    moved = replace(first.pupils[0], group_key="N7B", year_group="7")  # P1: 7A in the staged plan
+    newcomer = EdexPupil("NEW1", "Fenna", "Smit", year_group="6", group_key="N6")
+    second = replace(first, pupils=(moved, *first.pupils[2:], newcomer))  # P2 leaves too
+
+    html = coordinator.get(preview_of(upload(coordinator, as_bytes(second)))).content.decode()
+
+    assert (
+        '<p class="notice" id="replaces">Dit bestand vervangt het rooster voor 2027-2028 dat sinds '
+        "3 december 2026 09:30 klaarstaat. Hieronder zie je eerst wat er anders is dan in dat rooster, daarna "
+        "alles vergeleken met het rooster van nu.</p>"
+    ) in html
+    difference = html.split('id="difference"')[1].split("</section>")[0]
+    assert re.findall(r"<li>(.*?)</li>", difference) == [
+        'Fenna Smit <span class="muted">(NEW1)</span>: komt er nu bij',
+        'Kind1 Achternaam <span class="muted">(P1)</span>: komt in een andere groep dan in het klaargezette '
+        "rooster",
+        'Kind2 Achternaam <span class="muted">(P2)</span>: verandert niet meer',
+        'Kind2 Achternaam <span class="muted">(P2)</span>: gaat nu ook weg',
+    ]
+    assert "<h3>Medewerkers</h3>" not in difference  # their groups are the staged plan's
+    assert StagedYear.objects.get() == staged  # a preview replaces nothing yet
+
+    coordinator.cookies["django_language"] = "en"
+    english = coordinator.get(
+        preview_of(upload(coordinator, as_bytes(second), HTTP_ACCEPT_LANGUAGE="en")),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert '<h2 id="difference-title">Difference with the staged roster</h2>' in english
+    assert 'Kind2 Achternaam <span class="muted">(P2)</span>: now leaves as well' in english
+
+
+def test_the_history_lists_command_line_held_and_refused_runs_with_their_facts(
+    coordinator: Client, school: SchoolLocation, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "beheerder")
+    full, half = as_bytes(roster(pupils=pupils(10))), as_bytes(roster(pupils=pupils(4)))
+    for name, data in (("full.xml", full), ("half.xml", half)):
+        (tmp_path / name).write_bytes(data)
+        run_cli(str(tmp_path / name), "--school", "12AB00")  # the second is held: 6 of 10 leave
+    upload(coordinator, DOCTYPE)
+    ImportRun.objects.update(duration_ms=123)
+
+    rows = re.findall(r'<tr data-status="([a-z-]+)">(.*?)</tr>', coordinator.get(URL).content.decode(), re.S)
+
+    facts = [
+        (
+            status,
+            *re.findall(r"<td>(.*?)</td>", row, re.S)[1:5],
+            re.search(r"<code[^>]*>(\w+)</code>", row)[1],
+        )  # type: ignore[index]
+        for status, row in rows
+    ]
+    digest = {data: hashlib.sha256(data).hexdigest()[:12] for data in (full, half, DOCTYPE)}
+    assert facts == [
+        ("rejected", "Anna de Vries", "EDEXML-upload", "Geweigerd", "+0 ~0 −0", digest[DOCTYPE]),  # noqa: RUF001
+        ("held", "cli:beheerder", "opdrachtregel", "Tegengehouden", "+0 ~0 −6", digest[half]),  # noqa: RUF001
+        ("applied", "cli:beheerder", "opdrachtregel", "Doorgevoerd", "+10 ~0 −0", digest[full]),  # noqa: RUF001
+    ]
+    assert coordinator.get(URL).content.decode().count("<td>123 ms</td>") == 3

@@ -110,3 +110,58 @@ def display(report: dict[str, Any]) -> dict[str, Any]:
         "effective_on": dt.date.fromisoformat(effective) if effective else None,
         "status_label": STATUS_LABELS.get(report.get("status", ""), report.get("status", "")),
     }
+
+
+DIFFERENCE_LABELS = {
+    ("added", "now"): _("komt er nu bij"),
+    ("added", "no_longer"): _("komt er niet meer bij"),
+    ("changed", "now"): _("verandert nu, of anders"),
+    ("changed", "no_longer"): _("verandert niet meer"),
+    ("removed", "now"): _("gaat nu ook weg"),
+    ("removed", "no_longer"): _("gaat niet meer weg"),
+    ("moved", "now"): _("komt in een andere groep dan in het klaargezette rooster"),
+}
+YEAR_FIELDS = {"groups", "group_roles"}  # memberships: planned against the staged year's groups
+
+
+@dataclass
+class Difference:
+    kind: str
+    title: str
+    items: list[tuple[str, str, str]]  # (name, key, what differs)
+
+
+def _personal(part: dict[str, Any], category: str) -> dict[str, list[Any]]:
+    """Key → the changed values that are not memberships, of the items that have any."""
+    found = {}
+    for item in part.get(category, []):
+        values = [value for value in item.get("values", []) if value[0] not in YEAR_FIELDS]
+        if category != "changed" or values:
+            found[item["key"]] = values
+    return found
+
+
+def staged_difference(staged: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+    """What a new plan for a staged school year does differently from the staged plan it replaces.
+    Groups and memberships (moves) are planned against the staged year, so the new plan's are the
+    difference; pupils' and staff's own data, arrivals and leavers are planned against today's
+    roster in both plans, so those are compared between the two."""
+    result = []
+    for kind, title in KINDS:
+        old_part, new_part = staged.get("changes", {}).get(kind, {}), new.get("changes", {}).get(kind, {})
+        names = {item["key"]: item.get("name", "") for key in ("added", "changed", "removed")
+                 for item in (*old_part.get(key, []), *new_part.get(key, []))}  # fmt: skip
+        items: list[tuple[str, str, str]] = []
+        for category in ("added", "changed", "removed"):
+            after = _personal(new_part, category)
+            before = {} if kind == "groups" else _personal(old_part, category)
+            items += [(names[key], key, str(DIFFERENCE_LABELS[category, "now"]))
+                      for key, values in after.items() if before.get(key) != values]  # fmt: skip
+            items += [(names[key], key, str(DIFFERENCE_LABELS[category, "no_longer"]))
+                      for key in before if key not in after]  # fmt: skip
+        if kind != "groups":
+            items += [(names.get(key, ""), key, str(DIFFERENCE_LABELS["moved", "now"]))
+                      for key in new_part.get("moved", [])]  # fmt: skip
+        if items:
+            result.append(Difference(kind=kind, title=str(title), items=sorted(items, key=lambda i: i[1])))
+    return result

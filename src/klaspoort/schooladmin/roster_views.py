@@ -37,7 +37,7 @@ from klaspoort.roster.models import ImportRun, StaffMember, StagedYear
 from klaspoort.roster.schoolyears import start_dates, year_in_force
 from klaspoort.schooladmin import roster_actions
 from klaspoort.schooladmin.roster_actions import RosterActionError
-from klaspoort.schooladmin.roster_display import SOURCE_LABELS, STATUS_LABELS, display
+from klaspoort.schooladmin.roster_display import SOURCE_LABELS, STATUS_LABELS, display, staged_difference
 
 HISTORY_PAGE = 25
 FORMATS = ("auto", "edexml", "csv")
@@ -198,16 +198,35 @@ def preview(request: HttpRequest, access: StaffAccess, prepared_id: int) -> Http
         return denied(request, str(exc))
     except RosterActionError as exc:
         return _page(request, access, status=404, error=str(exc))
+    report = display(prepared.run.report)
+    replaces = _staged_plan_replaced(access, report)
     context = {
         "access": access,
         "is_coordinator": True,
         "school": access.placement.school,
         "prepared": prepared,
         "run": prepared.run,
-        "report": display(prepared.run.report),
+        "report": report,
+        "replaces": replaces,
+        "difference": staged_difference(replaces.run.report, prepared.run.report) if replaces else [],
         "error": error,
     }
     return render(request, "schooladmin/roster/preview.html", context, status=400 if error else 200)
+
+
+def _staged_plan_replaced(access: StaffAccess, report: dict[str, Any]) -> StagedYear | None:
+    """The staged plan a previewed file for a later school year replaces (its plan is the difference
+    with that one), or None."""
+    if report.get("effective_on") is None or not report.get("school_year"):
+        return None
+    start_year = int(str(report["school_year"])[:4])
+    return (
+        StagedYear.objects.filter(
+            school=access.placement.school, school_year__start_year=start_year, applied_at__isnull=True
+        )
+        .select_related("run")
+        .first()
+    )
 
 
 def _run_of(access: StaffAccess, run_id: int) -> ImportRun:
