@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from django.conf import settings
@@ -21,6 +22,7 @@ from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.federation.pseudonyms import pairwise_group_id, pairwise_subject
 from klaspoort.roster.models import Group, PupilMembership, StaffPlacement
 from tests.roster import factories
+from tests.roster.importing.conftest import set_today
 
 from .factories import (
     make_app,
@@ -300,3 +302,29 @@ def test_many_apps_without_any_consent_do_not_look_up_the_person(django_assert_n
     with pytest.raises(ValueError, match="unknown disclosure purpose"):
         disclose_many(principal_for(pupil, school), [noord], purpose="marketing")
     assert Disclosure.objects.count() == 0
+
+
+def test_the_groups_partners_receive_switch_to_the_staged_year_on_its_start_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15.5: next year's staged groups reach no partner before the start day, and on that day
+    they are the ones released (computed from the date at query time, no job needed)."""
+    set_today(monkeypatch, dt.date(2027, 7, 31))
+    school = factories.school()
+    this_year = factories.group(school, "Groep 5a")
+    next_year = factories.group(school, "Groep 6a", year_group="6", year_offset=1)
+    pupil = factories.pupil(this_year, "Sanne", also_in=(next_year,))
+    app, _ = make_app()
+    tick(school, app.partner)
+    secret = settings.PSEUDONYM_SECRET
+
+    def groups() -> tuple[ReleasedGroup, ...]:
+        return disclose(principal_for(pupil, school), app, purpose="oidc").groups
+
+    assert groups() == (
+        ReleasedGroup(pairwise_group_id("noord.example", this_year.uuid, secret), "Groep 5a", "5"),
+    )
+    set_today(monkeypatch, dt.date(2027, 8, 1))
+    assert groups() == (
+        ReleasedGroup(pairwise_group_id("noord.example", next_year.uuid, secret), "Groep 6a", "6"),
+    )
