@@ -423,3 +423,16 @@ def test_the_history_lists_command_line_held_and_refused_runs_with_their_facts(
         ("applied", "cli:beheerder", "opdrachtregel", "Doorgevoerd", "+10 ~0 −0", digest[full]),  # noqa: RUF001
     ]
     assert coordinator.get(URL).content.decode().count("<td>123 ms</td>") == 3
+
+
+def test_the_same_file_for_the_staged_year_again_shows_no_difference(coordinator: Client) -> None:
+    current = this_year(6)
+    coordinator.post(preview_of(upload(coordinator, as_bytes(current))), {"bevestig": "1"})
+    later = as_bytes(next_year(current, leaving=1))
+    coordinator.post(preview_of(upload(coordinator, later)), {"bevestig": "1"})
+
+    html = coordinator.get(preview_of(upload(coordinator, later))).content.decode()
+
+    difference = html.split('id="difference"')[1].split("</section>")[0]
+    assert "<p>Geen verschil met het klaargezette rooster.</p>" in difference
+    assert "<li>" not in difference
