@@ -4,17 +4,21 @@ vendor; the file's bytes are dropped after the run (tasks eager here; tests/jobs
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from typing import Any
 
 import pytest
 from django.test import Client, override_settings
 
+from klaspoort.audit.models import AuditEvent
 from klaspoort.core import clock
 from klaspoort.laslink import pushes, tasks
 from klaspoort.laslink.actions import do_set_las_consent, do_switch_link
 from klaspoort.laslink.models import LasLink, PushedFile
+from klaspoort.roster.importing import actions
 from klaspoort.roster.models import ImportRun, Pupil, StaffPlacement
+from tests.accounts.pupils import roster
 from tests.laslink.conftest import DemoLas, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -134,21 +138,69 @@ def test_a_push_whose_task_was_lost_is_queued_again_by_the_tick(
 
 @override_settings(LAS_MAX_ATTEMPTS=2)
 def test_an_internal_error_changes_nothing_and_after_the_last_try_the_push_is_failed(
-    client: Client, vendor_a: Vendor, link: LasLink, las_server: tuple[DemoLas, str], monkeypatch: Any
+    client: Client,
+    vendor_a: Vendor,
+    link: LasLink,
+    las_server: tuple[DemoLas, str],
+    monkeypatch: Any,
 ) -> None:
-    body = push(client, vendor_a, link.school.code, las_server[0].exports[link.school.code]).json()
+    data = las_server[0].exports[link.school.code]
+    body = push(client, vendor_a, link.school.code, data).json()
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pushes.sync, "import_from_las", broken)
+    # inside the import: its own failed run is rolled back with the push's transaction
+    monkeypatch.setattr(actions, "apply_plan", broken)
     with pytest.raises(RuntimeError):
         pushes.run_push(body["id"])
     stored = PushedFile.objects.get()
     assert (stored.status, stored.attempts, len(bytes(stored.data)) > 0) == ("queued", 1, True)
+    assert (ImportRun.objects.count(), Pupil.objects.count()) == (0, 0)  # tried again: nothing yet
     with pytest.raises(RuntimeError):
         pushes.run_push(body["id"])
     stored.refresh_from_db()
     assert (stored.status, stored.outcome, stored.attempts, bytes(stored.data)) == ("done", "failed", 2, b"")
-    assert (ImportRun.objects.count(), Pupil.objects.count()) == (0, 0)
-    assert client.get(body["poll"], **vendor_a.auth()).json()["outcome"] == "failed"
+    assert Pupil.objects.count() == 0
+    run = ImportRun.objects.get()
+    reason = (
+        "Het bestand dat LAS A automatisch stuurde, kon na 2 pogingen niet worden geïmporteerd door een "
+        "interne fout bij ons; er is niets veranderd. Het wordt niet opnieuw geprobeerd: laat LAS A het "
+        "bestand opnieuw sturen, of upload het zelf."
+    )
+    assert (run.school_id, run.source, run.status, run.actor, run.file_name) == (
+        link.school_id, "automatic", "failed", "las:las-a", f"las-a:{link.school.code}",
+    )  # fmt: skip
+    assert (run.file_sha256, run.file_size, stored.run_id) == (stored.sha256, len(data), run.pk)
+    assert [error["message"] for error in run.errors] == [reason]
+    event = AuditEvent.objects.get(action="roster.import")
+    assert (event.outcome, event.data["run"], event.data["source"]) == ("failed", run.pk, "automatic")
+    link.refresh_from_db()
+    assert (link.last_outcome, link.last_error) == ("failed", reason)
+    polled = client.get(body["poll"], **vendor_a.auth()).json()
+    assert (polled["outcome"], polled["run"], polled["import_status"]) == ("failed", run.pk, "failed")
+    assert [error["message"] for error in polled["errors"]] == [reason]
+
+    roster.sign_in_staff(
+        client, StaffPlacement.objects.filter(school=link.school).first()
+    )  # the coordinator sees it in the history, in English too
+    history = client.get("/schoolbeheer/leerlinggegevens/").content.decode()
+    assert f'href="/schoolbeheer/leerlinggegevens/import/{run.pk}/"' in history
+    page = client.get(f"/schoolbeheer/leerlinggegevens/import/{run.pk}/").content.decode()
+    assert html.escape(reason) in page
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/schoolbeheer/leerlinggegevens/import/{run.pk}/").content.decode()
+    assert (
+        html.escape(
+            "The file LAS A sent automatically could not be imported after 2 attempts because of an internal "
+            "error on our side; nothing has changed. It will not be tried again: ask LAS A to send the file "
+            "again, or upload it yourself."
+        )
+        in page
+    )
+
+    monkeypatch.undo()  # the same file pushed again is a new push, and it is imported
+    again = push(client, vendor_a, link.school.code, data).json()
+    assert (again["new"], again["id"] != body["id"]) == (True, True)
+    assert pushes.run_push(again["id"]) == "ok"
+    assert Pupil.objects.count() == 40

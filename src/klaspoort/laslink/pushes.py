@@ -11,7 +11,9 @@ The worker runs the import and records the push's outcome in one transaction wit
 locked, so a task run twice, or again after its worker was killed half-way, imports once: the
 second run finds the push done. Only then are the file's bytes dropped (its hash stays). A run that
 ends in an internal error changes nothing and is tried again (the tick), at most LAS_MAX_ATTEMPTS
-times; then the push is done with the outcome "failed".
+times; then the push is done with the outcome "failed", and a failed run with the reason is recorded
+in the school's import history (the one the import made was rolled back with the push), so the
+coordinator sees it; the link's state says failed too. The same file pushed again is a new push.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from django.conf import settings
 from django.db import transaction
 
 from klaspoort.core import clock
+from klaspoort.core.i18n.texts import Text, deferred_plural
 from klaspoort.laslink import sync
 from klaspoort.laslink.models import LasLink, LasVendor, PushedFile
+from klaspoort.roster.importing.actions import record_failed_import
 from klaspoort.roster.models import ImportRun
 
 logger = logging.getLogger("klaspoort.laslink")
@@ -44,7 +48,7 @@ class PushRefused(Exception):
 
 def _earlier_push(link: LasLink, sha256: str) -> PushedFile | None:
     newest = PushedFile.objects.filter(link=link).order_by("-received_at", "-id").first()
-    if newest is None or newest.sha256 != sha256:
+    if newest is None or newest.sha256 != sha256 or newest.outcome == FAILED:
         return None
     if newest.status == PushedFile.Status.QUEUED:
         return newest
@@ -91,21 +95,47 @@ def run_push(push_id: int) -> str:
         raise
 
 
+def failed_reason(vendor: str, attempts: int) -> Text:
+    return deferred_plural(
+        "Het bestand dat %(vendor)s automatisch stuurde, kon na %(count)d poging niet worden "
+        "geïmporteerd door een interne fout bij ons; er is niets veranderd. Het wordt niet opnieuw "
+        "geprobeerd: laat %(vendor)s het bestand opnieuw sturen, of upload het zelf.",
+        "Het bestand dat %(vendor)s automatisch stuurde, kon na %(count)d pogingen niet worden "
+        "geïmporteerd door een interne fout bij ons; er is niets veranderd. Het wordt niet opnieuw "
+        "geprobeerd: laat %(vendor)s het bestand opnieuw sturen, of upload het zelf.",
+        attempts,
+        vendor=vendor,
+    )
+
+
 def _count_failure(push_id: int) -> None:
     with transaction.atomic():
-        push = PushedFile.objects.select_for_update().filter(pk=push_id).first()
+        push = (
+            PushedFile.objects.select_for_update()
+            .select_related("link__school", "link__vendor")
+            .filter(pk=push_id)
+            .first()
+        )
         if push is None or push.status == PushedFile.Status.DONE:
             return
         push.attempts += 1
         if push.attempts >= settings.LAS_MAX_ATTEMPTS:
-            push.status, push.outcome, push.finished_at, push.data = (
-                PushedFile.Status.DONE,
-                FAILED,
-                clock.now(),
-                b"",
-            )
-        push.save(update_fields=["attempts", "status", "outcome", "finished_at", "data"])
+            _give_up(push)
+        push.save(update_fields=["attempts", "status", "outcome", "finished_at", "data", "run"])
     logger.warning("las: push %s failed (attempt %s)", push_id, push.attempts, exc_info=True)
+
+
+def _give_up(push: PushedFile) -> None:
+    """The last try failed: the push is done and failed, with a failed run in the history."""
+    link, now = push.link, clock.now()
+    reason = failed_reason(link.vendor.name, push.attempts)
+    push.run = record_failed_import(
+        link.school, source=ImportRun.Source.AUTOMATIC, **sync.run_names(link), sha256=push.sha256,
+        size=push.size, reason=reason,
+    )  # fmt: skip
+    push.status, push.outcome, push.finished_at, push.data = PushedFile.Status.DONE, FAILED, now, b""
+    link.last_run_at, link.last_outcome, link.last_error = now, LasLink.Outcome.FAILED, reason.source()[:500]
+    link.save(update_fields=["last_run_at", "last_outcome", "last_error"])
 
 
 def _run_push(push_id: int) -> str:

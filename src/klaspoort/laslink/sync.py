@@ -40,9 +40,14 @@ def import_from_las(link: LasLink, data: bytes) -> ImportOutcome:
     school's last import, once more (most schools, most nights), is recorded without being planned
     (`roster.importing.unchanged`)."""
     return do_import_roster(
-        link.school, data, source=ImportRun.Source.AUTOMATIC, actor=f"las:{link.vendor.slug}",
-        file_name=f"{link.vendor.slug}:{link.school.code}", file_format="edexml", skip_unchanged=True,
+        link.school, data, source=ImportRun.Source.AUTOMATIC, **run_names(link), file_format="edexml",
+        skip_unchanged=True,
     )  # fmt: skip
+
+
+def run_names(link: LasLink) -> dict[str, str]:
+    """Who and which file, as a run through the link is recorded."""
+    return {"actor": f"las:{link.vendor.slug}", "file_name": f"{link.vendor.slug}:{link.school.code}"}
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

@@ -169,6 +169,19 @@ def do_import_edexml(school: SchoolLocation, data: bytes, *, source: str, **opti
     return do_import_roster(school, data, source=source, file_format="edexml", **options)
 
 
+def record_failed_import(
+    school: SchoolLocation, *, source: str, actor: str, file_name: str, sha256: str, size: int, reason: Text
+) -> ImportRun:
+    """Record an import that failed where its own record was rolled back with it (a pushed file's
+    worker, which imports and records the push in one transaction): status "failed", nothing changed,
+    `reason` for the coordinator, and the audit event, as every run has."""
+    run = _Run(school, b"", source=source, actor=actor, file_name=file_name, allow_mass_removal=False)
+    run.sha256, run.size = sha256, size
+    outcome = run.record(ImportOutcome(Status.FAILED, school.code, errors=[Problem(0, reason)]))
+    assert outcome.run is not None
+    return outcome.run
+
+
 CLOSED_MESSAGE = deferred(
     "Deze school is gesloten, samengevoegd of gesplitst; er is niets geïmporteerd. Importeer voor de "
     "nieuwe locatie."
