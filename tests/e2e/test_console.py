@@ -5,6 +5,7 @@ than the screen at 375, 768 and 1024 px."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import plistlib
 from collections.abc import Iterator
@@ -14,11 +15,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from klaspoort.accounts.actions import do_set_password
 from klaspoort.accounts.staff import ensure_staff_accounts
+from klaspoort.core import clock
 from klaspoort.federation.models import Consent
-from klaspoort.roster.models import StaffRole
+from klaspoort.roster.models import ImportRun, StaffPlacement, StaffRole
+from klaspoort.substitutes.actions import do_activate_substitute
+from klaspoort.substitutes.days import is_school_day
 from tests.e2e.conftest import DemoPublisher, register_both
 from tests.roster import factories
 
@@ -159,9 +165,64 @@ def axe_violations(page: Any) -> list[str]:
     return [f"{v['id']}: {[node['target'] for node in v['nodes']]}" for v in results.response["violations"]]
 
 
+STAFF_NAMESPACES = ("classroom:", "schooladmin:", "substitutes:")
+STAFF_PAGES_ELSEWHERE = {
+    "portal:tiles",
+    "accounts:start",
+    "accounts:profile",
+    "accounts:school_staff",
+    "twofactor:manage",
+    "laslink:link",
+}
+NOT_CRAWLED = {  # no page to click to: files, forms' targets, the agent's API
+    "schooladmin:consent_receipt": "a file (downloaded in the switch test)",
+    "schooladmin:link_file": "files (downloaded in the link-file test)",
+    "schooladmin:roster_template": "a file",
+    "schooladmin:roster_download": "a file",
+    "schooladmin:roster_start": "the start-day form's target (POST)",
+    "schooladmin:roster_preview": "after an upload (POST): tests/e2e/test_rosters.py",
+    "schooladmin:agent_report": "the network agent's report (a token, no page)",
+    "classroom:reveal": "a form's target (POST: the code is shown, audited)",
+    "classroom:new_code": "a form's target, confirmed on its own page (test_login_cards.py)",
+    "classroom:picture": "a form's target, confirmed on its own page",
+    "classroom:home_resend": "a form's target (POST)",
+}
+
+
+def next_school_day() -> dt.date:
+    day = clock.today()
+    while not is_school_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def staff_url_names() -> set[str]:
+    """Every named staff page of the URL configuration."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}:{pattern.name}"
+
+    names = {name for name in walk(get_resolver().url_patterns, "") if name.startswith(STAFF_NAMESPACES)}
+    return (names | STAFF_PAGES_ELSEWHERE) - set(NOT_CRAWLED)
+
+
 def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
     page: Any, console_world: dict[str, Any], platform: Any
 ) -> None:
+    group = console_world["group"]
+    substitution = do_activate_substitute(
+        group, by=StaffPlacement.objects.get(staff=console_world["coordinator"]), first_name="Sanne", surname="Visser", email="invaller@mail.example",
+        first_day=next_school_day(), school_days=1, actor="test",
+    )  # fmt: skip
+    ImportRun.objects.create(
+        school=console_world["school"], source=ImportRun.Source.UPLOAD, status=ImportRun.Status.REJECTED,
+        file_name="EDEX.XML", file_sha256="0" * 64, started_at=timezone.now(),
+        errors=[{"line": 3, "message": "Dit bestand is van een andere school."}],
+    )  # fmt: skip
     log_in(page)
     host = urlsplit(platform.url).netloc
     seen: dict[str, int] = {}
@@ -191,12 +252,15 @@ def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
             if parts.path not in seen:
                 queue.append(parts.path)
     reached = set(seen)
+    reached_names = {resolve(path).view_name for path in reached}
+    assert staff_url_names() - reached_names == set()  # every staff page, by clicking
     assert {
         "/portal/", "/klas/", f"/klas/{console_world['group'].uuid}/", "/schoolbeheer/", "/school/staff/",
         "/schoolbeheer/koppelingen/", "/schoolbeheer/licenties/", "/schoolbeheer/links/",
         "/schoolbeheer/links/apparaten/", "/schoolbeheer/netwerk/", "/schoolbeheer/leerlinggegevens/",
         "/profile/", "/profile/two-factor/", "/start/", "/schoolbeheer/invallers/",
-        f"/klas/{console_world['group'].uuid}/invaller/",
+        f"/klas/{console_world['group'].uuid}/invaller/", f"/klas/{group.uuid}/kaarten/",
+        f"/klas/{group.uuid}/invaller/{substitution.uuid}/stoppen/", "/schoolbeheer/koppeling/",
     } <= reached  # fmt: skip
     assert {path: status for path, status in seen.items() if status >= 400} == {}
     assert violations == {}  # axe-core on every staff page

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,3 +117,52 @@ def test_a_publisher_the_school_switched_off_is_not_asked(world: World) -> None:
     assert school_overview(world.principal("teacher")) == []
     assert stub.received == []
     assert not Disclosure.objects.exists()
+
+
+def _openapi_schema(name: str) -> tuple[set[str], set[str]]:
+    """(required, properties) of one schema of docs/partners/licences.openapi.yaml (no YAML
+    library in the lock: the file's layout is fixed, two spaces per level)."""
+    text = (Path(settings.PROJECT_DIR) / "docs" / "partners" / "licences.openapi.yaml").read_text("utf-8")
+    block = re.search(rf"^    {name}:\n(.*?)(?=^    [A-Za-z]+:\n|\Z)", text, re.S | re.M)
+    assert block is not None, name
+    required = re.search(r"^      required: \[([^\]]*)\]", block.group(1), re.M)
+    properties = block.group(1).split("      properties:\n", 1)[1]
+    return (
+        {field.strip() for field in required.group(1).split(",")} if required else set(),
+        set(re.findall(r"^        ([a-z_]+):$", properties, re.M)),
+    )
+
+
+def _follows(document: dict[str, Any], schema: str) -> None:
+    required, properties = _openapi_schema(schema)
+    assert required <= set(document) <= properties, (schema, sorted(document))
+
+
+def test_the_request_and_the_demo_publishers_answer_follow_the_openapi(world: World) -> None:
+    """The school-level request klaspoort signs has the fields the OpenAPI documents, and the demo
+    publishers' answer to it (examples/demo_publisher) is documented and read back in full."""
+    sys.path.insert(0, str(Path(settings.PROJECT_DIR) / "examples" / "demo_publisher"))
+    from catalogue import PUBLISHERS
+    from licences import school_licence_answer
+
+    stub = world.add_publisher("vlot")
+    stub.behaviour.body = _school_answer_for(world, "vlot")
+    school_overview(world.principal("teacher"))
+    token = stub.received[0].body.decode()
+    claims = jwt.decode(token, KeySet.import_key_set(public_jwks()), algorithms=["ES256"]).claims
+    _follows(claims, "SchoolLicenceRequestClaims")
+    _follows(claims["school"], "School")
+    for group in claims["groups"]:
+        _follows(group, "Group")
+    for publisher in PUBLISHERS.values():
+        answer_body = school_licence_answer(publisher, claims)
+        _follows(answer_body, "SchoolLicenceAnswer")
+        for product in answer_body["products"]:
+            _follows(product, "SchoolProduct")
+            for count in product["groups"]:
+                _follows(count, "GroupCount")
+        read = parse_school_answer(json.dumps(answer_body).encode(), AnswerLimits())
+        assert [(p.id, p.pupils, p.teachers, len(p.groups)) for p in read] == [
+            (p["id"], p["pupils"], p["teachers"], 1) for p in answer_body["products"]
+        ]
+        assert len(read) == len(publisher.products) >= 2
