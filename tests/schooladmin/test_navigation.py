@@ -82,11 +82,21 @@ def test_every_staff_page_has_the_same_header(client: Client, school_staff: dict
     log_in(client, school_staff["coordinator"])
     pages = ["/portal/", "/klas/", f"/klas/{school_staff['group'].uuid}/", "/start/", "/school/staff/",
              "/schoolbeheer/", "/schoolbeheer/netwerk/", "/profile/two-factor/", "/schoolbeheer/koppelingen/",
-             "/schoolbeheer/leerlinggegevens/"]  # fmt: skip
+             "/schoolbeheer/leerlinggegevens/", "/schoolbeheer/links/", "/schoolbeheer/links/apparaten/",
+             "/schoolbeheer/licenties/", "/schoolbeheer/koppeling/", "/schoolbeheer/invallers/",
+             f"/klas/{school_staff['group'].uuid}/invaller/", "/profile/"]  # fmt: skip
     for url in pages:
         html = client.get(url).content.decode()
+        header = html.split("</header>", maxsplit=1)[0]
         assert menu(html) == ["Software", "Mijn groepen", "Schoolbeheer", "Profiel"], url
-        assert '<span class="who-person">Ivo Smit</span>' in html, url
+        assert '<span class="who-person">Ivo Smit</span>' in header, url
+        assert ">De Regenboog</a>" in header, url
+        assert ">Uitloggen</button>" in header, url
+        assert '<form class="language-switch" action="/i18n/setlang/" method="post">' in header, url
+        assert (
+            '<button type="submit" name="language" value="en" lang="en" class="secondary">English</button>'
+            in header
+        ), url
 
 
 def test_the_coordinator_finds_every_schoolbeheer_page_on_it_and_in_the_second_menu(
