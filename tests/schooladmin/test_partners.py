@@ -252,3 +252,16 @@ def test_unknown_school_on_the_cli(world: dict[str, Any]) -> None:
     with pytest.raises(CommandError, match="niet geregistreerd"):
         call_command("school_consent", "99ZZ00")
     assert isinstance(world["school"], SchoolLocation)
+
+
+def withdraw_in_console(school: SchoolLocation, partner: Partner) -> None:
+    """The school's coordinator switches `partner` off on the console page and confirms."""
+    coordinator = Client()
+    roster.sign_in_staff(
+        coordinator, factories.staff(school, "ict-console@school.nl", roles=(StaffRole.ICT_COORDINATOR,))
+    )
+    data = form(coordinator.get(URL).content.decode(), partner)
+    assert "verdwijnt de software van deze partner meteen" in coordinator.post(URL, data).content.decode()
+    assert Consent.objects.get(school=school, partner=partner).active is True  # asking changes nothing
+    assert coordinator.post(URL, {**data, "confirmed": "1"}).status_code == 302
+    assert Consent.objects.get(school=school, partner=partner).active is False

@@ -10,6 +10,7 @@ from klaspoort.accounts.principal import Principal
 from klaspoort.federation.actions import do_withdraw_consent
 from klaspoort.federation.models import Disclosure, OidcGrant
 from tests.federation.factories import REDIRECT_URI, principal_for
+from tests.schooladmin.test_partners import withdraw_in_console
 
 from .conftest import World, authorize_url, get_code, pkce_pair, query_of, sign_in
 
@@ -81,6 +82,19 @@ def test_max_age_older_than_the_login_asks_for_a_fresh_login(world: World) -> No
     )
     _nothing_issued()
     assert get_code(client, max_age="3600")
+
+
+def test_a_withdrawal_in_the_console_refuses_the_next_sign_in_at_once(
+    world: World, pupil_client: Client
+) -> None:
+    assert get_code(pupil_client)
+    withdraw_in_console(world.school, world.app.partner)
+    assert OidcGrant.objects.get().revoke_reason == "consent_withdrawn"
+    response = pupil_client.get(authorize_url())
+    assert response.status_code == 403
+    assert "Je school heeft deze software niet aangezet" in response.content.decode()
+    assert OidcGrant.objects.count() == 1
+    assert Disclosure.objects.count() == 1
 
 
 def test_school_that_has_not_ticked_the_partner_gets_a_clear_page(world: World, pupil_client: Client) -> None:

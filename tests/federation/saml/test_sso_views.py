@@ -22,6 +22,7 @@ from tests.federation.saml.helpers import (
     response_xml,
 )
 from tests.federation.saml.pysaml2_sp import SP_ACS_URL, SP_ENTITY_ID
+from tests.schooladmin.test_partners import withdraw_in_console
 
 NS = {"samlp": c.SAMLP, "saml": c.SAML, "ds": c.DS}
 SSO = "http://testserver/saml/sso/"
@@ -180,6 +181,17 @@ def test_withdrawn_consent_issues_nothing(client: Client, world: World) -> None:
     assert "Vraag je ICT-coördinator om deze software aan te zetten." in page
     assert "SAMLResponse" not in page
     assert Disclosure.objects.count() == 0
+
+
+def test_a_withdrawal_in_the_console_refuses_the_next_sign_in_at_once(client: Client, world: World) -> None:
+    sign_in(client, world.pupil_principal)
+    assert get_sso(client, request_xml()).status_code == 200
+    withdraw_in_console(world.school, world.partner)
+    response = get_sso(client, request_xml(request_id="_req_after_the_withdrawal"))
+    assert response.status_code == 403
+    assert "Je school heeft deze software niet aangezet" in response.content.decode()
+    assert "SAMLResponse" not in response.content.decode()
+    assert Disclosure.objects.count() == 1
 
 
 def test_school_without_consent_row_issues_nothing(client: Client, world: World) -> None:
