@@ -4,7 +4,10 @@ would over the klaspoort LAS connector (docs/partners/las-connector.md).
     GET  /edexml/<school>                 the school's export (the platform pulls; signature checked)
     POST /change?school=<code>&count=<n>  n pupils of the school change: they move to another group
                                           where their year has one, else their first name changes
-    POST /push?school=<code>              push the school's export to the platform now
+    POST /push?school=<code>              push the school's export to the platform now, with a
+                                          bearer token from the platform's token endpoint (OAuth 2
+                                          client credentials; fetched again shortly before it expires
+                                          or when the platform refuses it)
     POST /mode?school=<code>&mode=<m>     misbehave: ok, slow, error, garbage, other-school, half
 
 The rosters are made with klaspoort's own EDEXML generator (demo data only: a real LAS exports its
@@ -13,7 +16,6 @@ own records). Everything is in memory; meant for loopback addresses only.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import random
@@ -33,6 +35,7 @@ from klaspoort.roster.edexml.writer import write_edexml
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 SIGNATURE_AGE = 300
+TOKEN_MARGIN = 60  # seconds before a token's end that a new one is fetched
 
 
 @dataclass
@@ -49,6 +52,10 @@ class DemoLas:
     changes: dict[str, int] = field(default_factory=dict)
     pulls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
+    token: str = ""
+    token_until: float = 0.0  # time.monotonic() after which the token is fetched again
+    tokens_fetched: int = 0
 
     def add_school(self, code: str, export: bytes | None = None) -> None:
         """A school with a generated roster, or with `export` (an EDEXML file) as its records."""
@@ -108,13 +115,35 @@ class DemoLas:
             return "200 OK", self.exports[other]
         return "200 OK", self.exports[code]
 
+    def access_token(self, *, fresh: bool = False) -> str:
+        """A bearer token from POST /las/v1/token (client credentials, HTTP Basic with the client id
+        and secret: only this request carries the secret), kept until shortly before it expires."""
+        with self.lock:
+            if fresh or not self.token or time.monotonic() >= self.token_until:
+                response = self.http.post(
+                    f"{self.platform}/las/v1/token", data={"grant_type": "client_credentials"},
+                    auth=(self.client_id, self.secret),
+                )  # fmt: skip
+                response.raise_for_status()
+                body = response.json()
+                self.token = body["access_token"]
+                self.token_until = time.monotonic() + max(int(body["expires_in"]) - TOKEN_MARGIN, 0)
+                self.tokens_fetched += 1
+            return self.token
+
     def push(self, code: str) -> int:
-        token = base64.b64encode(f"{self.client_id}:{self.secret}".encode()).decode()
-        response = httpx.post(
-            f"{self.platform}/las/v1/schools/{code}/edexml", content=self.exports[code],
-            headers={"Authorization": f"Basic {token}", "Content-Type": "application/xml"}, timeout=60,
-        )  # fmt: skip
+        """Push the school's export; a token the platform refuses (revoked, secret rotated) is
+        fetched again once."""
+        response = self._push(code, self.access_token())
+        if response.status_code == 401:
+            response = self._push(code, self.access_token(fresh=True))
         return response.status_code
+
+    def _push(self, code: str, token: str) -> httpx.Response:
+        return self.http.post(
+            f"{self.platform}/las/v1/schools/{code}/edexml", content=self.exports[code],
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"},
+        )  # fmt: skip
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/")

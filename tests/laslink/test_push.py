@@ -8,14 +8,18 @@ import html
 import json
 from typing import Any
 
+import httpx
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client, override_settings
 
 from klaspoort.audit.models import AuditEvent
 from klaspoort.core import clock
 from klaspoort.laslink import pushes, tasks
 from klaspoort.laslink.actions import do_set_las_consent, do_switch_link
-from klaspoort.laslink.models import LasLink, PushedFile
+from klaspoort.laslink.models import LasAccessToken, LasLink, PushedFile
+from klaspoort.laslink.tokens import do_revoke_vendor_tokens
 from klaspoort.roster.importing import actions
 from klaspoort.roster.models import ImportRun, Pupil, StaffPlacement
 from tests.accounts.pupils import roster
@@ -204,3 +208,47 @@ def test_an_internal_error_changes_nothing_and_after_the_last_try_the_push_is_fa
     assert (again["new"], again["id"] != body["id"]) == (True, True)
     assert pushes.run_push(again["id"]) == "ok"
     assert Pupil.objects.count() == 40
+
+
+def platform(environ: dict[str, Any], start_response: Any) -> Any:
+    """The platform in this thread, on the test's database connection (as the test client does it)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        return list(WSGIHandler()(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_the_demo_las_pushes_with_a_bearer_token_and_sends_its_secret_only_for_the_token(
+    vendor_a: Vendor, link: LasLink, las_server: tuple[DemoLas, str]
+) -> None:
+    las, code = las_server[0], link.school.code
+    seen: list[tuple[str, str, int]] = []
+
+    def note(response: httpx.Response) -> None:
+        scheme = response.request.headers.get("Authorization", "").split(" ")[0]
+        seen.append((response.request.url.path, scheme, response.status_code))
+
+    las.platform, las.client_id, las.secret = "http://testserver", vendor_a.vendor.client_id, vendor_a.secret
+    las.http = httpx.Client(transport=httpx.WSGITransport(app=platform), event_hooks={"response": [note]})
+    pushed = f"/las/v1/schools/{code}/edexml"
+
+    assert las.push(code) == 202
+    assert seen == [("/las/v1/token", "Basic", 200), (pushed, "Bearer", 202)]
+    assert (LasAccessToken.objects.count(), PushedFile.objects.count()) == (1, 1)
+
+    seen.clear()  # the next push uses the same token
+    las.change(code, 2)
+    assert las.push(code) == 202
+    assert (seen, las.tokens_fetched, LasAccessToken.objects.count()) == ([(pushed, "Bearer", 202)], 1, 1)
+
+    seen.clear()  # a token the platform refuses is fetched again, once
+    do_revoke_vendor_tokens(vendor_a.vendor)
+    las.change(code, 2)
+    assert las.push(code) == 202
+    assert seen == [(pushed, "Bearer", 401), ("/las/v1/token", "Basic", 200), (pushed, "Bearer", 202)]
+    assert (las.tokens_fetched, LasAccessToken.objects.count(), PushedFile.objects.count()) == (2, 2, 3)
