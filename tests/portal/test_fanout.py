@@ -13,6 +13,7 @@ from tests.portal.stub_publisher import Behaviour, StubPublisher, product
 
 LIMITS = AnswerLimits(max_bytes=2048, max_products=10, allow_loopback_http=True)
 TIMEOUT = 0.4
+NO_HANG = 10.0  # where no publisher hangs: a loaded machine must not turn an answer into a timeout
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def call(name: str, stub: StubPublisher) -> LicenceCall:
 def test_answers_arrive_in_order_and_the_token_is_posted(stubs: list[StubPublisher]) -> None:
     first = start(stubs, Behaviour(products=[product("rekenen")]))
     second = start(stubs, Behaviour(products=[product("lezen"), product("taal")]))
-    outcomes = fetch_all([call("a", first), call("b", second)], timeout=TIMEOUT, limits=LIMITS)
+    outcomes = fetch_all([call("a", first), call("b", second)], timeout=NO_HANG, limits=LIMITS)
     assert [(o.publisher, o.error) for o in outcomes] == [("a", ""), ("b", "")]
     assert [p.id for p in outcomes[0].products or ()] == ["rekenen"]
     assert [p.id for p in outcomes[1].products or ()] == ["lezen", "taal"]
@@ -102,7 +103,7 @@ def test_bad_answers_are_rejected_without_harming_others(
 ) -> None:
     good = start(stubs, Behaviour(products=[product("rekenen")]))
     bad = start(stubs, behaviour)
-    outcomes = fetch_all([call("bad", bad), call("good", good)], timeout=TIMEOUT, limits=LIMITS)
+    outcomes = fetch_all([call("bad", bad), call("good", good)], timeout=NO_HANG, limits=LIMITS)
     assert outcomes[0].products is None
     assert outcomes[0].error.startswith(error)
     assert outcomes[1].ok
