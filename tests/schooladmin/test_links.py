@@ -163,3 +163,27 @@ def test_others_get_403(client: Client, role: str) -> None:
         "/schoolbeheer/links/leerlingen.url",
     ):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_device_management_page_says_how_each_file_is_pushed(coordinator_client: Client) -> None:
+    html = coordinator_client.get("/schoolbeheer/links/").content.decode()
+    assert (
+        '<a href="/schoolbeheer/links/apparaten/">Zo zet je ze via apparaatbeheer op alle apparaten.</a>'
+        in html
+    )
+    page = coordinator_client.get("/schoolbeheer/links/apparaten/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert re.findall(r'<h2 id="[a-z]+-title">([^<]+)</h2>', text) == [
+        "Windows (Intune en andere)",
+        "Mac (Jamf en andere)",
+        "iPad en iPhone (Jamf, Intune, ZuluDesk en dergelijke)",
+        "Chromebook (Google Admin-console)",
+    ]
+    for file in (".url-snelkoppeling", ".webloc", ".mobileconfig-bestand", ".json-bestand"):
+        assert file in text, file
+    assert "Beheerde bladwijzers" in text
+    coordinator_client.post("/i18n/setlang/", {"language": "en", "next": "/schoolbeheer/links/apparaten/"})
+    english = coordinator_client.get("/schoolbeheer/links/apparaten/").content.decode()
+    assert '<h2 id="windows-title">Windows (Intune and others)</h2>' in english
+    assert '<h2 id="chrome-title">Chromebook (Google Admin console)</h2>' in english
