@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 
 from klaspoort.accounts.principal import SESSION_KEY, Principal
@@ -144,3 +145,36 @@ def browser_page(browser: Any, base_url: str, *, locale: str = "nl-NL") -> Itera
     opened.set_default_timeout(15_000)
     yield opened
     context.close()
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page shown (rule id and where)."""
+    results = Axe().run(page)
+    return [f"{v['id']}: {[node['target'] for node in v['nodes']]}" for v in results.response["violations"]]
+
+
+def crawl(
+    page: Any, start: list[str], follow: Callable[[str], str | None]
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Visit `start` and every page linked from a visited page that `follow(href)` turns into a
+    path (None: not followed); axe-core runs on every HTML page. Returns the status of every path
+    visited and the axe violations per path."""
+    seen: dict[str, int] = {}
+    violations: dict[str, list[str]] = {}
+    queue = list(start)
+    while queue:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        response = page.goto(path)
+        seen[path] = response.status
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        if found := axe_violations(page):
+            violations[path] = found
+        for href in page.eval_on_selector_all(
+            "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
+        ):
+            if (target := follow(href)) is not None and target not in seen:
+                queue.append(target)
+    return seen, violations

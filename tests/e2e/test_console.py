@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
@@ -25,7 +24,7 @@ from klaspoort.federation.models import Consent
 from klaspoort.roster.models import ImportRun, StaffPlacement, StaffRole
 from klaspoort.substitutes.actions import do_activate_substitute
 from klaspoort.substitutes.days import is_school_day
-from tests.e2e.conftest import DemoPublisher, register_both
+from tests.e2e.conftest import DemoPublisher, crawl, register_both
 from tests.roster import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -159,12 +158,6 @@ def _no_overflow(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's violations on the page shown (rule id and where)."""
-    results = Axe().run(page)
-    return [f"{v['id']}: {[node['target'] for node in v['nodes']]}" for v in results.response["violations"]]
-
-
 STAFF_NAMESPACES = ("classroom:", "schooladmin:", "substitutes:")
 STAFF_PAGES_ELSEWHERE = {
     "portal:tiles",
@@ -225,32 +218,19 @@ def test_a_crawl_from_the_portal_reaches_every_staff_page_none_too_wide(
     )  # fmt: skip
     log_in(page)
     host = urlsplit(platform.url).netloc
-    seen: dict[str, int] = {}
-    violations: dict[str, list[str]] = {}
-    queue = ["/portal/"]
-    while queue:
-        path = queue.pop(0)
-        if path in seen:
-            continue
-        response = page.goto(path)
-        seen[path] = response.status
-        if not response.headers.get("content-type", "").startswith("text/html"):
-            continue
-        if found := axe_violations(page):
-            violations[path] = found
-        for href in page.eval_on_selector_all(
-            "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
+
+    def staff_page(href: str) -> str | None:
+        parts = urlsplit(href)
+        if (parts.netloc and parts.netloc != host) or not parts.path.startswith("/"):
+            return None
+        if (
+            parts.path.startswith(("/launch/", "/static/", "/s/", "/logout"))
+            or "." in parts.path.rsplit("/", 1)[-1]
         ):
-            parts = urlsplit(href)
-            if (parts.netloc and parts.netloc != host) or not parts.path.startswith("/"):
-                continue
-            if (
-                parts.path.startswith(("/launch/", "/static/", "/s/", "/logout"))
-                or "." in parts.path.rsplit("/", 1)[-1]
-            ):
-                continue  # software, files, the pupils' pages and logging out are not staff pages
-            if parts.path not in seen:
-                queue.append(parts.path)
+            return None  # software, files, the pupils' pages and logging out are not staff pages
+        return parts.path
+
+    seen, violations = crawl(page, ["/portal/"], staff_page)
     reached = set(seen)
     reached_names = {resolve(path).view_name for path in reached}
     assert staff_url_names() - reached_names == set()  # every staff page, by clicking

@@ -28,7 +28,7 @@ from klaspoort.registry.duo_sample import SampleLocation, sample_register
 from klaspoort.registry.models import RegisterLocation, SchoolLocation
 from klaspoort.roster.models import Pupil
 from tests.accounts.conftest import PASSWORD
-from tests.e2e.conftest import browser_page
+from tests.e2e.conftest import browser_page, crawl
 from tests.federation.factories import make_app, tick
 from tests.operator.conftest import OPERATOR_EMAIL, make_operator
 from tests.operator.pdfs import pdf
@@ -207,3 +207,64 @@ def test_operator_posts_a_notice_the_shortcut_shows_and_finds_a_help_article(
     page.locator("input[name=q]").fill("fusie")
     page.get_by_role("button", name="Zoeken").click()
     expect(page.locator(".results")).to_contain_text("Scholen die samengaan")
+
+
+def _console_world(operator: Account) -> dict[str, Any]:
+    """A console with something on every list: a school with a coordinator and a partner, a
+    register import, a pending request, a notice, a planned merger and a help article."""
+    from klaspoort.operator import actions
+
+    school = factories.school("12AB00", "De Regenboog")
+    other = factories.school("12AB01", "De Zonnebloem")
+    for at in (school, other):
+        factories.pupil(factories.group(at, f"Groep 5 {at.code}", year_group="5"), f"Leerling {at.code}")
+    factories.staff(school, "ict@example.nl", roles=["ict_coordinator"])
+    app, _secret = make_app()
+    tick(school, app.partner)
+    register = actions.do_import_register(
+        operator,
+        sample_register([SampleLocation("12AB00", "De Regenboog", board="41234")]),
+        file_name="vestigingen.csv",
+    )
+    request = AccountRequest.objects.create(
+        board_number="41234", board_name="Stichting Primair", school_name="De Eekhoorn", school_code="12AB02",
+        director_name="Kees Bos", director_email="directie@example.nl", admin_first_name="Iris",
+        admin_surname="Jansen", admin_email="iris@example.nl", document="x.pdf", document_sha256="0" * 64,
+        document_pages=1,
+    )  # fmt: skip
+    moment = timezone.now()
+    actions.do_post_notice(
+        operator, title_nl="Onderhoud", title_en="Maintenance", body_nl="Even weg.", body_en="Away.",
+        severity="info", audience="everyone", starts_at=moment, ends_at=moment + dt.timedelta(days=1),
+    )  # fmt: skip
+    planned = actions.do_merge_schools(
+        operator, [school, other], code="12AB03", name="Het Kompas",
+        effective_on=timezone.localdate() + dt.timedelta(days=5),
+    )  # fmt: skip
+    return {"school": school, "request": request, "planned": planned, "register": register}
+
+
+def test_every_operator_console_page_passes_axe(page: Any, operator: Account) -> None:
+    world = _console_world(operator)
+    school = world["school"]
+    sign_in(page, operator)
+
+    def console_page(href: str) -> str | None:
+        path = href.split("?", 1)[0].split("#", 1)[0]
+        followed = path.startswith(("/beheer/", "/hulp/")) and "." not in path.rsplit("/", 1)[-1]
+        return path if followed else None  # not the documents, nor other sites
+
+    start = ["/beheer/", f"/beheer/scholen/{school.instelling_ref}/sluiten/", "/beheer/herindeling/splitsen/"]
+    seen, violations = crawl(page, start, console_page)
+    assert {
+        "/beheer/", "/beheer/scholen/", f"/beheer/scholen/{school.instelling_ref}/", "/beheer/register/",
+        "/beheer/aanvragen/", "/beheer/overeenkomsten/", "/beheer/meldingen/", "/beheer/partners/",
+        "/beheer/partners/uitgeverij-noord/", "/beheer/herindeling/", "/beheer/herindeling/samenvoegen/",
+        "/beheer/herindeling/splitsen/", "/beheer/hulp/", "/beheer/hulp/nieuw/",
+        f"/beheer/aanvragen/{world['request'].pk}/", "/beheer/overeenkomsten/dekking/",
+        "/beheer/partners/uitgeverij-noord/verstrekkingen/", "/beheer/partners/nieuw/",
+        f"/beheer/herindeling/{world['planned'].pk}/annuleren/", "/beheer/register/handmatig/", "/hulp/",
+        f"/beheer/register/import/{world['register'].pk}/", f"/beheer/scholen/{school.instelling_ref}/code/",
+    } <= set(seen)  # fmt: skip
+    assert {path: status for path, status in seen.items() if status >= 400} == {}
+    assert violations == {}  # axe-core on every console page

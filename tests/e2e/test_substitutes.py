@@ -22,8 +22,8 @@ from klaspoort.accounts.staff import ensure_staff_accounts
 from klaspoort.jobs import tasks
 from klaspoort.roster.models import StaffRole
 from klaspoort.substitutes.models import Substitution
-from tests.e2e.conftest import browser_page
-from tests.e2e.test_console import _no_overflow, axe_violations
+from tests.e2e.conftest import axe_violations, browser_page
+from tests.e2e.test_console import _no_overflow
 from tests.roster import factories
 from tests.roster.importing.conftest import set_today
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class HelpCentreConfig(AppConfig):
@@ -12,3 +12,5 @@ class HelpCentreConfig(AppConfig):
 
         post_save.connect(forget_listed, sender=Category, dispatch_uid="helpcentre-categories-saved")
         post_delete.connect(forget_listed, sender=Category, dispatch_uid="helpcentre-categories-deleted")
+        # migrate and flush (which emits post_migrate) change rows without saving models
+        post_migrate.connect(forget_listed, dispatch_uid="helpcentre-categories-migrated")

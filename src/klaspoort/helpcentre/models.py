@@ -14,7 +14,7 @@ class CategoryQuerySet(models.QuerySet["Category"]):
     def listed(self) -> list[Category]:
         """The categories in their order, as the help pages list them: read once per process every
         LISTED_SECONDS (the search page is hot, the list changes rarely); saving or deleting a
-        category forgets it (`forget_listed`, connected in apps.py)."""
+        category forgets it, and so do migrate and flush (`forget_listed`, connected in apps.py)."""
         global _listed
         loaded_at, categories = _listed
         if time.monotonic() - loaded_at > LISTED_SECONDS:
