@@ -17,9 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from klaspoort.federation.actions import do_withdraw_consent
 from klaspoort.federation.models import Disclosure
 from klaspoort.federation.oidc import keys
-from klaspoort.roster.models import StaffMembership
+from klaspoort.roster.models import StaffMembership, StaffRole
+from tests.accounts.pupils import roster
 from tests.portal.stub_publisher import Behaviour
 from tests.portal.world import World, sign_in
+from tests.roster import factories
 
 
 def tile_names(html: str) -> list[str]:
@@ -236,3 +238,14 @@ def test_cold_page_queries_do_not_grow_with_the_number_of_publishers(
     assert len(one) == len(four) == 5, four
     assert Disclosure.objects.filter(purpose="licence").count() == 1 + 4
     assert len(tile_names(client.get("/portal/").content.decode())) == (12 if who == "pupil" else 8)
+
+
+def test_an_empty_portal_sends_the_coordinator_to_the_partners_page(client: Client, world: World) -> None:
+    teacher = page(client, world, "teacher")
+    assert "je school heeft nog geen uitgever aangezet" in teacher
+    assert 'id="to-partners"' not in teacher  # a teacher cannot switch publishers on
+    coordinator = factories.staff(world.school, "ict@regenboog.example", roles=(StaffRole.ICT_COORDINATOR,))
+    roster.sign_in_staff(client, coordinator)
+    html = client.get("/portal/").content.decode()
+    assert '<a href="/schoolbeheer/koppelingen/" id="to-partners">Naar de koppelingen</a>' in html
+    assert client.get("/schoolbeheer/koppelingen/").status_code == 200
