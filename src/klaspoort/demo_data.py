@@ -3,6 +3,7 @@ into the demo school the same way a school's own file would be."""
 
 from __future__ import annotations
 
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.actions import find_school
 from klaspoort.roster.edexml.generator import generate_roster
 from klaspoort.roster.edexml.writer import write_edexml
@@ -121,7 +122,7 @@ def home_credentials(school_code: str) -> tuple[tuple[str, str], list[tuple[str,
         code = DEMO_CHILD_CODES[kind.value]
         if credential.kind != kind.value or not verify_code(credential, picked.pupil.uuid, code):
             do_new_code(credential, actor="demo", school_ref=school.instelling_ref, kind=kind, code=code)
-        do_set_home_addresses(picked.pupil, [DEMO_PARENT_EMAIL], actor="demo")
+        do_set_home_addresses(picked.pupil, [DEMO_PARENT_EMAIL], actor=SystemActor("demo"))
         children.append((picked.pupil.first_name, picked.group.name, code))
     account = Account.objects.filter(email=DEMO_PARENT_EMAIL, kind=Account.Kind.PARENT).first()
     if account is None:

@@ -19,6 +19,7 @@ from klaspoort.accounts.principal import Principal
 from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.staff import ensure_staff_accounts
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.federation.models import Partner
 from klaspoort.federation.pseudonyms import pairwise_subject
@@ -164,7 +165,7 @@ def test_teacher_logs_in_and_sees_teacher_products_and_admin_links(
 
 def test_at_home_school_only_products_are_hidden_and_refused(page: Any, school_world: dict[str, Any]) -> None:
     """The parents' home login (C6): parent signs in, the child picks itself and types its code."""
-    do_set_home_addresses(school_world["pupil"], [PARENT], actor="test")
+    do_set_home_addresses(school_world["pupil"], [PARENT], actor=SystemActor("test"))
     do_set_password(Account.objects.get(email=PARENT, kind=Account.Kind.PARENT), PASSWORD, actor="test")
     page.goto("/thuis/")
     page.get_by_label("E-mailadres").fill(PARENT)

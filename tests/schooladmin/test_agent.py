@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from klaspoort.core.actors import SystemActor
 from klaspoort.schooladmin import actions
 from klaspoort.schooladmin.agent import AgentError, check_url, parse_interval, send_report
 from klaspoort.schooladmin.models import AgentToken, SchoolNetwork
@@ -44,7 +45,7 @@ def test_the_token_only_travels_over_https_or_to_this_machine() -> None:
 @pytest.mark.django_db
 def test_endpoint_records_the_socket_address_not_what_headers_claim() -> None:
     school = factories.school()
-    _agent, token = actions.do_issue_agent_token(school, actor="t")
+    _agent, token = actions.do_issue_agent_token(school, actor=SystemActor("t"))
     client = Client(REMOTE_ADDR="198.51.100.23")
     response = client.post(
         "/schoolnetwerk/melding", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_FORWARDED_FOR="203.0.113.1"
@@ -61,7 +62,7 @@ def test_endpoint_records_the_socket_address_not_what_headers_claim() -> None:
 )
 def test_endpoint_refuses_missing_or_wrong_tokens(header: str, status: int) -> None:
     school = factories.school()
-    actions.do_issue_agent_token(school, actor="t")
+    actions.do_issue_agent_token(school, actor=SystemActor("t"))
     response = Client().post("/schoolnetwerk/melding", HTTP_AUTHORIZATION=header)
     assert response.status_code == status
     assert "error" in response.json()
@@ -76,8 +77,8 @@ def test_endpoint_needs_post() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_ip_agent_command_reports_to_the_live_server(live_server, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     school = factories.school()
-    agent, token = actions.do_issue_agent_token(school, actor="t")
-    actions.do_set_network_mode(school, "dynamic", actor="t")
+    agent, token = actions.do_issue_agent_token(school, actor=SystemActor("t"))
+    actions.do_set_network_mode(school, "dynamic", actor=SystemActor("t"))
     url = f"{live_server.url}/schoolnetwerk/melding"
 
     call_command("ip_agent", "--url", url, "--token", token, "--once")
@@ -94,7 +95,7 @@ def test_ip_agent_command_reports_to_the_live_server(live_server, capsys: pytest
     )  # fmt: skip
     assert (result.returncode, result.stdout.strip()) == (0, "Gemeld: 127.0.0.1 (12AB00)")
 
-    actions.do_revoke_agent_token(school, agent.pk, actor="t")
+    actions.do_revoke_agent_token(school, agent.pk, actor=SystemActor("t"))
     with pytest.raises(
         CommandError, match=r"Melding geweigerd \(HTTP 401\): Onbekende of ingetrokken sleutel."
     ):

@@ -10,6 +10,7 @@ from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffPlacement
 from klaspoort.twofactor import actions
 from klaspoort.twofactor.models import RecoveryCode, SchoolTwoFactorPolicy, TotpDevice
+from tests.accounts.conftest import PASSWORD
 from tests.twofactor.conftest import STEP, code_at, enrol, step_start
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_new_recovery_codes_replace_the_old_ones(teacher_account: Account) -> No
 
 def test_turning_off_removes_device_and_codes(teacher_account: Account) -> None:
     enrol(teacher_account)
-    actions.do_turn_off(teacher_account, actor="account:x")
+    actions.do_turn_off(teacher_account, password=PASSWORD)
     assert not TotpDevice.objects.exists()
     assert not RecoveryCode.objects.exists()
     assert AuditEvent.objects.filter(action="twofactor.disabled").count() == 1
@@ -120,11 +121,11 @@ def test_required_only_for_coordinators_of_schools_that_ask_it(
     with django_assert_num_queries(0):  # type: ignore[operator]
         assert actions.required_for([teacher]) is False
     assert actions.required_for([coordinator]) is False
-    actions.do_set_coordinator_requirement(school, True, actor="account:x")
+    actions.do_set_coordinator_requirement(school, True, actor=coordinator)
     assert actions.required_for([coordinator]) is True
     assert actions.required_for([teacher]) is False
     assert SchoolTwoFactorPolicy.objects.get(school=school).coordinators_required is True
     event = AuditEvent.objects.get(action="twofactor.school_setting")
     assert (event.subject, event.data) == ("school:12AB00", {"coordinators_required": True})
-    actions.do_set_coordinator_requirement(school, False, actor="account:x")
+    actions.do_set_coordinator_requirement(school, False, actor=coordinator)
     assert actions.required_for([coordinator]) is False

@@ -11,6 +11,7 @@ from django.test import Client
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import SESSION_KEY
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffPlacement
 from klaspoort.twofactor import actions
@@ -127,7 +128,7 @@ def test_five_wrong_codes_ask_for_the_password_again(
 def test_coordinator_of_a_school_that_requires_it_enrols_at_login(
     client: Client, coordinator: StaffPlacement, school: SchoolLocation
 ) -> None:
-    actions.do_set_coordinator_requirement(school, True, actor="account:x")
+    actions.do_set_coordinator_requirement(school, True, actor=SystemActor("test"))
     assert password_step(client, "ict@school.example") == "/login/two-factor/"
     assert not signed_in(client)
     page = client.get("/login/two-factor/").content.decode()
@@ -146,5 +147,5 @@ def test_coordinator_of_a_school_that_requires_it_enrols_at_login(
 def test_teacher_at_that_school_is_not_asked(
     client: Client, teacher: StaffPlacement, school: SchoolLocation
 ) -> None:
-    actions.do_set_coordinator_requirement(school, True, actor="account:x")
+    actions.do_set_coordinator_requirement(school, True, actor=SystemActor("test"))
     assert password_step(client) == "/portal/"

@@ -1,20 +1,44 @@
 """Who may do what, per school. The one place permission rules live.
 
 Platform roles per school are `StaffPlacement.roles` (StaffRole values). A placement must be active.
+
+Actions check their actor themselves, with the same rules the pages use:
+
+    require_coordinator_of(actor, school) -> str    an ICT coordinator of `school` (or a SystemActor)
+    require_teacher_of(actor, pupil) -> str         staff who see a group in force the pupil is in
+    actor_name(actor) -> str                        how the audit trail names the actor
+
+Both read the actor's placement again (`StaffPlacement.objects.active_at`), so a placement ended or
+a role taken away since the page was shown no longer counts; anything else (a parent's account, a
+pupil's principal, another school's placement) raises `PermissionDenied` before anything changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from klaspoort.accounts.principal import Principal
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.models import SchoolLocation
-from klaspoort.roster.models import Group, StaffMember, StaffMembership, StaffPlacement, StaffRole
+from klaspoort.roster.models import (
+    Group,
+    Pupil,
+    PupilMembership,
+    StaffMember,
+    StaffMembership,
+    StaffPlacement,
+    StaffRole,
+)
 from klaspoort.roster.rules import within_days_q
+
+# Who runs a school action: the acting staff member's placement, or a command or job without a person.
+Actor = StaffPlacement | SystemActor
 
 COORDINATOR_ROLES = frozenset({StaffRole.ICT_COORDINATOR})
 # Roles that see every group of their school (pupil care works across groups).
@@ -123,3 +147,58 @@ def can_arrange_substitute(
     if placement is None or not placement.active or placement.school_id != group.school_id:
         return False
     return is_coordinator(placement) or teaches_group(placement, group, teachers=teachers)
+
+
+def can_see_pupil(placement: StaffPlacement | None, pupil: Pupil) -> bool:
+    """The pupil is an active member of a group in force the staff member may open (one query)."""
+    return (
+        PupilMembership.objects.of_active_pupils()
+        .filter(pupil=pupil, group__in=visible_groups(placement))
+        .exists()
+    )
+
+
+def actor_name(actor: Actor) -> str:
+    """The audit trail's name for an actor: `staff:<uuid>` (as `StaffAccess.actor`) or the system's."""
+    if isinstance(actor, SystemActor):
+        return actor.name
+    return f"staff:{actor.staff.uuid}"
+
+
+def _current(actor: object) -> StaffPlacement | None:
+    """The actor's placement as it is now: active, at an active school (None for anything else)."""
+    if not isinstance(actor, StaffPlacement):
+        return None
+    current = StaffPlacement.objects.active_at(actor.school_id).filter(pk=actor.pk).first()
+    if current is not None:
+        current.staff = actor.staff
+    return current
+
+
+def _require(actor: object, allowed: Callable[[StaffPlacement], bool], refusal: str) -> str:
+    if isinstance(actor, SystemActor):
+        return actor.name
+    current = _current(actor)
+    if current is None or not allowed(current):
+        raise PermissionDenied(refusal)
+    return actor_name(current)
+
+
+def require_coordinator_of(actor: object, school: SchoolLocation) -> str:
+    """The audit name of `actor` when it may change `school`'s settings: an ICT coordinator of that
+    school now, or a system actor. PermissionDenied for anyone else."""
+    return _require(
+        actor,
+        lambda placement: can_manage_staff(placement, school),
+        gettext("Alleen de ICT-coördinator van deze school kan dit doen."),
+    )
+
+
+def require_teacher_of(actor: object, pupil: Pupil) -> str:
+    """The audit name of `actor` when it may change `pupil`'s login or home addresses: staff who see
+    a group in force the pupil is in (`visible_groups`), or a system actor. PermissionDenied else."""
+    return _require(
+        actor,
+        lambda placement: can_see_pupil(placement, pupil),
+        gettext("Alleen een leerkracht van deze leerling kan dit doen."),
+    )

@@ -173,7 +173,7 @@ def _coordinator_count(school_id: int) -> int:
 
 
 def _check_may_grant(by: StaffPlacement | None, placement: StaffPlacement, role: str) -> None:
-    if not can_grant_role(by, placement, role):
+    if not isinstance(by, StaffPlacement) or not can_grant_role(by, placement, role):
         raise AccountError(gettext("Alleen een ICT-coördinator van deze school kan rollen geven of afnemen."))
 
 

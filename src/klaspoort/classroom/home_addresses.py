@@ -58,7 +58,7 @@ def addresses_view(request: HttpRequest, access: StaffAccess, group: str, pupil:
     if request.method == "POST":
         values = [request.POST.get(f"email{p}", "")[:300] for p in range(1, MAX_ADDRESSES + 1)]
         try:
-            change = do_set_home_addresses(child, values, actor=access.actor)
+            change = do_set_home_addresses(child, values, actor=access.placement)
         except AddressError as exc:
             error = str(exc)
         else:
@@ -94,7 +94,7 @@ def resend_view(request: HttpRequest, access: StaffAccess, group: str, pupil: st
         return _back(membership)
     address.pupil = membership.pupil
     try:
-        do_send_home_activation(address, actor=access.actor)
+        do_send_home_activation(address, actor=access.placement)
     except AccountError as exc:
         messages.error(request, str(exc))
     else:

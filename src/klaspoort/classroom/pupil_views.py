@@ -161,7 +161,7 @@ def change_picture(
                 credential,
                 request.POST.get("picture", "")[:40],
                 group=home,
-                actor=access.actor,
+                actor=access.placement,
                 school_ref=access.placement.school.instelling_ref,
             )
         except CredentialError as exc:

@@ -1,4 +1,8 @@
-"""State changes of a school's network settings (do_* actions); each one is audited."""
+"""State changes of a school's network settings (do_* actions); each one is audited.
+
+`actor` is the acting placement (an ICT coordinator of the school: `require_coordinator_of`, checked
+inside the transaction before anything changes) or a `SystemActor` (command line, demo).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from klaspoort.accounts.permissions import Actor, require_coordinator_of
 from klaspoort.accounts.pupils.card_keys import forget_school
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
@@ -63,7 +68,8 @@ def _check_not_locked_out(network: SchoolNetwork) -> None:
 
 
 @transaction.atomic
-def do_set_network_mode(school: SchoolLocation, mode: str, *, actor: str) -> SchoolNetwork:
+def do_set_network_mode(school: SchoolLocation, mode: str, *, actor: Actor) -> SchoolNetwork:
+    by = require_coordinator_of(actor, school)
     if mode not in SchoolNetwork.Mode.values:
         raise NetworkError(_("Kies 'vaste adressen' of 'dynamisch adres'."))
     network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
@@ -74,14 +80,15 @@ def do_set_network_mode(school: SchoolLocation, mode: str, *, actor: str) -> Sch
     network.save(update_fields=["mode", "effective_networks", "updated_at"])
     _forget(school)
     record_event(
-        "school.network_mode", actor=actor, subject=f"school:{school.code}", school_ref=school.instelling_ref,
+        "school.network_mode", actor=by, subject=f"school:{school.code}", school_ref=school.instelling_ref,
         previous=previous, mode=mode,
     )  # fmt: skip
     return network
 
 
 @transaction.atomic
-def do_set_shortcut_restriction(school: SchoolLocation, restrict: bool, *, actor: str) -> SchoolNetwork:
+def do_set_shortcut_restriction(school: SchoolLocation, restrict: bool, *, actor: Actor) -> SchoolNetwork:
+    by = require_coordinator_of(actor, school)
     network = SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk)
     if restrict and not network.effective_networks:
         raise NetworkError(
@@ -94,28 +101,30 @@ def do_set_shortcut_restriction(school: SchoolLocation, restrict: bool, *, actor
     network.save(update_fields=["restrict_pupil_shortcut", "updated_at"])
     _forget(school)
     record_event(
-        "school.shortcut_restriction", actor=actor, subject=f"school:{school.code}",
+        "school.shortcut_restriction", actor=by, subject=f"school:{school.code}",
         school_ref=school.instelling_ref, restrict=restrict,
     )  # fmt: skip
     return network
 
 
 @transaction.atomic
-def do_add_fixed_range(school: SchoolLocation, text: str, *, label: str = "", actor: str) -> FixedRange:
+def do_add_fixed_range(school: SchoolLocation, text: str, *, label: str = "", actor: Actor) -> FixedRange:
+    by = require_coordinator_of(actor, school)
     cidr = str(parse_range(text))
     if FixedRange.objects.filter(school=school, cidr=cidr).exists():
         raise NetworkError(_("%(cidr)s is al geregistreerd.") % {"cidr": cidr})
     fixed = FixedRange.objects.create(school=school, cidr=cidr, label=label.strip()[:100])
     _refresh(SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk))
     record_event(
-        "school.network_range_added", actor=actor, subject=f"school:{school.code}",
+        "school.network_range_added", actor=by, subject=f"school:{school.code}",
         school_ref=school.instelling_ref, cidr=cidr,
     )  # fmt: skip
     return fixed
 
 
 @transaction.atomic
-def do_remove_fixed_range(school: SchoolLocation, range_id: int, *, actor: str) -> None:
+def do_remove_fixed_range(school: SchoolLocation, range_id: int, *, actor: Actor) -> None:
+    by = require_coordinator_of(actor, school)
     fixed = FixedRange.objects.filter(school=school, pk=range_id).first()
     if fixed is None:
         raise NetworkError(_("Dat adres is niet (meer) geregistreerd."))
@@ -124,26 +133,28 @@ def do_remove_fixed_range(school: SchoolLocation, range_id: int, *, actor: str) 
     _refresh(network)
     _check_not_locked_out(network)
     record_event(
-        "school.network_range_removed", actor=actor, subject=f"school:{school.code}",
+        "school.network_range_removed", actor=by, subject=f"school:{school.code}",
         school_ref=school.instelling_ref, cidr=fixed.cidr,
     )  # fmt: skip
 
 
 @transaction.atomic
-def do_issue_agent_token(school: SchoolLocation, *, label: str = "", actor: str) -> tuple[AgentToken, str]:
+def do_issue_agent_token(school: SchoolLocation, *, label: str = "", actor: Actor) -> tuple[AgentToken, str]:
     """A new agent token; the plain token is returned once and never stored."""
+    by = require_coordinator_of(actor, school)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     agent = AgentToken.objects.create(school=school, label=label.strip()[:100], token_hash=hash_token(token))
     network_of(school)
     record_event(
-        "school.agent_token_issued", actor=actor, subject=f"school:{school.code}",
+        "school.agent_token_issued", actor=by, subject=f"school:{school.code}",
         school_ref=school.instelling_ref, token_id=agent.pk,
     )  # fmt: skip
     return agent, token
 
 
 @transaction.atomic
-def do_revoke_agent_token(school: SchoolLocation, token_id: int, *, actor: str) -> AgentToken:
+def do_revoke_agent_token(school: SchoolLocation, token_id: int, *, actor: Actor) -> AgentToken:
+    by = require_coordinator_of(actor, school)
     agent = AgentToken.objects.select_for_update().filter(school=school, pk=token_id).first()
     if agent is None or agent.revoked_at is not None:
         raise NetworkError(_("Die sleutel bestaat niet of is al ingetrokken."))
@@ -151,7 +162,7 @@ def do_revoke_agent_token(school: SchoolLocation, token_id: int, *, actor: str) 
     agent.save(update_fields=["revoked_at"])
     _refresh(SchoolNetwork.objects.select_for_update().get(pk=network_of(school).pk))
     record_event(
-        "school.agent_token_revoked", actor=actor, subject=f"school:{school.code}",
+        "school.agent_token_revoked", actor=by, subject=f"school:{school.code}",
         school_ref=school.instelling_ref, token_id=agent.pk,
     )  # fmt: skip
     return agent

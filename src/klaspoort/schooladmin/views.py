@@ -27,7 +27,7 @@ def _int(value: str | None) -> int:
 
 def _apply(request: HttpRequest, access: StaffAccess) -> tuple[str, str]:
     """Run the posted action; returns (confirmation, new plain token or '')."""
-    school, actor = access.placement.school, access.actor
+    school, actor = access.placement.school, access.placement
     action = request.POST.get("action", "")
     if action == "mode":
         actions.do_set_network_mode(school, request.POST.get("mode", ""), actor=actor)

@@ -12,9 +12,11 @@ from typing import Literal, cast
 import pyotp
 import segno
 from django.db import transaction
+from django.utils.translation import gettext
 
+from klaspoort.accounts.login import active_placements
 from klaspoort.accounts.models import Account
-from klaspoort.accounts.permissions import is_coordinator
+from klaspoort.accounts.permissions import Actor, is_coordinator, require_coordinator_of
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
 from klaspoort.registry.models import SchoolLocation
@@ -145,12 +147,25 @@ def do_new_recovery_codes(account: Account) -> list[str]:
     return codes
 
 
+class TurnOffRefused(ValueError):
+    """Two-factor stays on; the message says why (`field`: the form field it is about, or None)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 @transaction.atomic
-def do_turn_off(account: Account, *, actor: str) -> None:
-    """Remove the device and the recovery codes (after the person gave their password)."""
+def do_turn_off(account: Account, *, password: str) -> None:
+    """Remove the device and the recovery codes of the person's own account, when they gave its
+    password and no school they coordinate requires two factors (TurnOffRefused: nothing changes)."""
+    if required_for(active_placements(account)):
+        raise TurnOffRefused(gettext("Je school verplicht tweestapsverificatie voor ICT-coördinatoren."))
+    if not account.check_password(password):
+        raise TurnOffRefused(gettext("Dit wachtwoord klopt niet."), field="password")
     TotpDevice.objects.filter(account=account).delete()
     RecoveryCode.objects.filter(account=account).delete()
-    record_event("twofactor.disabled", actor=actor, subject=_subject(account))
+    record_event("twofactor.disabled", actor=_subject(account), subject=_subject(account))
 
 
 def recovery_codes_left(account: Account) -> int:
@@ -170,13 +185,17 @@ def coordinators_required(school: SchoolLocation) -> bool:
     return SchoolTwoFactorPolicy.objects.filter(school=school, coordinators_required=True).exists()
 
 
-def do_set_coordinator_requirement(school: SchoolLocation, required: bool, *, actor: str) -> None:
+@transaction.atomic
+def do_set_coordinator_requirement(school: SchoolLocation, required: bool, *, actor: Actor) -> None:
+    """Whether the school's ICT coordinators must use two factors; `actor`: a coordinator of the
+    school (`require_coordinator_of`) or a system actor."""
+    by = require_coordinator_of(actor, school)
     SchoolTwoFactorPolicy.objects.update_or_create(
         school=school, defaults={"coordinators_required": required}
     )
     record_event(
         "twofactor.school_setting",
-        actor=actor,
+        actor=by,
         subject=f"school:{school.code}",
         school_ref=school.instelling_ref,
         coordinators_required=required,

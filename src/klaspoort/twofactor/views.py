@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 
 from klaspoort.accounts import permissions
 from klaspoort.accounts.decorators import staff_required
-from klaspoort.accounts.login import account_subject, active_placements
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import current_principal
 from klaspoort.twofactor import actions
@@ -112,9 +111,9 @@ def enrol_at_login_view(request: HttpRequest, step: Pending) -> HttpResponse:
     return render(request, "twofactor/enrol.html", context)
 
 
-def _coordinated_school(request: HttpRequest) -> Any:
+def _coordinated_placement(request: HttpRequest) -> Any:
     placement = permissions.staff_placement_for(current_principal(request))
-    return placement.school if placement is not None and permissions.is_coordinator(placement) else None
+    return placement if placement is not None and permissions.is_coordinator(placement) else None
 
 
 @sensitive_post_parameters("code", "password")
@@ -127,7 +126,8 @@ def manage_view(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     code_form = FirstCodeForm(request.POST if action == "confirm" else None)
     password_form = PasswordForm(request.POST if action == "off" else None)
-    school = _coordinated_school(request)
+    coordinator = _coordinated_placement(request)
+    school = coordinator.school if coordinator is not None else None
     school_form = SchoolSettingForm(
         request.POST if action == "school" else None,
         initial={"required": actions.coordinators_required(school)} if school else None,
@@ -140,19 +140,16 @@ def manage_view(request: HttpRequest) -> HttpResponse:
     elif action == "codes" and actions.is_enrolled(account):
         return _recovery_page(request, actions.do_new_recovery_codes(account), reverse("twofactor:manage"))
     elif action == "off" and password_form.is_valid():
-        if actions.required_for(active_placements(account)):
-            password_form.add_error(
-                None, _("Je school verplicht tweestapsverificatie voor ICT-coördinatoren.")
-            )
-        elif not account.check_password(password_form.cleaned_data["password"]):
-            password_form.add_error("password", _("Dit wachtwoord klopt niet."))
+        try:
+            actions.do_turn_off(account, password=password_form.cleaned_data["password"])
+        except actions.TurnOffRefused as refusal:
+            password_form.add_error(refusal.field, str(refusal))
         else:
-            actions.do_turn_off(account, actor=account_subject(account))
             messages.success(request, _("Tweestapsverificatie staat uit."))
             return HttpResponseRedirect(reverse("twofactor:manage"))
     elif action == "school" and school is not None and school_form.is_valid():
         actions.do_set_coordinator_requirement(
-            school, school_form.cleaned_data["required"], actor=account_subject(account)
+            school, school_form.cleaned_data["required"], actor=coordinator
         )
         messages.success(request, _("De instelling van de school is opgeslagen."))
         return HttpResponseRedirect(reverse("twofactor:manage"))

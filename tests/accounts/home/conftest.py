@@ -20,6 +20,7 @@ from klaspoort.accounts.models import Account
 from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.models import PupilCredential
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import Group, Pupil, StaffPlacement, StaffRole
 from tests.accounts.pupils import roster
@@ -110,8 +111,8 @@ def activated_parent(family: Family, email: str = PARENT, password: str = PARENT
     """The parent's address set for both children and the account activated through the mail."""
     from klaspoort.accounts.home.actions import do_activate_home
 
-    do_set_home_addresses(family.sanne, [email], actor="test")
-    do_set_home_addresses(family.daan, [email], actor="test")
+    do_set_home_addresses(family.sanne, [email], actor=SystemActor("test"))
+    do_set_home_addresses(family.daan, [email], actor=SystemActor("test"))
     token = last_link(email).rstrip("/").rsplit("/", 1)[1]
     return do_activate_home(token, password)
 

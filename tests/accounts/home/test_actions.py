@@ -24,6 +24,7 @@ from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.models import Account, AccountSession, OneTimeToken, OutgoingMail
 from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from tests.accounts.home.conftest import (
     PARENT,
     PARENT_PASSWORD,
@@ -49,7 +50,9 @@ def addresses(pupil: Any) -> list[tuple[int, str, str]]:
 
 
 def test_setting_two_addresses_makes_two_inactive_parent_accounts_and_mails_them(family: Family) -> None:
-    change = do_set_home_addresses(family.sanne, ["Ouder@Thuis.example", "tweede@thuis.example"], actor="t")
+    change = do_set_home_addresses(
+        family.sanne, ["Ouder@Thuis.example", "tweede@thuis.example"], actor=SystemActor("t")
+    )
     assert addresses(family.sanne) == [(1, PARENT, "parent"), (2, "tweede@thuis.example", "parent")]
     assert change.mails_sent == 2
     assert [(m.to, m.subject) for m in mail.outbox] == [
@@ -72,8 +75,8 @@ def test_setting_two_addresses_makes_two_inactive_parent_accounts_and_mails_them
 
 
 def test_the_same_address_for_two_children_at_two_schools_is_one_parent_account(family: Family) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
-    do_set_home_addresses(family.daan, [PARENT.upper()], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
+    do_set_home_addresses(family.daan, [PARENT.upper()], actor=SystemActor("t"))
     account = Account.objects.get(kind="parent")
     assert sorted(account.home_addresses.values_list("pupil__first_name", "pupil__school__name")) == [
         ("Daan", "De Klimop"),
@@ -88,7 +91,7 @@ def test_a_staff_address_gets_a_separate_parent_account(family: Family) -> None:
     from klaspoort.accounts.staff import ensure_staff_accounts
 
     ensure_staff_accounts([family.teacher.staff])
-    do_set_home_addresses(family.sanne, [family.teacher.staff.email], actor="t")
+    do_set_home_addresses(family.sanne, [family.teacher.staff.email], actor=SystemActor("t"))
     kinds = sorted(Account.objects.filter(email=family.teacher.staff.email).values_list("kind", flat=True))
     assert kinds == ["parent", "staff"]
 
@@ -97,26 +100,26 @@ def test_a_staff_address_gets_a_separate_parent_account(family: Family) -> None:
     "values", [["a@x.example", "b@x.example", "c@x.example"], ["geen adres"], ["a@x.example", "A@x.example"]]
 )
 def test_refused_input_changes_nothing(family: Family, values: list[str]) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     mail.outbox.clear()
     before = (list(HomeAddress.objects.values_list("pk", "email")), Account.objects.count())
     with pytest.raises(AddressError):
-        do_set_home_addresses(family.sanne, values, actor="t")
+        do_set_home_addresses(family.sanne, values, actor=SystemActor("t"))
     assert (list(HomeAddress.objects.values_list("pk", "email")), Account.objects.count()) == before
     assert mail.outbox == []
 
 
 def test_saving_the_same_addresses_again_sends_nothing(family: Family) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     mail.outbox.clear()
-    change = do_set_home_addresses(family.sanne, ["", PARENT], actor="t")
+    change = do_set_home_addresses(family.sanne, ["", PARENT], actor=SystemActor("t"))
     assert not change.plan.changed
     assert mail.outbox == []
     assert addresses(family.sanne) == [(1, PARENT, "parent")]
 
 
 def test_activation_sets_the_password_and_uses_the_link_up(family: Family) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     raw = token_of(last_link(PARENT))
     with pytest.raises(PasswordRejected):
         do_activate_home(raw, "kort1")
@@ -130,7 +133,7 @@ def test_activation_sets_the_password_and_uses_the_link_up(family: Family) -> No
 
 
 def test_a_staff_activation_link_does_not_activate_a_parent_and_back(family: Family) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     raw = token_of(last_link(PARENT))
     assert tokens.peek_token(raw, tokens.ACTIVATION) is None
     from klaspoort.accounts.actions import do_activate
@@ -143,17 +146,17 @@ def test_a_staff_activation_link_does_not_activate_a_parent_and_back(family: Fam
 def test_an_activated_parent_gets_a_note_for_another_child_not_a_new_link(
     family: Family, parent: Account
 ) -> None:
-    do_set_home_addresses(family.classmate, [PARENT], actor="t")
+    do_set_home_addresses(family.classmate, [PARENT], actor=SystemActor("t"))
     assert mail.outbox[-1].subject == "Je kunt nu ook thuis inloggen voor Mila"
     assert "/thuis/activeren/" not in str(mail.outbox[-1].body)
     assert not OneTimeToken.objects.filter(account=parent).exists()
 
 
 def test_resend_replaces_the_link_and_refuses_for_activated_accounts(family: Family) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     first = token_of(last_link(PARENT))
     address = HomeAddress.objects.select_related("account", "pupil__school").get()
-    assert do_send_home_activation(address, actor="t") is True
+    assert do_send_home_activation(address, actor=SystemActor("t")) is True
     second = token_of(last_link(PARENT))
     assert first != second
     assert tokens.peek_token(first, HOME_ACTIVATION) is None
@@ -161,7 +164,7 @@ def test_resend_replaces_the_link_and_refuses_for_activated_accounts(family: Fam
     address.refresh_from_db()
     sent = len(mail.outbox)
     with pytest.raises(AccountError, match="al een wachtwoord"):
-        do_send_home_activation(address, actor="t")
+        do_send_home_activation(address, actor=SystemActor("t"))
     assert len(mail.outbox) == sent
 
 
@@ -171,7 +174,7 @@ def test_a_mail_server_failure_keeps_the_addresses_and_queues_the_mail_again(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nobody listens there
     with django_capture_on_commit_callbacks(execute=True):
-        change = do_set_home_addresses(family.sanne, [PARENT], actor="t")
+        change = do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     assert change.mails_sent == 1
     assert addresses(family.sanne) == [(1, PARENT, "parent")]
     row = OutgoingMail.objects.get()
@@ -194,7 +197,7 @@ def test_removing_an_address_ends_that_childs_home_sessions_at_once(
         auth_time=client.session[SESSION_KEY]["auth_time"],
     )
     log_in_parent(other)  # a second browser, still at the picker
-    change = do_set_home_addresses(family.sanne, [], actor="t")
+    change = do_set_home_addresses(family.sanne, [], actor=SystemActor("t"))
     assert change.sessions_ended == 1
     assert client.get("/portal/").status_code == 302  # signed out: to the login
     assert AccountSession.objects.filter(account=parent).count() == 1
@@ -205,8 +208,8 @@ def test_removing_an_address_ends_that_childs_home_sessions_at_once(
 
 
 def test_the_last_address_gone_removes_the_parent_account(family: Family) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
-    change = do_set_home_addresses(family.sanne, ["nieuw@thuis.example"], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
+    change = do_set_home_addresses(family.sanne, ["nieuw@thuis.example"], actor=SystemActor("t"))
     assert change.accounts_removed == 1
     assert list(Account.objects.filter(kind="parent").values_list("email", flat=True)) == [
         "nieuw@thuis.example"
@@ -254,7 +257,7 @@ def test_forgotten_password_unknown_and_staff_addresses_get_nothing(family: Fami
 
 @pytest.mark.usefixtures("clean_cache")
 def test_forgotten_password_before_activation_sends_a_new_activation_link(family: Family) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     first = token_of(last_link(PARENT))
     assert do_request_home_password_reset(PARENT) is True
     assert "/thuis/activeren/" in str(mail.outbox[-1].body)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from klaspoort.accounts.home.actions import do_set_home_addresses
 from klaspoort.accounts.models import Account
+from klaspoort.core.actors import SystemActor
 from tests.accounts.home.conftest import PARENT, PARENT_PASSWORD, Family, last_link
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def path_of(link: str) -> str:
 def test_activation_page_sets_the_password_and_leads_to_the_home_login(
     client: Client, family: Family
 ) -> None:
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))
     url = path_of(last_link(PARENT))
     page = client.get(url)
     body = page.content.decode()

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from klaspoort.accounts.home.actions import do_set_home_addresses
 from klaspoort.accounts.models import Account
+from klaspoort.core.actors import SystemActor
 from tests.accounts.conftest import RequestLog
 from tests.accounts.home.conftest import PARENT, PARENT_PASSWORD, SANNE_PIN, Family, last_link
 
@@ -33,8 +34,8 @@ def test_parent_with_two_children_at_two_schools(
     browser_page: tuple[Any, RequestLog], family: Family, live_server: Any
 ) -> None:
     page, log = browser_page
-    do_set_home_addresses(family.sanne, [PARENT], actor="test")
-    do_set_home_addresses(family.daan, [PARENT], actor="test")
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("test"))
+    do_set_home_addresses(family.daan, [PARENT], actor=SystemActor("test"))
 
     # The newest mail's link (it replaced the first one): the parent chooses a password.
     page.goto(last_link(PARENT).replace(settings.BASE_URL, live_server.url))

@@ -11,6 +11,7 @@ from django.db import connection
 from klaspoort.accounts.home.actions import do_set_home_addresses
 from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.models import Account, OneTimeToken
+from klaspoort.core.actors import SystemActor
 from tests.accounts.home.conftest import make_family
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +26,7 @@ def test_same_address_at_once_for_two_children_is_one_parent_account(settings: A
     def save(pupil: Any) -> None:
         try:
             start.wait(timeout=10)
-            do_set_home_addresses(pupil, ["samen@thuis.example"], actor="t")
+            do_set_home_addresses(pupil, ["samen@thuis.example"], actor=SystemActor("t"))
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:

@@ -16,6 +16,7 @@ from klaspoort.accounts.models import Account, AccountSession
 from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from tests.accounts.home.conftest import (
     DAAN_PICTURES,
     PARENT,
@@ -124,7 +125,7 @@ def test_one_child_goes_straight_to_the_code_step(client: Client, family: Family
     from klaspoort.accounts.home.actions import do_set_home_addresses
 
     activated_parent(family, email="alleen@thuis.example")
-    do_set_home_addresses(family.daan, [], actor="t")
+    do_set_home_addresses(family.daan, [], actor=SystemActor("t"))
     log_in_parent(client, "alleen@thuis.example")
     response = client.get("/thuis/kinderen/")
     assert response.status_code == 302
@@ -189,7 +190,7 @@ def test_a_wrong_code_is_refused_then_throttled_per_device_and_shown_to_the_teac
 def test_a_child_of_someone_else_is_not_found(client: Client, family: Family, parent: Account) -> None:
     from klaspoort.accounts.home.actions import do_set_home_addresses
 
-    do_set_home_addresses(family.classmate, ["ander@thuis.example"], actor="t")
+    do_set_home_addresses(family.classmate, ["ander@thuis.example"], actor=SystemActor("t"))
     log_in_parent(client)
     other_ref = HomeAddress.objects.get(pupil=family.classmate).uuid
     for url in (f"/thuis/kinderen/{other_ref}/", "/thuis/kinderen/niet-een-uuid/"):
@@ -201,7 +202,7 @@ def test_a_child_of_someone_else_is_not_found(client: Client, family: Family, pa
 def test_wrong_password_and_unactivated_accounts_are_refused_alike(client: Client, family: Family) -> None:
     from klaspoort.accounts.home.actions import do_set_home_addresses
 
-    do_set_home_addresses(family.sanne, [PARENT], actor="t")  # not activated yet
+    do_set_home_addresses(family.sanne, [PARENT], actor=SystemActor("t"))  # not activated yet
     for email, password in ((PARENT, PARENT_PASSWORD), ("niemand@thuis.example", PARENT_PASSWORD)):
         response = log_in_parent(client, email, password)
         assert response.status_code == 400

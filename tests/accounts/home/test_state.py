@@ -14,6 +14,7 @@ from klaspoort.accounts.home.state import (
     home_login_states,
     state_of,
 )
+from klaspoort.core.actors import SystemActor
 from tests.accounts.home.conftest import PARENT, PARENT_PASSWORD, Family, last_link
 from tests.roster import factories
 
@@ -39,8 +40,8 @@ def test_state_rules() -> None:
 @pytest.mark.django_db
 def test_states_of_a_group_in_one_query(family: Family, django_assert_num_queries: Any) -> None:
     extra = [factories.pupil(family.group5, f"Kind{index}") for index in range(30)]
-    do_set_home_addresses(family.sanne, [PARENT, "tweede@thuis.example"], actor="t")
-    do_set_home_addresses(family.classmate, ["mila@thuis.example"], actor="t")
+    do_set_home_addresses(family.sanne, [PARENT, "tweede@thuis.example"], actor=SystemActor("t"))
+    do_set_home_addresses(family.classmate, ["mila@thuis.example"], actor=SystemActor("t"))
     do_activate_home(last_link("tweede@thuis.example").rstrip("/").rsplit("/", 1)[1], PARENT_PASSWORD)
     ids = [family.sanne.pk, family.classmate.pk, *(pupil.pk for pupil in extra)]
     with django_assert_num_queries(1):

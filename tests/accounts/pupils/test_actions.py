@@ -14,6 +14,7 @@ from klaspoort.accounts.pupils.actions import (
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.roster.models import Group, PupilMembership
 from tests.accounts.pupils import roster
 from tests.roster import factories
@@ -58,15 +59,15 @@ def test_set_picture_must_be_free_in_the_group() -> None:
     anna, bram = found["Anna"], found["Bram"]
     ref = room.school.instelling_ref
     with pytest.raises(CredentialError, match="al een andere leerling"):
-        do_set_picture(anna, bram.picture, group=room.group, actor="staff:x", school_ref=ref)
+        do_set_picture(anna, bram.picture, group=room.group, actor=SystemActor("staff:x"), school_ref=ref)
     with pytest.raises(CredentialError, match="bestaat niet"):
-        do_set_picture(anna, "dinosaurus", group=room.group, actor="staff:x", school_ref=ref)
+        do_set_picture(anna, "dinosaurus", group=room.group, actor=SystemActor("staff:x"), school_ref=ref)
     assert PupilCredential.objects.get(pk=anna.pk).picture == anna.picture
     free = next(
         key for key in ("uil", "muis", "konijn", "vogel") if key not in {c.picture for c in found.values()}
     )
     previous = anna.picture
-    do_set_picture(anna, free, group=room.group, actor="staff:x", school_ref=ref)
+    do_set_picture(anna, free, group=room.group, actor=SystemActor("staff:x"), school_ref=ref)
     assert PupilCredential.objects.get(pk=anna.pk).picture == free
     event = AuditEvent.objects.get(action="pupil.picture_changed")
     assert event.data == {"previous": previous, "picture": free}

@@ -11,6 +11,7 @@ from klaspoort.accounts.principal import SESSION_KEY
 from klaspoort.accounts.pupils.actions import do_new_code, do_set_picture
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.models import PupilCredential
+from klaspoort.core.actors import SystemActor
 from klaspoort.schooladmin.actions import do_add_fixed_range, do_set_shortcut_restriction
 from tests.accounts.pupils import roster
 
@@ -36,7 +37,7 @@ def test_a_new_picture_shows_at_once(warm: tuple) -> None:
     anna = found["Anna"]
     taken = {credential.picture for credential in found.values()}
     new = next(key for key in ("ballon", "ijsje", "boom", "huis") if key not in taken)
-    do_set_picture(anna, new, group=room.group, actor="t", school_ref=room.school.instelling_ref)
+    do_set_picture(anna, new, group=room.group, actor=SystemActor("t"), school_ref=room.school.instelling_ref)
     shown = re.findall(
         r'data-picture="([^"]+)"><svg[^>]*>.*?<span class="name">([^<]+)</span>', grid(browser, room)
     )
@@ -59,8 +60,8 @@ def test_a_new_code_kind_shows_at_once(warm: tuple) -> None:
 
 def test_restricting_to_the_school_network_applies_at_once(warm: tuple) -> None:
     room, _found, browser = warm
-    do_add_fixed_range(room.school, "198.51.100.0/24", actor="t")
-    do_set_shortcut_restriction(room.school, True, actor="t")
+    do_add_fixed_range(room.school, "198.51.100.0/24", actor=SystemActor("t"))
+    do_set_shortcut_restriction(room.school, True, actor=SystemActor("t"))
     assert browser.get(f"/s/{room.school.instelling_ref}/").status_code == 403
     assert browser.get(f"/s/{room.school.instelling_ref}/{room.group.uuid}/").status_code == 403
 

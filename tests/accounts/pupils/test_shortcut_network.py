@@ -7,6 +7,7 @@ from django.urls import reverse
 from klaspoort.accounts.principal import SESSION_KEY
 from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
+from klaspoort.core.actors import SystemActor
 from klaspoort.schooladmin.actions import do_add_fixed_range, do_set_shortcut_restriction
 from tests.accounts.pupils import roster
 
@@ -18,8 +19,8 @@ def restricted() -> tuple[roster.Classroom, str]:
     room = roster.classroom()
     credential = roster.credentials(room.group)["Anna"]
     do_new_code(credential, actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PIN, code="4821")
-    do_add_fixed_range(room.school, "203.0.113.0/24", actor="t")
-    do_set_shortcut_restriction(room.school, True, actor="t")
+    do_add_fixed_range(room.school, "203.0.113.0/24", actor=SystemActor("t"))
+    do_set_shortcut_restriction(room.school, True, actor=SystemActor("t"))
     return room, reverse("pupils:code", args=[room.school.instelling_ref, room.group.uuid, credential.slug])
 
 

@@ -34,8 +34,10 @@ from klaspoort.accounts.language import mail_language
 from klaspoort.accounts.login import account_subject, email_subject
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
+from klaspoort.accounts.permissions import Actor, require_teacher_of
 from klaspoort.accounts.sessions import end_sessions
 from klaspoort.audit.events import record_event
+from klaspoort.core.actors import SystemActor
 from klaspoort.roster.models import Pupil
 
 HOME_ACTIVATION = "home-activation"
@@ -117,9 +119,12 @@ def _send(mails: list[EmailMessage]) -> int:
     return send_mails(mails)
 
 
-def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) -> AddressChange:
-    """The teacher sets a pupil's home addresses (C6). Raises AddressError for bad input (nothing
-    changes). New addresses get their mail; removed ones lose access to this child at once."""
+@transaction.atomic
+def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: Actor) -> AddressChange:
+    """The teacher sets a pupil's home addresses (C6). `actor`: staff who see a group of the pupil
+    (`require_teacher_of`; PermissionDenied otherwise) or a system actor. Raises AddressError for bad
+    input (nothing changes). New addresses get their mail; removed ones lose access to this child at once."""
+    by = require_teacher_of(actor, pupil)
     wanted = parse_addresses(values)
     school_ref = pupil.school.instelling_ref
     with transaction.atomic():
@@ -152,12 +157,12 @@ def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) ->
         removed_count = Account.objects.filter(pk__in=orphan_ids).delete()[1].get("accounts.Account", 0)
     for position, email in sorted(plan.remove.items()):
         record_event(
-            "home.address_removed", actor=actor, subject=pupil_subject(pupil), school_ref=school_ref,
+            "home.address_removed", actor=by, subject=pupil_subject(pupil), school_ref=school_ref,
             position=position, email=email_subject(email),
         )  # fmt: skip
     for row in added:
         record_event(
-            "home.address_added", actor=actor, subject=pupil_subject(pupil), school_ref=school_ref,
+            "home.address_added", actor=by, subject=pupil_subject(pupil), school_ref=school_ref,
             position=row.position, account=str(accounts[row.email].uuid),
         )  # fmt: skip
     new_accounts = [accounts[email] for _, email in sorted(plan.add.items())]
@@ -165,7 +170,7 @@ def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) ->
     queued = _send(mails)
     if queued:
         record_event(
-            "home.activation_sent", actor=actor, subject=pupil_subject(pupil), school_ref=school_ref,
+            "home.activation_sent", actor=by, subject=pupil_subject(pupil), school_ref=school_ref,
             accounts=[str(account.uuid) for account in new_accounts if not account.is_active],
             notified=[str(account.uuid) for account in new_accounts if account.is_active],
         )  # fmt: skip
@@ -180,9 +185,12 @@ def do_set_home_addresses(pupil: Pupil, values: Sequence[str], *, actor: str) ->
     )
 
 
-def do_send_home_activation(address: HomeAddress, *, actor: str) -> bool:
+@transaction.atomic
+def do_send_home_activation(address: HomeAddress, *, actor: Actor) -> bool:
     """A new activation link for one home address (the old link stops working), queued to be mailed
-    after commit; returns True. Raises AccountError when the address already has a password."""
+    after commit; returns True. `actor`: as for `do_set_home_addresses`. Raises AccountError when
+    the address already has a password."""
+    by = require_teacher_of(actor, address.pupil)
     account = address.account
     if account is None:
         account = parent_accounts([address.email])[address.email]
@@ -194,7 +202,7 @@ def do_send_home_activation(address: HomeAddress, *, actor: str) -> bool:
     mails = _invitation_mails(pupil, [account])
     _send(mails)
     record_event(
-        "home.activation_sent", actor=actor, subject=pupil_subject(pupil),
+        "home.activation_sent", actor=by, subject=pupil_subject(pupil),
         school_ref=pupil.school.instelling_ref, accounts=[str(account.uuid)], resent=True,
     )  # fmt: skip
     return True
@@ -228,7 +236,8 @@ def do_request_home_password_reset(email: str, *, client_ip: str | None = None, 
         row = (
             HomeAddress.objects.filter(account=account).select_related("pupil__school").order_by("pk").first()
         )
-        return row is not None and do_send_home_activation(row, actor=email_subject(account.email))
+        by = SystemActor(email_subject(account.email))  # the parent's own (throttled) request
+        return row is not None and do_send_home_activation(row, actor=by)
     raw = tokens.issue_token(account, HOME_PASSWORD_RESET)
     context = {
         "link": _link("password_reset", raw),

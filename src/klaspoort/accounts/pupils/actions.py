@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 
+from klaspoort.accounts.permissions import Actor, require_teacher_of
 from klaspoort.accounts.pupils import crypto
 from klaspoort.accounts.pupils.allocation import Seat, plan_pictures
 from klaspoort.accounts.pupils.card_keys import forget_group, forget_groups_of
@@ -184,10 +185,13 @@ def do_pupil_code_attempt(
     return AttemptResult(ok=False, wait_seconds=math.ceil(wait))
 
 
+@transaction.atomic
 def do_set_picture(
-    credential: PupilCredential, picture: str, *, group: Group, actor: str, school_ref: uuid.UUID
+    credential: PupilCredential, picture: str, *, group: Group, actor: Actor, school_ref: uuid.UUID
 ) -> PupilCredential:
-    """The teacher picks another picture; it must be free in the group."""
+    """The teacher picks another picture; it must be free in the group. `actor`: staff who see a
+    group of the pupil (`require_teacher_of`; PermissionDenied otherwise) or a system actor."""
+    by = require_teacher_of(actor, credential.pupil)
     if identity_picture(picture) is None:
         raise CredentialError(_("Dat plaatje bestaat niet."))
     with transaction.atomic():
@@ -204,7 +208,7 @@ def do_set_picture(
         credential.save(update_fields=["picture"])
     forget_groups_of(credential.pupil_id, school_ref)
     record_event(
-        "pupil.picture_changed", actor=actor, subject=f"pupil:{credential.pupil.uuid}", school_ref=school_ref,
+        "pupil.picture_changed", actor=by, subject=f"pupil:{credential.pupil.uuid}", school_ref=school_ref,
         previous=previous, picture=picture,
     )  # fmt: skip
     return credential
