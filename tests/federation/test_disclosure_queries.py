@@ -99,3 +99,53 @@ def test_consents_of_the_asked_partners_at_the_school_come_with_the_school(djang
 def test_no_partners_asked_costs_no_query(django_assert_num_queries) -> None:
     with django_assert_num_queries(0):
         assert consents_at(uuid.uuid4(), set()) == {}
+
+
+@pytest.mark.parametrize(
+    ("day", "early_year", "late_year"),
+    [
+        ("07-19", 2026, 2026),  # before either school's start day
+        ("07-25", 2027, 2026),  # the early school switched; 1 August has not come
+        ("08-10", 2027, 2026),  # past 1 August: the late school still runs last year
+        ("09-02", 2027, 2027),  # both switched
+    ],
+)
+def test_groups_follow_each_schools_own_start_day(
+    monkeypatch: pytest.MonkeyPatch, day: str, early_year: int, late_year: int
+) -> None:
+    """Regression (#14): the compiled person-in-groups query is keyed by the year in force at the
+    person's school (`roster.schoolyears.year_in_force`), not by one year for every school, so two
+    schools with their own start days (20 July, 1 September) each get their own groups around the
+    switch, also when the statements of both years are already compiled in this process."""
+    import datetime as dt
+
+    from klaspoort.roster.models import SchoolYear, SchoolYearStart
+    from tests.roster.importing.conftest import set_today
+
+    set_today(monkeypatch, dt.date(2027, 6, 1))
+    early, late = factories.school("12AB00", "Vroeg"), factories.school("34CD00", "Laat")
+    people = {}
+    for school in (early, late):
+        old = Group.objects.create(
+            school=school, school_year=SchoolYear.objects.get_or_create(start_year=2026)[0],
+            kind=Group.Kind.HOME, las_key="g26", name="5A", year_group="5",
+        )  # fmt: skip
+        new = Group.objects.create(
+            school=school, school_year=SchoolYear.objects.get_or_create(start_year=2027)[0],
+            kind=Group.Kind.HOME, las_key="g27", name="6A", year_group="6",
+        )  # fmt: skip
+        pupil = factories.pupil(old, "Sanne", also_in=[new])
+        teacher = factories.staff(school, f"juf@{school.code}.example", groups=[old, new])
+        people[school.pk] = (pupil.uuid, teacher.staff.uuid)
+    year_2027 = SchoolYear.objects.get(start_year=2027)
+    SchoolYearStart.objects.create(school=early, school_year=year_2027, starts_on=dt.date(2027, 7, 20))
+    SchoolYearStart.objects.create(school=late, school_year=year_2027, starts_on=dt.date(2027, 9, 1))
+
+    set_today(monkeypatch, dt.date.fromisoformat(f"2027-{day}"))
+    expected = {2026: ["5A"], 2027: ["6A"]}
+    for school, year in ((early, early_year), (late, late_year)):
+        pupil_uuid, staff_uuid = people[school.pk]
+        for kind, person in (("pupil", pupil_uuid), ("staff", staff_uuid)):
+            found, groups = person_in_groups(kind, person, school.pk)  # type: ignore[arg-type]
+            assert found is not None
+            assert [row[2] for row in groups] == expected[year], (school.name, kind)

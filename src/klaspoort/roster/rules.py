@@ -7,10 +7,14 @@ these QuerySet methods; nothing else in the code writes the conditions out again
     Pupil.objects.active_at(school=None, on=None)            active pupil of an active school
     Group.objects.in_force(on=None)                          active group of the school year in force
     Group.objects.in_year(start_year)                        active group of a given school year
+    Group.objects.active()                                   active group of any school year
+    Group.objects.of_year(start_year) / up_to_year(...)      any group of that year / of that year or before
     PupilMembership.objects.in_force(on=None)                active pupil in a group in force
     PupilMembership.objects.of_active_pupils(on=None)        active pupil, group already known in force
     StaffMembership.objects.in_force(on=None)                active placement in a group in force
     StaffMembership.objects.in_year(start_year, on=None)     … in a group of a given school year
+    PupilMembership / StaffMembership .of_year(start_year)   every membership in a group of that year
+                                                             (active or not: what an import compares)
 
 Placements and staff memberships may have days of their own (`within_days_q`): a substitute's
 (C14) count only from their first to their last day.
@@ -71,9 +75,19 @@ def pupil_active_q(prefix: str = "", on: dt.date | None = None) -> Q:
     return Q(**{f"{prefix}active": True, f"{prefix}school__active": True})
 
 
+def group_active_q(prefix: str = "") -> Q:
+    """An active group (of whatever school year)."""
+    return Q(**{f"{prefix}active": True})
+
+
+def group_of_year_q(prefix: str, start_year: int) -> Q:
+    """A group of the school year starting in `start_year`, active or not."""
+    return Q(**{f"{prefix}school_year__start_year": start_year})
+
+
 def group_in_year_q(prefix: str, start_year: int) -> Q:
     """An active group of the school year starting in `start_year`."""
-    return Q(**{f"{prefix}active": True, f"{prefix}school_year__start_year": start_year})
+    return group_active_q(prefix) & group_of_year_q(prefix, start_year)
 
 
 def group_in_force_q(prefix: str = "", on: dt.date | None = None) -> Q:
@@ -117,6 +131,18 @@ class GroupQuerySet(models.QuerySet["Group"]):
         """Active groups of the school year starting in `start_year` (exports of a given year)."""
         return self.filter(group_in_year_q("", start_year))
 
+    def active(self) -> Self:
+        """Active groups of any school year (the newest year a school imported)."""
+        return self.filter(group_active_q())
+
+    def of_year(self, start_year: int) -> Self:
+        """Every group of the school year starting in `start_year`, active or not (an import's diff)."""
+        return self.filter(group_of_year_q("", start_year))
+
+    def up_to_year(self, start_year: int) -> Self:
+        """Groups of the school year starting in `start_year` or an earlier one (not a staged year)."""
+        return self.filter(school_year__start_year__lte=start_year)
+
 
 class PupilMembershipQuerySet(models.QuerySet["PupilMembership"]):
     def in_force(self, *, on: dt.date | None = None) -> Self:
@@ -127,6 +153,11 @@ class PupilMembershipQuerySet(models.QuerySet["PupilMembership"]):
         """Active pupils of active schools in active groups of school year `start_year` (for a
         caller that already knows the year in force at its school: `schoolyears.year_in_force`)."""
         return self.filter(pupil_active_q("pupil__"), group_in_year_q("group__", start_year))
+
+    def of_year(self, start_year: int) -> Self:
+        """Every membership in a group of school year `start_year`, whatever the pupil's or the
+        group's state (what an import compares the file with)."""
+        return self.filter(group_of_year_q("group__", start_year))
 
     def of_active_pupils(self, *, on: dt.date | None = None) -> Self:
         """Memberships of active pupils of active schools, in whatever group: for a group the caller
@@ -144,3 +175,7 @@ class StaffMembershipQuerySet(models.QuerySet["StaffMembership"]):
         """Active placements at active schools in active groups of school year `start_year`, each
         within its own days on `on`."""
         return self.filter(staff_membership_q("", on), group_in_year_q("group__", start_year))
+
+    def of_year(self, start_year: int) -> Self:
+        """Every membership in a group of school year `start_year`, whatever its state."""
+        return self.filter(group_of_year_q("group__", start_year))

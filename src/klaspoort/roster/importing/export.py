@@ -2,7 +2,8 @@
 
 What an import would bring in again: the active groups of the school year, the active pupils, and
 the staff the import manages (active placements with the teacher role and a LAS key, with their
-group links). Importing the written file into the same school changes nothing.
+group links), each through the roster's rule methods (`roster.rules`; a closed school has no active
+pupils or staff). Importing the written file into the same school changes nothing.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ from klaspoort.roster.models import (
     StaffMembership,
     StaffPlacement,
 )
+from klaspoort.roster.schoolyears import year_in_force
 
 
 def export_year(school: SchoolLocation) -> int:
     """The school year to export: the newest with active groups, else that of the last applied
     import, else the current one."""
     newest = (
-        Group.objects.filter(school=school, active=True)
+        Group.objects.active()
+        .filter(school=school)
         .order_by("-school_year__start_year")
         .values_list("school_year__start_year", flat=True)
         .first()
@@ -49,12 +52,13 @@ def export_year(school: SchoolLocation) -> int:
             .values_list("school_year__start_year", flat=True)
             .first()
         )
-    return newest if newest is not None else clock.current_school_year_start()
+    return newest if newest is not None else year_in_force(school)
 
 
 def _groups(school: SchoolLocation, year: int) -> tuple[EdexGroup, ...]:
     rows = (
-        Group.objects.filter(school=school, school_year__start_year=year, active=True)
+        Group.objects.in_year(year)
+        .filter(school=school)
         .order_by("kind", "year_group", "name", "id")
         .values_list("las_key", "name", "kind", "year_group", "description")
     )
@@ -68,9 +72,8 @@ def _pupils(school: SchoolLocation, year: int) -> tuple[EdexPupil, ...]:
     home: dict[int, str] = {}
     composites: dict[int, list[str]] = defaultdict(list)
     for pupil_id, key, kind in (
-        PupilMembership.objects.filter(
-            pupil__school=school, pupil__active=True, group__school_year__start_year=year, group__active=True
-        )
+        PupilMembership.objects.in_year(year)
+        .filter(pupil__school=school)
         .order_by("group_id")
         .values_list("pupil_id", "group__las_key", "group__kind")
     ):
@@ -79,7 +82,7 @@ def _pupils(school: SchoolLocation, year: int) -> tuple[EdexPupil, ...]:
         else:
             composites[pupil_id].append(key)
     rows = (
-        Pupil.objects.filter(school=school, active=True)
+        Pupil.objects.active_at(school)
         .order_by("id")
         .values_list("id", "las_key", "first_name", "infix", "surname", "eck_id", "year_group")
     )
@@ -101,15 +104,15 @@ def _pupils(school: SchoolLocation, year: int) -> tuple[EdexPupil, ...]:
 def _staff(school: SchoolLocation, year: int) -> tuple[EdexStaff, ...]:
     links: dict[int, list[EdexStaffGroup]] = defaultdict(list)
     for placement_id, key, roles in (
-        StaffMembership.objects.filter(
-            placement__school=school, group__school_year__start_year=year, group__active=True
-        )
+        StaffMembership.objects.in_year(year)
+        .filter(placement__school=school)
         .order_by("group_id")
         .values_list("placement_id", "group__las_key", "las_roles")
     ):
         links[placement_id].append(EdexStaffGroup(key, tuple(roles)))
     rows = (
-        StaffPlacement.objects.filter(school=school, active=True, las_key__isnull=False)
+        StaffPlacement.objects.active_at(school)
+        .filter(las_key__isnull=False)
         .order_by("id")
         .values_list(
             "id",

@@ -41,20 +41,21 @@ def load_roster(school: SchoolLocation, doc: EdexDocument, *, in_force: int | No
     addresses `doc` uses (they may already work at another school). `in_force`: the school year in
     force today (a staged later year does not count as imported)."""
     year = doc.school.start_year
-    in_year = {"group__school": school, "group__school_year__start_year": year}
-    imported = Group.objects.filter(school=school, active=True)
+    imported = Group.objects.active().filter(school=school)
     if in_force is not None:
-        imported = imported.filter(school_year__start_year__lte=in_force)
+        imported = imported.up_to_year(in_force)
     newest = imported.aggregate(newest=Max("school_year__start_year"))
     groups = tuple(
         CurrentGroup(*row)
-        for row in Group.objects.filter(school=school, school_year__start_year=year).values_list(
-            "id", "las_key", "kind", "name", "year_group", "description", "active"
-        )
+        for row in Group.objects.of_year(year)
+        .filter(school=school)
+        .values_list("id", "las_key", "kind", "name", "year_group", "description", "active")
     )
     pupil_groups: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for membership_id, pupil_id, group_id in PupilMembership.objects.filter(**in_year).values_list(
-        "id", "pupil_id", "group_id"
+    for membership_id, pupil_id, group_id in (
+        PupilMembership.objects.of_year(year)
+        .filter(group__school=school)
+        .values_list("id", "pupil_id", "group_id")
     ):
         pupil_groups[pupil_id].append((membership_id, group_id))
     pupils = tuple(
@@ -66,8 +67,10 @@ def load_roster(school: SchoolLocation, doc: EdexDocument, *, in_force: int | No
         )
     )
     staff_groups: dict[int, list[tuple[int, int, tuple[str, ...]]]] = defaultdict(list)
-    for membership_id, placement_id, group_id, roles in StaffMembership.objects.filter(**in_year).values_list(
-        "id", "placement_id", "group_id", "las_roles"
+    for membership_id, placement_id, group_id, roles in (
+        StaffMembership.objects.of_year(year)
+        .filter(group__school=school)
+        .values_list("id", "placement_id", "group_id", "las_roles")
     ):
         staff_groups[placement_id].append((membership_id, group_id, tuple(roles)))
     placements = tuple(
