@@ -32,6 +32,7 @@ from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import Principal
 from klaspoort.accounts.pupils.actions import do_set_picture
+from klaspoort.accounts.pupils.login_cards import NotAllowed, do_issue_login_cards
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.staff import do_add_role, do_remove_role
 from klaspoort.classroom.access import StaffAccess
@@ -244,6 +245,15 @@ CASES = [
     ),
 ]
 
+CASES.append(
+    Case(
+        "klaspoort.accounts.pupils.login_cards.do_issue_login_cards",
+        lambda w, a: do_issue_login_cards(a, w.credential.pupil.memberships.get().group, actor="staff:x"),  # type: ignore[arg-type]
+        refused_as=(NotAllowed,),
+        actors=("other_teacher", "other_coordinator", "colleague"),  # for staff only (the page's placement)
+    )
+)
+
 _OPERATOR_CALLS: dict[str, Callable[[World, Any], object]] = {
     "do_import_register": lambda w, a: operator_actions.do_import_register(a, b"", file_name="r.csv"),
     "do_confirm_code_change": lambda w, a: operator_actions.do_confirm_code_change(a, None),  # type: ignore[arg-type]
@@ -268,6 +278,12 @@ _OPERATOR_CALLS: dict[str, Callable[[World, Any], object]] = {
         ends_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
     ),
     "do_end_notice": lambda w, a: operator_actions.do_end_notice(a, None),  # type: ignore[arg-type]
+    "do_merge_schools": lambda w, a: operator_actions.do_merge_schools(
+        a, [w.school], code="56EF00", name="Samen", effective_on=dt.date(2027, 8, 1)
+    ),
+    "do_split_school": lambda w, a: operator_actions.do_split_school(
+        a, w.school, [], effective_on=dt.date(2027, 8, 1)
+    ),
 }
 # Operator actions (twofactor.operators.require_operator): staff accounts and parents are refused.
 CASES += [
@@ -410,6 +426,8 @@ NOT_PERSON_GUARDED: dict[str, str] = {
     "klaspoort.roster.importing.switch.do_switch_school_years": "nightly job",
     "klaspoort.laslink.actions.do_register_vendor": "command line (add-las-vendor)",
     "klaspoort.laslink.actions.do_rotate_vendor_secret": "command line (rotate-las-secret)",
+    "klaspoort.laslink.actions.do_pause_links": "called by the guarded operator merge and split actions",
+    "klaspoort.accounts.pupils.login_cards.do_card_login": "the card's secret, throttled (tests/accounts/pupils/)",
 }
 
 
