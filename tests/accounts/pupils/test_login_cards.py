@@ -23,6 +23,7 @@ from klaspoort.accounts.pupils.login_cards import (
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.throttle import DEVICE_RULE
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.roster.models import StaffRole
 from klaspoort.schooladmin.actions import do_add_fixed_range, do_set_shortcut_restriction
 from tests.accounts.pupils import roster
@@ -166,8 +167,8 @@ def test_a_card_through_another_schools_link_is_refused(room, teacher) -> None: 
 
 def test_a_restricting_school_refuses_cards_outside_its_network(room, teacher) -> None:  # type: ignore[no-untyped-def]
     path = issue(room, teacher)["Anna"]
-    do_add_fixed_range(room.school, "203.0.113.0/24", actor="t")
-    do_set_shortcut_restriction(room.school, True, actor="t")
+    do_add_fixed_range(room.school, "203.0.113.0/24", actor=SystemActor("t"))
+    do_set_shortcut_restriction(room.school, True, actor=SystemActor("t"))
     outside = Client(REMOTE_ADDR="198.51.100.7")
 
     for response in (outside.get(path), outside.post(path, {"picture": own_picture(room, "Anna")})):
