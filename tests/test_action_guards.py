@@ -34,7 +34,7 @@ from klaspoort.accounts.principal import Principal
 from klaspoort.accounts.pupils.actions import do_set_picture
 from klaspoort.accounts.pupils.login_cards import NotAllowed, do_issue_login_cards
 from klaspoort.accounts.pupils.models import PupilCredential
-from klaspoort.accounts.staff import do_add_role, do_remove_role
+from klaspoort.accounts.staff import do_add_role, do_create_staff, do_remove_role
 from klaspoort.classroom.access import StaffAccess
 from klaspoort.core import clock
 from klaspoort.core.actors import SystemActor
@@ -182,6 +182,10 @@ CASES = [
     Case(
         "klaspoort.twofactor.actions.do_set_coordinator_requirement",
         lambda w, a: do_set_coordinator_requirement(w.school, True, actor=a),  # type: ignore[arg-type]
+    ),
+    Case(
+        "klaspoort.accounts.staff.do_create_staff",
+        lambda w, a: do_create_staff(w.school, "nieuw@regenboog.example", roles=["teacher"], actor=a),  # type: ignore[arg-type]
     ),
     Case(
         "klaspoort.accounts.staff.do_add_role",
@@ -408,7 +412,6 @@ NOT_PERSON_GUARDED: dict[str, str] = {
     "klaspoort.accounts.actions.do_send_activation": "command line (activation-link) and guarded callers",
     "klaspoort.accounts.actions.do_set_password": "command line and demo only",
     "klaspoort.accounts.actions.do_end_all_sessions": "own account or system (password change, reset)",
-    "klaspoort.accounts.staff.do_create_staff": "command line (create-staff), guarded coordinator page and operator action",
     "klaspoort.accounts.pupils.actions.do_ensure_credentials": "system: credentials made on first need",
     "klaspoort.accounts.pupils.actions.do_new_code": "PENDING: benchmarks call it without an actor (see note)",
     "klaspoort.federation.actions.do_register_partner": "command line (add-partner)",
@@ -455,10 +458,88 @@ def test_every_action_is_accounted_for() -> None:
 
 def test_only_commands_jobs_and_the_demo_make_a_system_actor() -> None:
     """A page must act as the signed-in person: `SystemActor(` is written only where no person is."""
-    allowed = ("management/commands/", "demo", "jobs/", "core/actors.py", "accounts/home/actions.py")
+    allowed = (
+        "management/commands/",
+        "demo",
+        "jobs/",
+        "core/actors.py",
+        "accounts/home/actions.py",  # the parent's own reset request
+        "operator/actions.py",  # after require_operator: the operator approving an account request
+        "operator/reorganisations.py",  # after require_operator: a merger keeps the two-factor rule
+    )
     writers = sorted(
         str(path.relative_to(SRC))
         for path in SRC.rglob("*.py")
         if "SystemActor(" in path.read_text(encoding="utf-8")
     )
     assert [path for path in writers if not any(part in path for part in allowed)] == []
+
+
+# Actions that do not wrap all their work in one transaction, and why (every other action is
+# decorated with `transaction.atomic` or opens one itself).
+NO_SINGLE_TRANSACTION: dict[str, str] = {
+    "klaspoort.accounts.actions.do_activate": "the password step is one transaction (set_password_with_token)",
+    "klaspoort.accounts.actions.do_reset_password": "the password step is one transaction (set_password_with_token)",
+    "klaspoort.accounts.home.actions.do_activate_home": "the password step is one transaction",
+    "klaspoort.accounts.home.actions.do_reset_home_password": "the password step is one transaction",
+    "klaspoort.accounts.actions.do_request_password_reset": "background job: one token, one queued mail",
+    "klaspoort.accounts.home.actions.do_request_home_password_reset": "background job: one token, one queued mail",
+    "klaspoort.accounts.actions.do_send_activation": "one token, and one mail queued for after commit",
+    "klaspoort.accounts.actions.do_set_password": "command line and demo: one UPDATE, then tokens revoked",
+    "klaspoort.accounts.actions.do_end_all_sessions": "sessions end on every worker; nothing to roll back",
+    "klaspoort.accounts.actions.do_change_password": "the throttle's failed-attempt count must stay",
+    "klaspoort.accounts.pupils.actions.do_pupil_code_attempt": "the throttle's failed-attempt count must stay",
+    "klaspoort.accounts.pupils.login_cards.do_card_login": "the throttle's failed-attempt count must stay",
+    "klaspoort.federation.oidc.logout.do_end_partner_sessions": "back-channel requests: no transaction held over HTTP",
+    "klaspoort.federation.saml.actions.do_issue_response": "a read and its disclosure record (federation.disclosure)",
+    "klaspoort.portal.actions.do_launch": "a redirect and its audit event; no state",
+    "klaspoort.portal.actions.do_launch_target": "a redirect and its audit event; no state",
+    "klaspoort.operator.actions.do_import_register": "calls one registry action, which is atomic",
+    "klaspoort.operator.actions.do_change_school_code": "calls one registry action, which is atomic",
+    "klaspoort.operator.actions.do_reject_code_change": "calls one registry action, which is atomic",
+    "klaspoort.operator.actions.do_add_manual_location": "calls one registry action, which is atomic",
+    "klaspoort.roster.importing.actions.do_import_roster": "applies in one transaction under the school's lock; "
+    "a refused file's run must stay recorded",
+    "klaspoort.roster.importing.actions.do_import_edexml": "as do_import_roster",
+    "klaspoort.roster.importing.switch.do_switch_school_years": "one transaction per school: one failure undoes no other",
+    "klaspoort.schooladmin.roster_actions.do_preview_upload": "the import action's own transaction; the refused run stays",
+    "klaspoort.schooladmin.roster_actions.do_apply_prepared": "the import action's own transaction; the refused run stays",
+}
+
+
+def _without_transaction() -> set[str]:
+    found = set()
+    for path in SRC.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        module = ".".join(("klaspoort", *path.relative_to(SRC).with_suffix("").parts))
+        for node in ast.parse(text).body:
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("do_")):
+                continue
+            decorated = any("atomic" in ast.unparse(each) for each in node.decorator_list)
+            if not decorated and "atomic(" not in (ast.get_source_segment(text, node) or ""):
+                found.add(f"{module}.{node.name}")
+    return found
+
+
+def test_every_action_runs_in_a_transaction_or_says_why_not() -> None:
+    assert _without_transaction() == set(NO_SINGLE_TRANSACTION)
+
+
+@pytest.mark.django_db
+def test_a_merger_keeps_the_schools_two_factor_rule_for_its_coordinators() -> None:
+    """The operator's merger sets the rule on the new location as a system actor after its own
+    operator check (`do_set_coordinator_requirement` refuses a plain name since it guards itself)."""
+    from klaspoort.core.clock import today
+    from klaspoort.registry.models import SchoolLocation
+    from klaspoort.twofactor.actions import coordinators_required
+    from tests.operator.conftest import make_operator
+
+    north, south = factories.school("12AB00", "De Regenboog"), factories.school("12AB01", "De Zonnebloem")
+    factories.pupil(factories.group(north, "Groep 5", year_group="5"), "Zoë")
+    factories.pupil(factories.group(south, "Groep 6", year_group="6"), "Daan")
+    do_set_coordinator_requirement(north, True, actor=SYSTEM)
+    operator_actions.do_merge_schools(
+        make_operator(), [north, south], code="12AB02", name="Samen", effective_on=today()
+    )
+    merged = SchoolLocation.objects.get(brin="12AB", location_code="02")
+    assert coordinators_required(merged) is True

@@ -58,7 +58,7 @@ def staff_credentials(school_code: str) -> list[tuple[str, str, str]]:
             roles=[StaffRole.TEACHER],
             first_name="Lotte",
             surname="Leerkracht",
-            actor="demo",
+            actor=SystemActor("demo"),
         )
     coordinator = do_create_staff(
         school,
@@ -66,7 +66,7 @@ def staff_credentials(school_code: str) -> list[tuple[str, str, str]]:
         roles=[StaffRole.ICT_COORDINATOR],
         first_name="Cor",
         surname="Coördinator",
-        actor="demo",
+        actor=SystemActor("demo"),
     )
     rows = []
     for label, placement, password in (

@@ -7,11 +7,13 @@ from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.models import Account, OneTimeToken
 from klaspoort.accounts.staff import do_add_role, do_create_staff, do_remove_role, ensure_staff_accounts
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffMember, StaffPlacement
 from tests.accounts.conftest import MakeStaff
 
 pytestmark = pytest.mark.django_db
+SYSTEM = SystemActor("test")
 
 
 def test_create_coordinator_by_hand(school: SchoolLocation, mailoutbox) -> None:
@@ -21,7 +23,7 @@ def test_create_coordinator_by_hand(school: SchoolLocation, mailoutbox) -> None:
         roles=["ict_coordinator"],
         first_name="Cor",
         surname="Dijk",
-        actor="account:x",
+        actor=SystemActor("account:x"),
     )
     assert placement.roles == ["ict_coordinator"]
     assert placement.source == StaffPlacement.Source.MANUAL
@@ -45,7 +47,9 @@ def test_create_coordinator_by_hand(school: SchoolLocation, mailoutbox) -> None:
 def test_create_existing_person_adds_roles_without_new_account(
     school: SchoolLocation, teacher: StaffPlacement, mailoutbox
 ) -> None:
-    placement = do_create_staff(school, teacher.staff.email, roles=["internal_counsellor", "teacher"])
+    placement = do_create_staff(
+        school, teacher.staff.email, roles=["internal_counsellor", "teacher"], actor=SYSTEM
+    )
     assert placement.pk == teacher.pk
     assert placement.roles == ["teacher", "internal_counsellor"]
     assert Account.objects.count() == 1
@@ -53,7 +57,7 @@ def test_create_existing_person_adds_roles_without_new_account(
 
 
 def test_create_at_a_second_school(teacher: StaffPlacement, other_school: SchoolLocation, mailoutbox) -> None:
-    placement = do_create_staff(other_school, teacher.staff.email, roles=["remedial_teacher"])
+    placement = do_create_staff(other_school, teacher.staff.email, roles=["remedial_teacher"], actor=SYSTEM)
     assert placement.school == other_school
     assert StaffPlacement.objects.filter(staff=teacher.staff).count() == 2
     assert Account.objects.count() == 1
@@ -71,7 +75,7 @@ def test_create_refusals_change_nothing(
     school: SchoolLocation, email: str, roles: list[str], message: str, mailoutbox
 ) -> None:
     with pytest.raises(AccountError) as info:
-        do_create_staff(school, email, roles=roles)
+        do_create_staff(school, email, roles=roles, actor=SYSTEM)
     assert str(info.value).startswith(message)
     assert StaffMember.objects.count() == 0
     assert StaffPlacement.objects.count() == 0

@@ -3,7 +3,8 @@ roles per school.
 
     ensure_staff_accounts(staff_members) -> list[Account]          inactive accounts for those without one
     send_activation_mails(accounts_with_staff, *, school=None) -> int   batched, one connection
-    do_create_staff(school, email, *, roles, first_name="", infix="", surname="", actor="") -> StaffPlacement
+    do_create_staff(school, email, *, roles, first_name="", infix="", surname="", actor) -> StaffPlacement
+        `actor`: an ICT coordinator of the school, or a SystemActor (command line, operator approval)
     do_add_role(placement, role, *, by, actor="") -> bool       `by`: the acting placement (a coordinator)
     do_remove_role(placement, role, *, by, actor="") -> bool
 """
@@ -24,7 +25,7 @@ from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.language import mail_language
 from klaspoort.accounts.mail import absolute_url, render_mail, send_mails
 from klaspoort.accounts.models import Account, normalise_email
-from klaspoort.accounts.permissions import can_grant_role
+from klaspoort.accounts.permissions import Actor, can_grant_role, require_coordinator_of
 from klaspoort.audit.events import record_event
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.models import StaffMember, StaffPlacement, StaffRole
@@ -113,12 +114,15 @@ def do_create_staff(
     first_name: str = "",
     infix: str = "",
     surname: str = "",
-    actor: str = "",
+    actor: Actor,
 ) -> StaffPlacement:
     """A coordinator or support staff member created by hand (B4, A5); an activation mail follows.
 
-    An existing person (same address) gets a placement at this school or the extra roles.
+    An existing person (same address) gets a placement at this school or the extra roles. `actor`:
+    an ICT coordinator of the school (`require_coordinator_of`; PermissionDenied for anyone else),
+    or a system actor (the create-staff command, the operator's approval of an account request).
     """
+    by = require_coordinator_of(actor, school)
     address = normalise_email(email)
     try:
         validate_email(address)
@@ -144,13 +148,13 @@ def do_create_staff(
         ensure_staff_accounts([staff])
         record_event(
             "staff.created" if created else "staff.roles_added",
-            actor=actor,
+            actor=by,
             subject=f"staff:{staff.uuid}",
             school_ref=school.instelling_ref,
             roles=wanted,
         )
     assert staff.account is not None
-    send_activation_mails([(staff.account, staff)], school=school, actor=actor)
+    send_activation_mails([(staff.account, staff)], school=school, actor=by)
     return placement
 
 

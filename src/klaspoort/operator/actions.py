@@ -16,6 +16,7 @@ from klaspoort.accounts.pupils.card_keys import forget_school
 from klaspoort.accounts.sessions import end_sessions_where
 from klaspoort.accounts.staff import do_create_staff
 from klaspoort.audit.events import record_event
+from klaspoort.core.actors import SystemActor
 from klaspoort.core.clock import now, today
 from klaspoort.federation import actions as federation_actions
 from klaspoort.federation.actions import PartnerRegistration
@@ -132,7 +133,7 @@ def do_approve_request(actor: Account, request: AccountRequest) -> SchoolLocatio
         first_name=found.admin_first_name,
         infix=found.admin_infix,
         surname=found.admin_surname,
-        actor=subject,
+        actor=SystemActor(subject),  # the operator, checked above (require_operator)
     )
     found.status, found.school, found.decided_by, found.decided_at = (
         AccountRequest.Status.APPROVED,

@@ -32,6 +32,7 @@ from klaspoort.accounts.models import AccountSession
 from klaspoort.accounts.pupils.card_keys import forget_school
 from klaspoort.accounts.sessions import end_sessions_where
 from klaspoort.audit.events import record_event
+from klaspoort.core.actors import SystemActor
 from klaspoort.core.clock import now
 from klaspoort.core.codes import CodeError, split_school_code
 from klaspoort.federation.actions import do_grant_consent
@@ -375,7 +376,7 @@ def carry_out(preview: Preview, *, effective_on: dt.date, actor: str) -> dict[st
         for consent in preview.partners_kept:
             do_grant_consent(school, consent.partner, names=consent.names, eck_id=consent.eck_id, actor=actor)
         if any(coordinators_required(source) for source in sources):
-            do_set_coordinator_requirement(school, True, actor=actor)
+            do_set_coordinator_requirement(school, True, actor=SystemActor(actor))  # the operator, checked
         reorganise.copy_year_starts(first, school, year_in_force(first))
         do_carry_over_network(school, preview.network, actor=actor)
     placed = reorganise.place_staff(

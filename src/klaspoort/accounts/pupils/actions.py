@@ -214,6 +214,7 @@ def do_set_picture(
     return credential
 
 
+@transaction.atomic
 def do_new_code(
     credential: PupilCredential,
     *,

@@ -40,7 +40,7 @@ def _post(request: HttpRequest, actor: StaffPlacement, form: AddStaffForm) -> st
             first_name=data["first_name"],
             infix=data["infix"],
             surname=data["surname"],
-            actor=who,
+            actor=actor,
         )
         return _("%(email)s is toegevoegd.") % {"email": placement.staff.email}
     role_form = RoleForm(request.POST)

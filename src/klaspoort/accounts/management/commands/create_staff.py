@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from klaspoort.accounts.errors import AccountError
 from klaspoort.accounts.staff import do_create_staff
+from klaspoort.core.actors import SystemActor
 from klaspoort.core.commands import TranslatedCommand
 from klaspoort.registry.actions import find_school
 from klaspoort.roster.models import StaffRole
@@ -51,7 +52,7 @@ class Command(TranslatedCommand):
                 first_name=first_name,
                 infix=infix,
                 surname=surname,
-                actor="command:create-staff",
+                actor=SystemActor("command:create-staff"),
             )
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
