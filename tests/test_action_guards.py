@@ -44,6 +44,9 @@ from klaspoort.operator import actions as operator_actions
 from klaspoort.schooladmin import actions as network
 from klaspoort.schooladmin import roster_actions
 from klaspoort.schooladmin.consent import Choice, ConsentRefused, do_set_partner_consent
+from klaspoort.substitutes.actions import NotAllowed as SubstituteNotAllowed
+from klaspoort.substitutes.actions import do_activate_substitute, do_end_substitute
+from klaspoort.substitutes.models import Substitution
 from klaspoort.twofactor.actions import do_set_coordinator_requirement
 from tests.accounts.pupils import roster
 from tests.roster import factories
@@ -258,6 +261,34 @@ CASES.append(
     )
 )
 
+CASES += [
+    Case(
+        "klaspoort.substitutes.actions.do_activate_substitute",
+        lambda w, a: do_activate_substitute(  # type: ignore[arg-type]
+            _group_of(w),
+            by=a,
+            first_name="Iris",
+            surname="Invaller",
+            email="iris@invallers.example",
+            first_day=clock.today() + dt.timedelta(days=7),
+            school_days=1,
+        ),
+        refused_as=(SubstituteNotAllowed,),
+        actors=("other_teacher", "other_coordinator", "colleague"),  # for staff only (the page's placement)
+    ),
+    Case(
+        "klaspoort.substitutes.actions.do_end_substitute",
+        lambda w, a: do_end_substitute(Substitution(group=_group_of(w)), by=a),  # type: ignore[arg-type]
+        refused_as=(SubstituteNotAllowed,),
+        actors=("other_teacher", "other_coordinator", "colleague"),
+    ),
+]
+
+
+def _group_of(world: World) -> Any:
+    return world.credential.pupil.memberships.get().group
+
+
 _OPERATOR_CALLS: dict[str, Callable[[World, Any], object]] = {
     "do_import_register": lambda w, a: operator_actions.do_import_register(a, b"", file_name="r.csv"),
     "do_confirm_code_change": lambda w, a: operator_actions.do_confirm_code_change(a, None),  # type: ignore[arg-type]
@@ -282,6 +313,8 @@ _OPERATOR_CALLS: dict[str, Callable[[World, Any], object]] = {
         ends_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
     ),
     "do_end_notice": lambda w, a: operator_actions.do_end_notice(a, None),  # type: ignore[arg-type]
+    "do_register_partner": lambda w, a: operator_actions.do_register_partner(a, {}),
+    "do_new_client_secret": lambda w, a: operator_actions.do_new_client_secret(a, None),  # type: ignore[arg-type]
     "do_merge_schools": lambda w, a: operator_actions.do_merge_schools(
         a, [w.school], code="56EF00", name="Samen", effective_on=dt.date(2027, 8, 1)
     ),
@@ -420,6 +453,7 @@ NOT_PERSON_GUARDED: dict[str, str] = {
     "klaspoort.federation.actions.do_withdraw_consent": "via guarded do_set_partner_consent, CLI, operator close",
     "klaspoort.federation.oidc.keys.do_rotate_keys": "command line (rotate-keys)",
     "klaspoort.federation.oidc.logout.do_end_partner_sessions": "system: follows a logout the person made",
+    "klaspoort.federation.oidc.logout.do_end_person_grants": "system: a substitute's access ended (after commit)",
     "klaspoort.registry.actions.do_register_school": "command line; operator action guards its own call",
     "klaspoort.registry.register_import.do_import_register": "command line; operator action guards its own call",
     "klaspoort.registry.register_import.do_change_school_code": "command line; operator action guards its own call",
@@ -498,6 +532,9 @@ NO_SINGLE_TRANSACTION: dict[str, str] = {
     "klaspoort.operator.actions.do_change_school_code": "calls one registry action, which is atomic",
     "klaspoort.operator.actions.do_reject_code_change": "calls one registry action, which is atomic",
     "klaspoort.operator.actions.do_add_manual_location": "calls one registry action, which is atomic",
+    "klaspoort.operator.actions.do_register_partner": "calls one federation action, which is atomic",
+    "klaspoort.operator.actions.do_new_client_secret": "calls one federation action, which is atomic",
+    "klaspoort.federation.oidc.logout.do_end_person_grants": "one UPDATE of the grants, then logout tokens queued",
     "klaspoort.roster.importing.actions.do_import_roster": "applies in one transaction under the school's lock; "
     "a refused file's run must stay recorded",
     "klaspoort.roster.importing.actions.do_import_edexml": "as do_import_roster",
