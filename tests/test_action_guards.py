@@ -464,6 +464,8 @@ NOT_PERSON_GUARDED: dict[str, str] = {
     "klaspoort.laslink.actions.do_register_vendor": "command line (add-las-vendor)",
     "klaspoort.laslink.actions.do_rotate_vendor_secret": "command line (rotate-las-secret)",
     "klaspoort.laslink.actions.do_pause_links": "called by the guarded operator merge and split actions",
+    "klaspoort.laslink.pushes.do_accept_push": "the LAS vendor's access token; the link must be its own and active",
+    "klaspoort.laslink.tokens.do_revoke_vendor_tokens": "no person: a vendor-level step (secret rotated, a leak)",
     "klaspoort.accounts.pupils.login_cards.do_card_login": "the card's secret, throttled (tests/accounts/pupils/)",
 }
 

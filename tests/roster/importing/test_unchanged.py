@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from klaspoort.accounts.staff import do_create_staff
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.importing import actions
 from klaspoort.roster.models import ImportRun, StaffRole
@@ -104,7 +105,7 @@ def test_staff_placed_by_hand_since_means_the_file_is_planned(
 ) -> None:
     doc = roster(pupils=pupils(10))
     run_import(doc, skip_unchanged=True)
-    do_create_staff(school, "hand@regenboog.nl", roles=[StaffRole.ICT_COORDINATOR], actor="test")
+    do_create_staff(school, "hand@regenboog.nl", roles=[StaffRole.ICT_COORDINATOR], actor=SystemActor("test"))
     outcome = run_import(doc, skip_unchanged=True)
     assert outcome.status == "applied"
     assert outcome.document is not None  # read and planned
