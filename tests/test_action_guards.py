@@ -183,6 +183,12 @@ CASES = [
         lambda w, a: network.do_revoke_agent_token(w.school, w.agent_token.pk, actor=a),  # type: ignore[arg-type]
     ),
     Case(
+        "klaspoort.schooladmin.actions.do_carry_over_network",
+        lambda w, a: network.do_carry_over_network(  # type: ignore[arg-type]
+            w.school, network.NetworkCarry(ranges=[("198.51.100.0/24", "")], restrict=True), actor=a
+        ),
+    ),
+    Case(
         "klaspoort.twofactor.actions.do_set_coordinator_requirement",
         lambda w, a: do_set_coordinator_requirement(w.school, True, actor=a),  # type: ignore[arg-type]
     ),
@@ -315,6 +321,7 @@ _OPERATOR_CALLS: dict[str, Callable[[World, Any], object]] = {
     "do_end_notice": lambda w, a: operator_actions.do_end_notice(a, None),  # type: ignore[arg-type]
     "do_register_partner": lambda w, a: operator_actions.do_register_partner(a, {}),
     "do_new_client_secret": lambda w, a: operator_actions.do_new_client_secret(a, None),  # type: ignore[arg-type]
+    "do_cancel_reorganisation": lambda w, a: operator_actions.do_cancel_reorganisation(a, None),  # type: ignore[arg-type]
     "do_merge_schools": lambda w, a: operator_actions.do_merge_schools(
         a, [w.school], code="56EF00", name="Samen", effective_on=dt.date(2027, 8, 1)
     ),

@@ -378,7 +378,7 @@ def carry_out(preview: Preview, *, effective_on: dt.date, actor: str) -> dict[st
         if any(coordinators_required(source) for source in sources):
             do_set_coordinator_requirement(school, True, actor=SystemActor(actor))  # the operator, checked
         reorganise.copy_year_starts(first, school, year_in_force(first))
-        do_carry_over_network(school, preview.network, actor=actor)
+        do_carry_over_network(school, preview.network, actor=SystemActor(actor))
     placed = reorganise.place_staff(
         [
             reorganise.StaffMove(

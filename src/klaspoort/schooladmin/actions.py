@@ -254,9 +254,12 @@ def network_carry(sources: Sequence[SchoolLocation]) -> NetworkCarry:
     return carry
 
 
-def do_carry_over_network(school: SchoolLocation, carry: NetworkCarry, *, actor: str) -> None:
+@transaction.atomic
+def do_carry_over_network(school: SchoolLocation, carry: NetworkCarry, *, actor: Actor) -> None:
     """Give a new location of a merger or split the carried network settings (inside the caller's
-    transaction; each step audited by its own action)."""
+    transaction; each step audited by its own action). `actor`: as for the other network actions
+    (the operator's merger passes a system actor after its operator check)."""
+    require_coordinator_of(actor, school)
     for cidr, label in carry.ranges:
         do_add_fixed_range(school, cidr, label=label, actor=actor)
     if carry.restrict:
