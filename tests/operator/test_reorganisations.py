@@ -16,6 +16,7 @@ from lxml import etree
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import Principal
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.core.clock import today
 from klaspoort.federation.actions import do_register_partner
 from klaspoort.federation.disclosure import disclose
@@ -336,9 +337,9 @@ def test_a_split_that_divides_a_group_or_leaves_one_behind_is_refused_and_change
 
 def _network(school: SchoolLocation, *ranges: str, restrict: bool = False) -> None:
     for cidr in ranges:
-        do_add_fixed_range(school, cidr, label=f"gebouw {school.code}", actor="test")
+        do_add_fixed_range(school, cidr, label=f"gebouw {school.code}", actor=SystemActor("test"))
     if restrict:
-        do_set_shortcut_restriction(school, True, actor="test")
+        do_set_shortcut_restriction(school, True, actor=SystemActor("test"))
 
 
 def _network_of(code: str) -> tuple[list[tuple[str, str]], bool, list[str]]:
@@ -372,7 +373,7 @@ def test_a_merger_of_schools_that_disagree_keeps_the_addresses_but_not_the_restr
 ) -> None:
     north, south = two_schools["north"], two_schools["south"]
     _network(north, "192.0.2.0/28", restrict=True)
-    do_issue_agent_token(south, label="pc", actor="test")
+    do_issue_agent_token(south, label="pc", actor=SystemActor("test"))
     data = {"sources": "12AB00, 12AB01", "code": "12AB02", "name": "Het Kompas",
             "effective_on": today().isoformat()}  # fmt: skip
     page = console.post("/beheer/herindeling/samenvoegen/", {**data, "preview": ""}).content.decode()
