@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import (
@@ -109,6 +112,27 @@ def test_changed_fields_are_named(run_import: Importer) -> None:
     assert outcome.plan is not None
     assert [(i.key, i.fields) for i in outcome.plan.pupils.changed] == [("L1", ("surname", "year_group"))]
     assert Pupil.objects.get(las_key="L1").surname == "Vries-Smit"
+
+
+def test_only_the_fields_that_changed_are_written_in_one_update(run_import: Importer) -> None:
+    run_import(roster())
+    changes = {"L1": {"surname": "Vries-Smit"}, "L3": {"first_name": "Saar"}}
+    renamed = tuple(replace(p, **changes[p.key]) if p.key in changes else p for p in PUPILS)
+    before = {p.las_key: (p.first_name, p.surname, p.year_group) for p in Pupil.objects.all()}
+
+    with CaptureQueriesContext(connection) as queries:
+        run_import(roster(pupils=renamed))
+
+    table = Pupil._meta.db_table
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'UPDATE "{table}" SET')]
+    assert len(updates) == 1
+    assert re.findall(r'"(\w+)" = \(?CASE', updates[0]) == ["first_name", "surname"]
+    after = {p.las_key: (p.first_name, p.surname, p.year_group) for p in Pupil.objects.all()}
+    assert after == {
+        **before,
+        "L1": (before["L1"][0], "Vries-Smit", before["L1"][2]),
+        "L3": ("Saar", before["L3"][1], before["L3"][2]),
+    }
 
 
 def test_removed_pupil_is_deactivated_and_returns_with_same_uuid(run_import: Importer) -> None:

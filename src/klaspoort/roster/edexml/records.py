@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from klaspoort.core.codes import SCHOOL_YEAR_RE
 from klaspoort.core.i18n.texts import Text, deferred
@@ -115,7 +117,7 @@ def read_key(element: Element, label: str, report: Report) -> str:
     if not key:
         report.error(element.sourceline, deferred("Een %(noun)s heeft een lege key.", noun=noun(label)))
         return ""
-    subject = deferred("de key van een %(noun)s", noun=noun(label))
+    subject = partial(deferred, "de key van een %(noun)s", noun=noun(label))
     return "" if too_long(element, key, subject, codes.KEY_MAX, report) else key
 
 
@@ -136,19 +138,22 @@ def read_reference(element: Element, owner: Text, report: Report) -> Ref | None:
 
 def read_eck_id(element: Element, owner: Text, report: Report) -> str:
     value = (element.get("eckid") or "").strip()
-    subject = deferred("het ECK iD van %(owner)s", owner=owner)
+    subject = partial(deferred, "het ECK iD van %(owner)s", owner=owner)
     return "" if too_long(element, value, subject, codes.KEY_MAX, report) else value
 
 
-def too_long(element: Element | None, value: str, subject: Text, limit: int, report: Report) -> bool:
-    """Report `subject` (e.g. "de achternaam van leerling 'L1'") when `value` is over `limit`."""
+def too_long(
+    element: Element | None, value: str, subject: Callable[[], Text], limit: int, report: Report
+) -> bool:
+    """Report `subject()` (e.g. "de achternaam van leerling 'L1'") when `value` is over `limit`; the
+    message is made only then (most values fit: reading a file makes no texts it does not show)."""
     if len(value) <= limit:
         return False
     report.error(
         element.sourceline if element is not None else 0,
         deferred(
             "%(subject)s is %(length)d tekens lang; het maximum is %(limit)d.",
-            subject=subject,
+            subject=subject(),
             length=len(value),
             limit=limit,
         ),
@@ -169,11 +174,11 @@ def _spaced_name(element: Element | None, what: str, owner: Text, limit: int, re
         return ""
     raw = element.text or ""
     value = " ".join(raw.split())
-    subject = _name_subject(what, owner)
+    subject = partial(_name_subject, what, owner)
     if value != raw:
         report.warn(
             element.sourceline,
-            deferred("Overbodige spaties in %(subject)s zijn weggehaald.", subject=subject),
+            deferred("Overbodige spaties in %(subject)s zijn weggehaald.", subject=subject()),
         )
     too_long(element, value, subject, limit, report)
     return value
@@ -190,12 +195,20 @@ def read_names(
     call_el = first(found, "roepnaam")
     call_name = " ".join(text(call_el).split())
     too_long(
-        call_el, call_name, deferred("de roepnaam van %(owner)s", owner=owner), codes.CALL_NAME_MAX, report
+        call_el,
+        call_name,
+        partial(deferred, "de roepnaam van %(owner)s", owner=owner),
+        codes.CALL_NAME_MAX,
+        report,
     )
     names_el = first(found, "voornamen")
     given = text(names_el)
     too_long(
-        names_el, given, deferred("de voornamen van %(owner)s", owner=owner), codes.FIRST_NAMES_MAX, report
+        names_el,
+        given,
+        partial(deferred, "de voornamen van %(owner)s", owner=owner),
+        codes.FIRST_NAMES_MAX,
+        report,
     )
     first_name = call_name or (given.split()[0] if given else "")
     if not surname and not call_name:
@@ -340,10 +353,11 @@ def read_group(element: Element, report: Report) -> EdexGroup:
     name = " ".join(text(name_el).split())
     if not name:
         report.error(element.sourceline, deferred("%(owner)s heeft geen naam.", owner=owner))
-    too_long(name_el, name, deferred("de naam van %(owner)s", owner=owner), codes.GROUP_NAME_MAX, report)
+    subject = partial(deferred, "de naam van %(owner)s", owner=owner)
+    too_long(name_el, name, subject, codes.GROUP_NAME_MAX, report)
     description_el = first(found, "omschrijving")
     description = text(description_el)
-    subject = deferred("de omschrijving van %(owner)s", owner=owner)
+    subject = partial(deferred, "de omschrijving van %(owner)s", owner=owner)
     too_long(description_el, description, subject, codes.DESCRIPTION_MAX, report)
     year_group = ""
     if home:

@@ -49,8 +49,18 @@ def _set_aside(model: type[Group] | type[Pupil], ids: list[int]) -> None:
 
 
 def _bulk_update(model: Any, updates: list[RowUpdate], fields: tuple[str, ...]) -> None:
-    if updates:
-        model.objects.bulk_update([model(id=row.id, **row.values) for row in updates], list(fields))
+    """One UPDATE of the fields that changed in any of `updates` (every row holds every field's new
+    value, so a field changed in one row is written unchanged in the others): a night that changes a
+    few first names builds one CASE, not one per field."""
+    if not updates:
+        return
+    changed: set[str] = set()
+    for row in updates:
+        changed.update(fields if row.changed is None else row.changed)
+    written = [name for name in fields if name in changed]
+    if written:
+        objects = [model(id=row.id, **{name: row.values[name] for name in written}) for row in updates]
+        model.objects.bulk_update(objects, written)
 
 
 def _groups(plan: Plan, school: SchoolLocation, year: SchoolYear) -> dict[str, int]:

@@ -106,10 +106,12 @@ def shown_skip(skip: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class RowUpdate:
-    """New values for an existing row (`values` holds every field of the model's update set)."""
+    """New values for an existing row (`values` holds every field of the model's update set);
+    `changed`: the fields whose value differs from the row's (None: any may), the ones written."""
 
     id: int
     values: dict[str, Any]
+    changed: tuple[str, ...] | None = None
 
 
 @dataclass

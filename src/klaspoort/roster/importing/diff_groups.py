@@ -71,7 +71,8 @@ def diff_groups(
         unstable_matched += group.unstable_key
         changed = tuple(name for name, value in values.items() if getattr(existing, name) != value)
         if changed or not existing.active:
-            diff.ops.update.append(RowUpdate(existing.id, {**values, "active": True}))
+            written = (*changed, "active") if not existing.active else changed
+            diff.ops.update.append(RowUpdate(existing.id, {**values, "active": True}, written))
         if existing.key != group.key:
             diff.ops.rekey.append(existing.id)
         if not existing.active:

@@ -130,7 +130,9 @@ def diff_pupils(
         diff.ops.memberships_create.extend((pupil.key, key) for key in missing)
         moved = bool(missing) or len(have) != len(existing.memberships)
         if changed or not existing.active:
-            diff.ops.update.append(RowUpdate(existing.id, {**values, "active": True, "deactivated_at": None}))
+            written = (*changed, "active", "deactivated_at") if not existing.active else tuple(changed)
+            row = RowUpdate(existing.id, {**values, "active": True, "deactivated_at": None}, written)
+            diff.ops.update.append(row)
         if existing.key != pupil.key:
             diff.ops.rekey.append(existing.id)
         fields = (*changed, "groups") if moved else tuple(changed)

@@ -142,7 +142,7 @@ class _Planner:
             ops.member_ids[email] = member.id
             member_changes = tuple(k for k, v in member_values.items() if getattr(member, k) != v)
             if member_changes:
-                ops.members_update.append(RowUpdate(member.id, member_values))
+                ops.members_update.append(RowUpdate(member.id, member_values, member_changes))
         placement = self.placement_by_staff.get(member.id) if member else None
         wanted = _wanted_groups(staff)
         item_label = _label(staff)
