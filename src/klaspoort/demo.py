@@ -154,6 +154,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"  Demo LAS        http://{HOST}:{args.las_port}/   (link on, first run: {outcome};"
                 " /schoolbeheer/koppeling/ as the coordinator)"
             )
+        else:
+            lines.append(f"  Demo LAS        did not start: see {log_dir / 'demo-las.log'}")
     sys.stdout.write("\n".join(lines) + "\n\n")
     sys.stdout.flush()
     with (log_dir / "server.log").open("a", encoding="utf-8") as server_log:

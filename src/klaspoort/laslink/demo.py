@@ -34,9 +34,10 @@ DEMO_LAS_PORT = 8201
 OTHER_SCHOOLS = ("99DM01", "99DM02")
 
 
-def _wait_for_port(port: int, timeout: float = 30) -> bool:
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120) -> bool:
+    """Until the demo LAS listens (a loaded machine can take a while to start Python), or it ended."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return True
@@ -75,7 +76,7 @@ def start_demo_las(
     if output:
         output.close()
     atexit.register(process.terminate)
-    if not _wait_for_port(port):
+    if not _wait_for_port(port, process):
         return None
     do_set_las_consent(vendor, school, True)
     do_switch_link(coordinator, vendor, True, actor="demo")
