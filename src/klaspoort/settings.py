@@ -244,6 +244,8 @@ else:
             "BACKEND": "klaspoort.core.cache.DatabaseCache",
             "LOCATION": "klaspoort_cache",  # made by the migration core 0001_cache_table
             "KEY_PREFIX": os.environ.get("KLASPOORT_CACHE_PREFIX", "klaspoort"),
+            # Past this many rows a write first deletes the expired ones (never live ones).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 

@@ -9,6 +9,8 @@ the value, keeping the expiry — the same behaviour as Redis INCR.
 `lock(name)` holds a lock for the rest of a transaction (throttles decide and count under it,
 `core.ratelimit.exclusive`): a PostgreSQL advisory transaction lock; on SQLite the transaction itself,
 which starts with BEGIN IMMEDIATE (settings) and so already excludes every other writer.
+
+Culling (past MAX_ENTRIES) removes expired entries only, never live ones (see `_cull`).
 """
 
 from __future__ import annotations
@@ -57,6 +59,17 @@ class DatabaseCache(DjangoDatabaseCache):
                 [encoded, cache_key],
             )
         return int(new_value)
+
+    def _cull(self, db: str, cursor: Any, now: Any, num: int) -> None:
+        """Past MAX_ENTRIES Django's cache deletes a share of the *live* entries as well: throttle
+        counters and SAML replay markers among them, so whoever fills the cache could reset other
+        people's throttles or replay a request. Here only expired entries are ever removed."""
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {connection.ops.quote_name('expires')} < %s",  # noqa: S608
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
 
     @contextmanager
     def lock(self, name: str) -> Iterator[None]:
