@@ -39,6 +39,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
 
 from klaspoort.accounts.principal import SESSION_KEY, Principal
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.registry.actions import do_register_school
@@ -144,7 +145,7 @@ def register(school: Any, urls: list[str], run: str) -> None:
                       "oidc": {"client_id": slug, "redirect_uris": [url.replace("/licences", "/cb")]}}],
         }  # fmt: skip
         result = do_register_partner(parse_partner_spec(spec))
-        do_grant_consent(school, result.partner)
+        do_grant_consent(school, result.partner, actor=SystemActor("bench"))
 
 
 def withdraw_all(school: Any) -> None:

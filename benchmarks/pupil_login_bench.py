@@ -38,6 +38,7 @@ from klaspoort.accounts.pupils.actions import do_ensure_credentials, do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.queries import members_of
+from klaspoort.core.actors import SystemActor
 from klaspoort.core.clock import current_school_year_start
 from klaspoort.registry.actions import do_register_school
 from klaspoort.roster.models import Group, Pupil, PupilMembership, SchoolYear
@@ -75,7 +76,11 @@ def make_school() -> list[tuple[str, str]]:
             "pupil"
         ):
             do_new_code(
-                credential, actor="bench", school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN
+                credential,
+                actor=SystemActor("bench"),
+                school_ref=school.instelling_ref,
+                kind=CodeKind.PIN,
+                code=PIN,
             )
             seats.append((base, f"{base}{credential.slug}/"))
     return seats

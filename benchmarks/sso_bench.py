@@ -21,6 +21,7 @@ from django.db import connection
 
 import saml_bench  # sets up Django; shares the server, database and session helpers
 from klaspoort.accounts.principal import Principal
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.oidc import keys
 from klaspoort.federation.partner_spec import parse_partner_spec
@@ -60,7 +61,7 @@ def make_world() -> tuple[Principal, str]:
         ],
     }
     registration = do_register_partner(parse_partner_spec(spec))
-    do_grant_consent(school, registration.partner, names=True)
+    do_grant_consent(school, registration.partner, names=True, actor=SystemActor("bench"))
     keys.signing_key("ES256")  # made once here, not raced for by the workers
     principal = Principal(kind="staff", person=staff.uuid, school=school.instelling_ref)
     return principal, registration.new_secrets["bench-rp"]

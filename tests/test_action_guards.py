@@ -31,13 +31,14 @@ from klaspoort.accounts.home.actions import do_send_home_activation, do_set_home
 from klaspoort.accounts.home.models import HomeAddress
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import Principal
-from klaspoort.accounts.pupils.actions import do_set_picture
+from klaspoort.accounts.pupils.actions import do_new_code, do_set_picture
 from klaspoort.accounts.pupils.login_cards import NotAllowed, do_issue_login_cards
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.staff import do_add_role, do_create_staff, do_remove_role
 from klaspoort.classroom.access import StaffAccess
 from klaspoort.core import clock
 from klaspoort.core.actors import SystemActor
+from klaspoort.federation.actions import do_grant_consent
 from klaspoort.helpcentre.actions import do_save_article
 from klaspoort.laslink.actions import LinkError, do_register_vendor, do_switch_link
 from klaspoort.operator import actions as operator_actions
@@ -49,6 +50,7 @@ from klaspoort.substitutes.actions import do_activate_substitute, do_end_substit
 from klaspoort.substitutes.models import Substitution
 from klaspoort.twofactor.actions import do_set_coordinator_requirement
 from tests.accounts.pupils import roster
+from tests.federation.factories import make_app
 from tests.roster import factories
 
 SYSTEM = SystemActor("test")
@@ -73,6 +75,7 @@ class World:
     fixed_range: Any
     agent_token: Any
     vendor: Any
+    partner: Any
 
     def actor(self, name: str) -> object:
         if name == "parent":
@@ -104,6 +107,7 @@ def make_world() -> World:
     fixed_range = network.do_add_fixed_range(school, "203.0.113.0/24", actor=SYSTEM)
     agent_token, _token = network.do_issue_agent_token(school, actor=SYSTEM)
     vendor, _secret = do_register_vendor("las", "Het LAS")
+    app, _client_secret = make_app()
     return World(
         school=school,
         coordinator=coordinator,
@@ -118,6 +122,7 @@ def make_world() -> World:
         fixed_range=fixed_range,
         agent_token=agent_token,
         vendor=vendor,
+        partner=app.partner,
     )
 
 
@@ -255,6 +260,16 @@ CASES = [
             school_ref=w.school.instelling_ref,
         ),
         actors=PUPIL_TEACHERS_ONLY,
+    ),
+    Case(
+        "klaspoort.accounts.pupils.actions.do_new_code",
+        lambda w, a: do_new_code(w.credential, actor=a, school_ref=w.school.instelling_ref, code="4821"),  # type: ignore[arg-type]
+        actors=PUPIL_TEACHERS_ONLY,
+    ),
+    # Consent for a partner: the school's ICT coordinator (operators and the CLI pass a SystemActor).
+    Case(
+        "klaspoort.federation.actions.do_grant_consent",
+        lambda w, a: do_grant_consent(w.school, w.partner, names=True, actor=a),  # type: ignore[arg-type]
     ),
 ]
 
@@ -453,10 +468,8 @@ NOT_PERSON_GUARDED: dict[str, str] = {
     "klaspoort.accounts.actions.do_set_password": "command line and demo only",
     "klaspoort.accounts.actions.do_end_all_sessions": "own account or system (password change, reset)",
     "klaspoort.accounts.pupils.actions.do_ensure_credentials": "system: credentials made on first need",
-    "klaspoort.accounts.pupils.actions.do_new_code": "PENDING: benchmarks call it without an actor (see note)",
     "klaspoort.federation.actions.do_register_partner": "command line (add-partner)",
     "klaspoort.federation.actions.do_new_client_secret": "command line (partner-secret)",
-    "klaspoort.federation.actions.do_grant_consent": "PENDING: via guarded do_set_partner_consent and CLI; benchmarks call it",
     "klaspoort.federation.actions.do_withdraw_consent": "via guarded do_set_partner_consent, CLI, operator close",
     "klaspoort.federation.oidc.keys.do_rotate_keys": "command line (rotate-keys)",
     "klaspoort.federation.oidc.logout.do_end_partner_sessions": "system: follows a logout the person made",

@@ -35,6 +35,7 @@ ORIGIN = f"https://{HOST}"
 SETUP = """
 import json
 from klaspoort import demo_data
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent
 from klaspoort.federation.models import Partner
 from klaspoort.registry.actions import find_school
@@ -42,7 +43,7 @@ school = find_school("99DM00")
 demo_data.load("99DM00")
 staff = demo_data.staff_credentials("99DM00")
 (parent, parent_password), children = demo_data.home_credentials("99DM00")
-do_grant_consent(school, Partner.objects.get(slug="demo-taalzee"), actor="test")
+do_grant_consent(school, Partner.objects.get(slug="demo-taalzee"), actor=SystemActor("test"))
 print(json.dumps({"ref": str(school.instelling_ref), "staff": staff, "children": children}))
 """
 

@@ -121,7 +121,9 @@ def home_credentials(school_code: str) -> tuple[tuple[str, str], list[tuple[str,
             continue
         code = DEMO_CHILD_CODES[kind.value]
         if credential.kind != kind.value or not verify_code(credential, picked.pupil.uuid, code):
-            do_new_code(credential, actor="demo", school_ref=school.instelling_ref, kind=kind, code=code)
+            do_new_code(
+                credential, actor=SystemActor("demo"), school_ref=school.instelling_ref, kind=kind, code=code
+            )
         do_set_home_addresses(picked.pupil, [DEMO_PARENT_EMAIL], actor=SystemActor("demo"))
         children.append((picked.pupil.first_name, picked.group.name, code))
     account = Account.objects.filter(email=DEMO_PARENT_EMAIL, kind=Account.Kind.PARENT).first()

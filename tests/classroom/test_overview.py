@@ -13,6 +13,7 @@ from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.crypto import unseal
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.roster.models import Group, PupilMembership, StaffRole
 from tests.accounts.pupils import roster
 from tests.roster import factories
@@ -54,7 +55,7 @@ def test_anonymous_visitors_go_to_the_staff_login(client: Client) -> None:
 def test_a_pupil_cannot_open_teacher_pages(client: Client, school_with_two_groups: dict) -> None:
     room = school_with_two_groups["room"]
     credential = roster.credentials(room.group)["Anna"]
-    do_new_code(credential, actor="t", school_ref=room.school.instelling_ref, code="4821")
+    do_new_code(credential, actor=SystemActor("t"), school_ref=room.school.instelling_ref, code="4821")
     client.post(
         reverse("pupils:code", args=[room.school.instelling_ref, room.group.uuid, credential.slug]),
         {"code": "4821"},
@@ -124,7 +125,7 @@ def test_reveal_shows_the_code_and_is_audited(client: Client, school_with_two_gr
     data = school_with_two_groups
     room = data["room"]
     credential = roster.credentials(room.group)["Anna"]
-    do_new_code(credential, actor="t", school_ref=room.school.instelling_ref, code="4821")
+    do_new_code(credential, actor=SystemActor("t"), school_ref=room.school.instelling_ref, code="4821")
     roster.sign_in_staff(client, data["teacher"])
     url = reverse("classroom:reveal", args=[room.group.uuid, room.pupils["Anna"].uuid])
 
@@ -150,7 +151,11 @@ def test_reveal_of_a_picture_password_shows_both_pictures_in_order(
     room = data["room"]
     credential = roster.credentials(room.group)["Bram"]
     do_new_code(
-        credential, actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PICTURES, code="wolk,hart"
+        credential,
+        actor=SystemActor("t"),
+        school_ref=room.school.instelling_ref,
+        kind=CodeKind.PICTURES,
+        code="wolk,hart",
     )
     roster.sign_in_staff(client, data["teacher"])
     html = client.post(
@@ -277,7 +282,7 @@ def test_recent_failed_attempts_are_shown(client: Client, school_with_two_groups
     data = school_with_two_groups
     room = data["room"]
     credential = roster.credentials(room.group)["Anna"]
-    do_new_code(credential, actor="t", school_ref=room.school.instelling_ref, code="4821")
+    do_new_code(credential, actor=SystemActor("t"), school_ref=room.school.instelling_ref, code="4821")
     pupil_client = Client()
     url = reverse("pupils:code", args=[room.school.instelling_ref, room.group.uuid, credential.slug])
     pupil_client.get(url)

@@ -18,6 +18,7 @@ from klaspoort.accounts.actions import do_set_password
 from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.staff import ensure_staff_accounts
+from klaspoort.core.actors import SystemActor
 from klaspoort.core.i18n.catalogues import PACKAGE_DIR
 from klaspoort.core.i18n.compile import catalogue_files
 from klaspoort.roster.models import StaffRole
@@ -80,7 +81,9 @@ def world(platform: Any) -> dict[str, Any]:
     group = factories.group(school, "Groep 5a")
     factories.pupil(group, "Sanne", "de Vries")
     credential = roster.credentials(group)["Sanne"]
-    do_new_code(credential, actor="test", school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN)
+    do_new_code(
+        credential, actor=SystemActor("test"), school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN
+    )
     coordinator = factories.staff(
         school,
         "jan@klaproos.example",

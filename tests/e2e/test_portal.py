@@ -42,7 +42,9 @@ def school_world(platform: Any, demo_publishers: dict[str, DemoPublisher]) -> di
     group = factories.group(school, "Groep 5a")
     pupil = factories.pupil(group, "Sanne", "de Vries")
     credential = roster.credentials(group)["Sanne"]
-    do_new_code(credential, actor="test", school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN)
+    do_new_code(
+        credential, actor=SystemActor("test"), school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN
+    )
     teacher = factories.staff(
         school, "juf@klaproos.example", groups=(group,), first_name="Jan", surname="Jansen"
     ).staff
@@ -199,7 +201,7 @@ def test_a_hanging_publisher_costs_its_timeout_and_leaves_the_other_tiles(
     settings.PORTAL_LICENCE_TIMEOUT = 0.6
     with StubPublisher(Behaviour(hang=True)) as hanging:
         app = register_app("traagzee", hanging.url, name="Traagzee")
-        do_grant_consent(school_world["school"], app.partner, actor="test")
+        do_grant_consent(school_world["school"], app.partner, actor=SystemActor("test"))
         sign_in_pupil(page, school_world)
         page.goto("/portal/")  # warm: the first licence calls also fetch the JWKS
         started = time.perf_counter()

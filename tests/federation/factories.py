@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from klaspoort.accounts.principal import Principal
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.models import Partner, PartnerApp
 from klaspoort.federation.oidc.models import OidcGrant
@@ -51,7 +52,7 @@ def make_app(**oidc: Any) -> tuple[PartnerApp, str]:
 
 
 def tick(school: SchoolLocation, partner: Partner, *, names: bool = False, eck_id: bool = False) -> None:
-    do_grant_consent(school, partner, names=names, eck_id=eck_id, actor="test")
+    do_grant_consent(school, partner, names=names, eck_id=eck_id, actor=SystemActor("test"))
 
 
 def principal_for(person: Pupil | StaffMember, school: SchoolLocation) -> Principal:

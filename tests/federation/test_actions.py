@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import (
     CLIENT_SECRET_PURPOSE,
     do_grant_consent,
@@ -106,12 +107,12 @@ def test_consent_history_is_appended_for_every_change() -> None:
     school = factories.school()
     app, _ = make_app()
     partner = app.partner
-    grant = do_grant_consent(school, partner, actor="coord")
-    assert do_grant_consent(school, partner, actor="coord") is None
-    change = do_grant_consent(school, partner, names=True, actor="coord")
+    grant = do_grant_consent(school, partner, actor=SystemActor("coord"))
+    assert do_grant_consent(school, partner, actor=SystemActor("coord")) is None
+    change = do_grant_consent(school, partner, names=True, actor=SystemActor("coord"))
     withdraw = do_withdraw_consent(school, partner, actor="coord")
     assert do_withdraw_consent(school, partner, actor="coord") is None
-    regrant = do_grant_consent(school, partner, eck_id=True, actor="coord")
+    regrant = do_grant_consent(school, partner, eck_id=True, actor=SystemActor("coord"))
 
     assert [grant, change, withdraw, regrant] == list(ConsentChange.objects.all())
     assert list(ConsentChange.objects.values_list("action", "categories", "actor")) == [
@@ -128,7 +129,7 @@ def test_consent_history_is_appended_for_every_change() -> None:
 def test_consent_history_is_append_only() -> None:
     school = factories.school()
     app, _ = make_app()
-    change = do_grant_consent(school, app.partner)
+    change = do_grant_consent(school, app.partner, actor=SystemActor("test"))
     assert change is not None
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         change.save()

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent
 from klaspoort.registry.models import SchoolLocation
 from tests.federation.factories import make_app
@@ -53,7 +54,7 @@ def test_school_overview(console: Client, school: SchoolLocation, make_staff: Ma
     factories.pupil(group, "Zoë", "Vermeulen")
     app, _secret = make_app()
     partner = app.partner
-    do_grant_consent(school, partner, names=True, actor="test")
+    do_grant_consent(school, partner, names=True, actor=SystemActor("test"))
     page = console.get(f"/beheer/scholen/{school.instelling_ref}/").content.decode()
     assert "Ilse Bos &lt;ict@school.example&gt;" in page
     assert "Piet" not in page  # only coordinators are listed by name

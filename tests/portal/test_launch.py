@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.federation.models import Disclosure, PartnerApp
 from klaspoort.federation.pseudonyms import pairwise_subject
@@ -63,7 +64,7 @@ def test_saml_product_goes_to_the_idp_initiated_entry_point(
     world.stubs["taalzee"] = stub
     acs = f"{stub.base}/acs/lezen"
     app = register_app("taalzee", stub.url, oidc=False, saml_acs=(acs,))
-    do_grant_consent(world.school, app.partner, actor="test")
+    do_grant_consent(world.school, app.partner, actor=SystemActor("test"))
     stub.behaviour.products = [
         product("lezen", launch_method="saml", launch_url=acs),
         product("elders", launch_method="saml", launch_url=f"{stub.base}/acs/niet-geregistreerd"),
@@ -131,7 +132,7 @@ def test_deep_link_to_a_registered_saml_acs_works_without_a_product(client: Clie
     world.stubs["taalzee"] = stub
     acs = f"{stub.base}/acs"
     app = register_app("taalzee", stub.url, oidc=False, saml_acs=(acs,))
-    do_grant_consent(world.school, app.partner, actor="test")
+    do_grant_consent(world.school, app.partner, actor=SystemActor("test"))
     response = launch(client, world, f"/launch/?TARGET={acs}")
     assert response.status_code == 302
     assert response["Location"].startswith("/saml/idp-initiated/taalzee/?target=")

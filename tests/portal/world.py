@@ -9,6 +9,7 @@ from typing import Any
 from django.test import Client
 
 from klaspoort.accounts.principal import SESSION_KEY, Principal
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.models import PartnerApp
 from klaspoort.federation.partner_spec import parse_partner_spec
@@ -96,7 +97,7 @@ class World:
         app = register_app(slug, stub.url)
         self.apps[slug] = app
         if tick:
-            do_grant_consent(self.school, app.partner, actor="test")
+            do_grant_consent(self.school, app.partner, actor=SystemActor("test"))
         return stub
 
     def stop(self) -> None:

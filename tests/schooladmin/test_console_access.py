@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from klaspoort.accounts.models import Account
 from klaspoort.accounts.principal import SESSION_KEY, Principal
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent
 from klaspoort.federation.models import Consent, ConsentChange, Partner
 from klaspoort.laslink.models import LasLink
@@ -78,7 +79,7 @@ def school(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     coordinator = factories.staff(school, "ict@regenboog.nl", roles=(StaffRole.ICT_COORDINATOR,))
     zuid = register("zuid", "Uitgeverij Zuid")
     noord = register("noord", "Uitgeverij Noord")
-    change = do_grant_consent(school, zuid, actor="test")
+    change = do_grant_consent(school, zuid, actor=SystemActor("test"))
     assert change is not None
     mine = Client()
     sessions.sign_in_staff(mine, coordinator)

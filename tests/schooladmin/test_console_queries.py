@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from klaspoort.accounts.models import Account
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.roster.models import StaffRole
 from klaspoort.schooladmin.navigation import SCHOOLBEHEER
@@ -52,8 +53,8 @@ def grow(school: Any, index: int) -> None:
     factories.staff(school, f"juf{index}@school.nl", groups=(group,), surname=f"Leerkracht{index}")
     factories.staff(school, f"ib{index}@school.nl", roles=(StaffRole.INTERNAL_COUNSELLOR,))
     partner = register(f"groei-{index}", f"Uitgeverij Groei {index}", names="Namen voor de leerkracht.")
-    do_grant_consent(school, partner, actor="test")
-    do_grant_consent(school, partner, names=True, actor="test")
+    do_grant_consent(school, partner, actor=SystemActor("test"))
+    do_grant_consent(school, partner, names=True, actor=SystemActor("test"))
     do_withdraw_consent(school, partner, actor="test")
 
 
@@ -62,7 +63,7 @@ def test_every_console_page_costs_the_same_queries_for_a_bigger_school(client: C
     school = factories.school()
     home = factories.group(school, "Groep 5a")
     factories.pupils(home, 3)
-    do_grant_consent(school, register("klein", "Uitgeverij Klein"), actor="test")
+    do_grant_consent(school, register("klein", "Uitgeverij Klein"), actor=SystemActor("test"))
     coordinator = factories.staff(
         school,
         "ict@school.nl",

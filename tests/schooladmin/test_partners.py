@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from klaspoort.accounts.principal import Principal
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.models import Consent, ConsentChange, OidcGrant, Partner
 from klaspoort.federation.partner_spec import parse_partner_spec
@@ -111,7 +112,7 @@ def test_switching_on_with_names_is_a_signed_off_entry_with_a_receipt(
 
 def test_withdrawal_asks_first_then_ends_grants(client: Client, world: dict[str, Any]) -> None:
     school, noord = world["school"], world["noord"]
-    do_grant_consent(school, noord, actor="test")
+    do_grant_consent(school, noord, actor=SystemActor("test"))
     grant = OidcGrant.objects.create(
         handle="h1", app=noord.apps.get(), person=uuid.uuid4(), school_ref=school.instelling_ref,
         principal={}, op_session="s", sid="sid", released={"sub": "x"}, scope="openid",
@@ -181,7 +182,7 @@ def _signed_in_as(client: Client, world: dict[str, Any], who: str) -> None:
 @pytest.mark.parametrize("who", ["teacher", "internal_counsellor", "substitute", "pupil"])
 def test_others_get_403_and_change_nothing(client: Client, world: dict[str, Any], who: str) -> None:
     school, zuid = world["school"], world["zuid"]
-    change = do_grant_consent(school, zuid, actor="test")
+    change = do_grant_consent(school, zuid, actor=SystemActor("test"))
     assert change is not None
     _signed_in_as(client, world, who)
     version = Consent.objects.get(partner=zuid).changed_at.isoformat()
@@ -202,7 +203,7 @@ def test_another_schools_coordinator_neither_sees_nor_changes_this_school(
     client: Client, world: dict[str, Any]
 ) -> None:
     school, zuid = world["school"], world["zuid"]
-    change = do_grant_consent(school, zuid, actor="test")
+    change = do_grant_consent(school, zuid, actor=SystemActor("test"))
     assert change is not None
     _signed_in_as(client, world, "other_coordinator")
     html = client.get(URL).content.decode()
@@ -223,7 +224,7 @@ def test_the_page_costs_the_same_queries_for_many_partners(client: Client, world
         client.get(URL)
     for index in range(8):
         partner = register(f"extra-{index}", f"Extra {index}", names="x")
-        do_grant_consent(world["school"], partner, names=True, actor="test")
+        do_grant_consent(world["school"], partner, names=True, actor=SystemActor("test"))
     with CaptureQueriesContext(connection) as many:
         assert client.get(URL).status_code == 200
     assert len(few) == len(many)

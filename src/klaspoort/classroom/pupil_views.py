@@ -111,7 +111,9 @@ def new_code(
     name = membership.pupil.full_name
     if not is_confirmed(request):
         return _confirm_new_code(request, membership, kind, name)
-    do_new_code(credential, actor=access.actor, school_ref=access.placement.school.instelling_ref, kind=kind)
+    do_new_code(
+        credential, actor=access.placement, school_ref=access.placement.school.instelling_ref, kind=kind
+    )
     label = _label(membership)
     if credential.kind == CodeKind.PIN:
         done = _("%(name)s heeft een nieuwe pincode.") % {"name": label}

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from klaspoort.accounts.permissions import Actor, require_coordinator_of
 from klaspoort.audit.events import record_event
 from klaspoort.core.clock import now
 from klaspoort.federation.keyed_hash import keyed_digest, new_secret
@@ -206,14 +207,17 @@ def do_grant_consent(
     *,
     names: bool = False,
     eck_id: bool = False,
-    actor: str = "",
+    actor: Actor,
     signed_by: str = "",
 ) -> ConsentChange | None:
     """Tick a partner for a school (identity always; names and ECK iD as given).
 
-    Returns the history row, or None when nothing changed. Callers check who may decide this
-    (the school console: `schooladmin.consent`; operators: `klaspoort school-consent`).
+    Returns the history row, or None when nothing changed. `actor` must be an ICT coordinator of
+    `school` (the school console: `schooladmin.consent`) or a system actor (`klaspoort
+    school-consent`, an operator's reorganisation after its operator check, the demo);
+    PermissionDenied for anyone else, before anything changes.
     """
+    by = require_coordinator_of(actor, school)
     consent = Consent.objects.select_for_update().filter(school=school, partner=partner).first()
     if consent is not None and consent.active and (consent.names, consent.eck_id) == (names, eck_id):
         return None
@@ -223,7 +227,7 @@ def do_grant_consent(
         consent = Consent(school=school, partner=partner)
     consent.active, consent.names, consent.eck_id, consent.changed_at = True, names, eck_id, now()
     consent.save()
-    return _record_change(consent, action, actor, signed_by)
+    return _record_change(consent, action, by, signed_by)
 
 
 @transaction.atomic

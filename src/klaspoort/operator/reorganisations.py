@@ -374,7 +374,9 @@ def carry_out(preview: Preview, *, effective_on: dt.date, actor: str) -> dict[st
         reorganise.move_groups(destination.group_ids, school)
         reorganise.move_pupils(destination.pupil_ids, school)
         for consent in preview.partners_kept:
-            do_grant_consent(school, consent.partner, names=consent.names, eck_id=consent.eck_id, actor=actor)
+            do_grant_consent(
+                school, consent.partner, names=consent.names, eck_id=consent.eck_id, actor=SystemActor(actor)
+            )
         if any(coordinators_required(source) for source in sources):
             do_set_coordinator_requirement(school, True, actor=SystemActor(actor))  # the operator, checked
         reorganise.copy_year_starts(first, school, year_in_force(first))

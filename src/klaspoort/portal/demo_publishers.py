@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_register_partner
 from klaspoort.federation.partner_spec import parse_partner_spec
 from klaspoort.registry.models import SchoolLocation
@@ -55,7 +56,7 @@ def demo_registration(mode: str, port: int, platform_url: str) -> dict[str, obje
 def register_and_tick(registration: dict[str, object], school: SchoolLocation) -> str:
     """Register (or update) a partner from its registration JSON and tick it for `school`."""
     result = do_register_partner(parse_partner_spec(registration), actor="demo")
-    do_grant_consent(school, result.partner, actor="demo")
+    do_grant_consent(school, result.partner, actor=SystemActor("demo"))
     return result.partner.name
 
 

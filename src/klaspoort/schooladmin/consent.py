@@ -130,7 +130,7 @@ def do_set_partner_consent(
         partner,
         names=choice.names,
         eck_id=choice.eck_id,
-        actor=actor,
+        actor=placement,
         signed_by=signed_by(placement),
     )
 

@@ -63,11 +63,11 @@ def make_family() -> Family:
     factories.pupil(other_group, "Zoë", "Bakker")
     sanne_code = do_new_code(
         roster.credentials(group5)["Sanne"],
-        actor="test", school_ref=regenboog.instelling_ref, kind=CodeKind.PIN, code=SANNE_PIN,
+        actor=SystemActor("test"), school_ref=regenboog.instelling_ref, kind=CodeKind.PIN, code=SANNE_PIN,
     )  # fmt: skip
     daan_code = do_new_code(
         roster.credentials(group2)["Daan"],
-        actor="test", school_ref=klimop.instelling_ref, kind=CodeKind.PICTURES, code=DAAN_PICTURES,
+        actor=SystemActor("test"), school_ref=klimop.instelling_ref, kind=CodeKind.PICTURES, code=DAAN_PICTURES,
     )  # fmt: skip
     return Family(
         regenboog=regenboog,

@@ -217,7 +217,7 @@ def test_a_pupil_signed_in_at_school_is_signed_out_when_a_parent_logs_in(
     credential = roster.credentials(family.group5)["Mila"]
     from klaspoort.accounts.pupils.actions import do_new_code
 
-    do_new_code(credential, actor="t", school_ref=family.regenboog.instelling_ref, code="5927")
+    do_new_code(credential, actor=SystemActor("t"), school_ref=family.regenboog.instelling_ref, code="5927")
     client.post(
         f"/s/{family.regenboog.instelling_ref}/{family.group5.uuid}/{credential.slug}/", {"code": "5927"}
     )

@@ -26,10 +26,10 @@ def test_new_code_of_the_same_kind_and_of_another_kind() -> None:
     room = roster.classroom()
     credential = roster.credentials(room.group)["Anna"]
     ref = room.school.instelling_ref
-    do_new_code(credential, actor="staff:x", school_ref=ref, code="4821")
+    do_new_code(credential, actor=SystemActor("staff:x"), school_ref=ref, code="4821")
     assert verify_code(credential, credential.pupil.uuid, "4821")
 
-    do_new_code(credential, actor="staff:x", school_ref=ref, kind=CodeKind.PICTURES)
+    do_new_code(credential, actor=SystemActor("staff:x"), school_ref=ref, kind=CodeKind.PICTURES)
     stored = PupilCredential.objects.get(pk=credential.pk)
     assert stored.kind == "pictures"
     kind, code = crypto.unseal(stored.secret, credential.pupil.uuid)
@@ -47,7 +47,9 @@ def test_a_trivial_code_is_refused_and_nothing_changes() -> None:
     credential = roster.credentials(room.group)["Anna"]
     before = PupilCredential.objects.get(pk=credential.pk)
     with pytest.raises(CredentialError, match="oplopende of aflopende"):
-        do_new_code(credential, actor="staff:x", school_ref=room.school.instelling_ref, code="1234")
+        do_new_code(
+            credential, actor=SystemActor("staff:x"), school_ref=room.school.instelling_ref, code="1234"
+        )
     after = PupilCredential.objects.get(pk=credential.pk)
     assert (after.secret, after.kind, after.code_set_at) == (before.secret, before.kind, before.code_set_at)
     assert not AuditEvent.objects.filter(action="pupil.code_changed").exists()
@@ -77,7 +79,7 @@ def test_reveal_is_audited() -> None:
     room = roster.classroom()
     credential = roster.credentials(room.group)["Anna"]
     ref = room.school.instelling_ref
-    do_new_code(credential, actor="staff:x", school_ref=ref, code="4821")
+    do_new_code(credential, actor=SystemActor("staff:x"), school_ref=ref, code="4821")
     assert reveal_code(credential, actor="staff:juf", school_ref=ref) == (CodeKind.PIN, "4821")
     event = AuditEvent.objects.get(action="pupil.code_revealed")
     assert (event.actor, event.subject, event.school_ref) == (

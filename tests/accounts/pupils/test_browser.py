@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
+from klaspoort.core.actors import SystemActor
 from klaspoort.roster.models import StaffMembership
 from tests.accounts.conftest import PASSWORD, MakeStaff, RequestLog
 from tests.accounts.pupils import roster
@@ -23,13 +24,21 @@ def school_room() -> roster.Classroom:
     room = roster.classroom(names=("Anna", "Bram"))
     credentials = roster.credentials(room.group)
     do_new_code(
-        credentials["Anna"], actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PIN, code="4821"
+        credentials["Anna"],
+        actor=SystemActor("t"),
+        school_ref=room.school.instelling_ref,
+        kind=CodeKind.PIN,
+        code="4821",
     )
     young = factories.group(room.school, "Groep 2", year_group="2")
     factories.pupil(young, "Eva")
     eva = roster.credentials(young)["Eva"]
     do_new_code(
-        eva, actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PICTURES, code="ster,maan"
+        eva,
+        actor=SystemActor("t"),
+        school_ref=room.school.instelling_ref,
+        kind=CodeKind.PICTURES,
+        code="ster,maan",
     )
     return room
 

@@ -52,7 +52,9 @@ def test_a_new_code_kind_shows_at_once(warm: tuple) -> None:
     room, found, browser = warm
     url = f"/s/{room.school.instelling_ref}/{room.group.uuid}/{found['Anna'].slug}/"
     assert 'inputmode="numeric"' in browser.get(url).content.decode()
-    do_new_code(found["Anna"], actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PICTURES)
+    do_new_code(
+        found["Anna"], actor=SystemActor("t"), school_ref=room.school.instelling_ref, kind=CodeKind.PICTURES
+    )
     html = browser.get(url).content.decode()
     assert 'inputmode="numeric"' not in html
     assert len(re.findall('class="picture-choice"', html)) == 9
@@ -68,7 +70,7 @@ def test_restricting_to_the_school_network_applies_at_once(warm: tuple) -> None:
 
 def test_a_pupil_deactivated_by_an_import_cannot_log_in_even_while_the_card_shows_them(warm: tuple) -> None:
     room, found, browser = warm
-    do_new_code(found["Bram"], actor="t", school_ref=room.school.instelling_ref, code="4821")
+    do_new_code(found["Bram"], actor=SystemActor("t"), school_ref=room.school.instelling_ref, code="4821")
     room.pupils["Bram"].active = False
     room.pupils["Bram"].save()  # as an import does: no card is forgotten
     assert "Bram" in grid(browser, room)  # up to a minute late, by design
@@ -79,7 +81,7 @@ def test_a_pupil_deactivated_by_an_import_cannot_log_in_even_while_the_card_show
 
 def test_a_school_deactivated_while_cached_cannot_log_in(warm: tuple) -> None:
     room, found, browser = warm
-    do_new_code(found["Anna"], actor="t", school_ref=room.school.instelling_ref, code="4821")
+    do_new_code(found["Anna"], actor=SystemActor("t"), school_ref=room.school.instelling_ref, code="4821")
     room.school.active = False
     room.school.save()
     url = f"/s/{room.school.instelling_ref}/{room.group.uuid}/{found['Anna'].slug}/"

@@ -17,6 +17,7 @@ from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.sessions import end_pupil_sessions
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.actions import do_register_school
 from klaspoort.registry.models import SchoolLocation
 from klaspoort.roster.importing.actions import do_import_edexml
@@ -43,7 +44,9 @@ def _signed_in(school: SchoolLocation, las_key: str) -> Client:
     pupil = Pupil.objects.select_related("school").get(school=school, las_key=las_key)
     group = Group.objects.get(pupils=pupil, kind=Group.Kind.HOME)
     credential = roster.credentials(group)[pupil.first_name]
-    do_new_code(credential, actor="test", school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN)
+    do_new_code(
+        credential, actor=SystemActor("test"), school_ref=school.instelling_ref, kind=CodeKind.PIN, code=PIN
+    )
     browser = Client()
     url = reverse("pupils:code", args=[school.instelling_ref, group.uuid, credential.slug])
     assert browser.post(url, {"code": PIN}).status_code == 302
@@ -91,7 +94,11 @@ def test_ending_is_batched_and_leaves_other_schools_and_people_alone(django_asse
         for name in ("Anna", "Bram", "Chloe"):
             credential = credentials[name]
             do_new_code(
-                credential, actor="test", school_ref=room.school.instelling_ref, kind=CodeKind.PIN, code=PIN
+                credential,
+                actor=SystemActor("test"),
+                school_ref=room.school.instelling_ref,
+                kind=CodeKind.PIN,
+                code=PIN,
             )
             browser = Client()
             url = reverse("pupils:code", args=[room.school.instelling_ref, room.group.uuid, credential.slug])

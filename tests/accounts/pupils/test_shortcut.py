@@ -13,6 +13,7 @@ from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.audit.models import AuditEvent
+from klaspoort.core.actors import SystemActor
 from klaspoort.registry.models import RetiredInstellingRef
 from klaspoort.roster.models import Group
 from tests.accounts.pupils import roster
@@ -27,7 +28,11 @@ def code_url(room: roster.Classroom, credential: PupilCredential) -> str:
 
 def set_code(credential: PupilCredential, kind: CodeKind, code: str) -> None:
     do_new_code(
-        credential, actor="test", school_ref=credential.pupil.school.instelling_ref, kind=kind, code=code
+        credential,
+        actor=SystemActor("test"),
+        school_ref=credential.pupil.school.instelling_ref,
+        kind=kind,
+        code=code,
     )
 
 

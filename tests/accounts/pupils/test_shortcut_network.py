@@ -18,7 +18,13 @@ pytestmark = pytest.mark.django_db
 def restricted() -> tuple[roster.Classroom, str]:
     room = roster.classroom()
     credential = roster.credentials(room.group)["Anna"]
-    do_new_code(credential, actor="t", school_ref=room.school.instelling_ref, kind=CodeKind.PIN, code="4821")
+    do_new_code(
+        credential,
+        actor=SystemActor("t"),
+        school_ref=room.school.instelling_ref,
+        kind=CodeKind.PIN,
+        code="4821",
+    )
     do_add_fixed_range(room.school, "203.0.113.0/24", actor=SystemActor("t"))
     do_set_shortcut_restriction(room.school, True, actor=SystemActor("t"))
     return room, reverse("pupils:code", args=[room.school.instelling_ref, room.group.uuid, credential.slug])

@@ -13,6 +13,7 @@ from klaspoort.accounts.pupils.actions import do_new_code
 from klaspoort.accounts.pupils.codes import CodeKind
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.targets import register_target_handler, unregister_target_handler
+from klaspoort.core.actors import SystemActor
 from tests.accounts.pupils import roster
 from tests.roster import factories
 
@@ -24,7 +25,11 @@ def anna() -> tuple[roster.Classroom, PupilCredential]:
     room = roster.classroom()
     credential = roster.credentials(room.group)["Anna"]
     do_new_code(
-        credential, actor="test", school_ref=room.school.instelling_ref, kind=CodeKind.PIN, code="4821"
+        credential,
+        actor=SystemActor("test"),
+        school_ref=room.school.instelling_ref,
+        kind=CodeKind.PIN,
+        code="4821",
     )
     return room, credential
 

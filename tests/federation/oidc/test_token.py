@@ -11,6 +11,7 @@ from django.test import Client
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
 
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.federation.models import OidcGrant
 from klaspoort.federation.pseudonyms import pairwise_subject
@@ -77,7 +78,7 @@ def test_code_exchange_gives_a_signed_id_token_and_userinfo(
 
 
 def test_names_and_eck_id_are_released_with_consent_and_scope(world: World, pupil_client: Client) -> None:
-    do_grant_consent(world.school, world.app.partner, names=True, eck_id=True)
+    do_grant_consent(world.school, world.app.partner, names=True, eck_id=True, actor=SystemActor("test"))
     token = exchange(get_code(pupil_client, scope="openid profile eck_id"), world.secret).json()
     info = _userinfo(token["access_token"]).json()
     assert (info["given_name"], info["infix"], info["family_name"], info["name"]) == (

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import RequestFactory
 
 from klaspoort.accounts.principal import Principal, establish_principal
+from klaspoort.core.actors import SystemActor
 from klaspoort.federation.actions import do_grant_consent, do_register_partner, do_withdraw_consent
 from klaspoort.federation.models import Partner, PartnerApp
 from klaspoort.federation.partner_spec import parse_partner_spec
@@ -32,7 +33,7 @@ class World:
     app: PartnerApp
 
     def tick(self, *, names: bool = False, eck_id: bool = False) -> None:
-        do_grant_consent(self.school, self.partner, names=names, eck_id=eck_id, actor="test")
+        do_grant_consent(self.school, self.partner, names=names, eck_id=eck_id, actor=SystemActor("test"))
 
     def untick(self) -> None:
         do_withdraw_consent(self.school, self.partner, actor="test")

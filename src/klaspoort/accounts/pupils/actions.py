@@ -218,12 +218,16 @@ def do_set_picture(
 def do_new_code(
     credential: PupilCredential,
     *,
-    actor: str,
+    actor: Actor,
     school_ref: uuid.UUID,
     kind: CodeKind | None = None,
     code: str | None = None,
 ) -> PupilCredential:
-    """A new code (generated unless given), optionally of another kind (PIN <-> picture password)."""
+    """A new code (generated unless given), optionally of another kind (PIN <-> picture password).
+
+    `actor` must be staff who see a group in force the pupil is in (`require_teacher_of`;
+    PermissionDenied otherwise) or a system actor."""
+    by = require_teacher_of(actor, credential.pupil)
     new_kind = kind or CodeKind(credential.kind)
     value = code if code is not None else generate_code(new_kind)
     problem = code_problem(new_kind, value)
@@ -237,7 +241,7 @@ def do_new_code(
     if previous_kind != new_kind.value:
         forget_groups_of(credential.pupil_id, school_ref)
     record_event(
-        "pupil.code_changed", actor=actor, subject=f"pupil:{credential.pupil.uuid}", school_ref=school_ref,
+        "pupil.code_changed", actor=by, subject=f"pupil:{credential.pupil.uuid}", school_ref=school_ref,
         previous_kind=previous_kind, kind=new_kind.value,
     )  # fmt: skip
     return credential

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from klaspoort.core.actors import SystemActor
 from klaspoort.core.commands import TranslatedCommand
 from klaspoort.federation.actions import do_grant_consent, do_withdraw_consent
 from klaspoort.federation.models import ECK_ID, NAMES, Partner
@@ -59,7 +60,12 @@ class Command(TranslatedCommand):
         by = options["by"] or "operator (klaspoort school-consent)"
         if options["on"]:
             change = do_grant_consent(
-                school, partner, names=options["names"], eck_id=options["eck_id"], actor="cli", signed_by=by
+                school,
+                partner,
+                names=options["names"],
+                eck_id=options["eck_id"],
+                actor=SystemActor("cli"),
+                signed_by=by,
             )
         else:
             change = do_withdraw_consent(school, partner, actor="cli", signed_by=by)
