@@ -117,7 +117,10 @@ def read_key(element: Element, label: str, report: Report) -> str:
     if not key:
         report.error(element.sourceline, deferred("Een %(noun)s heeft een lege key.", noun=noun(label)))
         return ""
-    subject = partial(deferred, "de key van een %(noun)s", noun=noun(label))
+
+    def subject() -> Text:
+        return deferred("de key van een %(noun)s", noun=noun(label))
+
     return "" if too_long(element, key, subject, codes.KEY_MAX, report) else key
 
 
@@ -138,7 +141,10 @@ def read_reference(element: Element, owner: Text, report: Report) -> Ref | None:
 
 def read_eck_id(element: Element, owner: Text, report: Report) -> str:
     value = (element.get("eckid") or "").strip()
-    subject = partial(deferred, "het ECK iD van %(owner)s", owner=owner)
+
+    def subject() -> Text:
+        return deferred("het ECK iD van %(owner)s", owner=owner)
+
     return "" if too_long(element, value, subject, codes.KEY_MAX, report) else value
 
 
@@ -197,7 +203,7 @@ def read_names(
     too_long(
         call_el,
         call_name,
-        partial(deferred, "de roepnaam van %(owner)s", owner=owner),
+        lambda: deferred("de roepnaam van %(owner)s", owner=owner),
         codes.CALL_NAME_MAX,
         report,
     )
@@ -206,7 +212,7 @@ def read_names(
     too_long(
         names_el,
         given,
-        partial(deferred, "de voornamen van %(owner)s", owner=owner),
+        lambda: deferred("de voornamen van %(owner)s", owner=owner),
         codes.FIRST_NAMES_MAX,
         report,
     )
@@ -353,12 +359,18 @@ def read_group(element: Element, report: Report) -> EdexGroup:
     name = " ".join(text(name_el).split())
     if not name:
         report.error(element.sourceline, deferred("%(owner)s heeft geen naam.", owner=owner))
-    subject = partial(deferred, "de naam van %(owner)s", owner=owner)
-    too_long(name_el, name, subject, codes.GROUP_NAME_MAX, report)
+    too_long(
+        name_el, name, lambda: deferred("de naam van %(owner)s", owner=owner), codes.GROUP_NAME_MAX, report
+    )
     description_el = first(found, "omschrijving")
     description = text(description_el)
-    subject = partial(deferred, "de omschrijving van %(owner)s", owner=owner)
-    too_long(description_el, description, subject, codes.DESCRIPTION_MAX, report)
+    too_long(
+        description_el,
+        description,
+        lambda: deferred("de omschrijving van %(owner)s", owner=owner),
+        codes.DESCRIPTION_MAX,
+        report,
+    )
     year_group = ""
     if home:
         year_el = first(found, "jaargroep")
