@@ -162,14 +162,13 @@ def iter_events(data: bytes) -> Iterator[tuple[str, Element]]:
         remove_pis=True,
         recover=False,
     )
-    checked = False
     try:
-        for event, element in events:
-            if not checked:
-                checked = True
-                info = element.getroottree().docinfo
-                if info.doctype or info.internalDTD is not None or info.system_url or info.public_id:
-                    raise XmlRejected(_doctype_line(data, element.sourceline or 1), _DOCTYPE_MESSAGE)
+        for event, element in events:  # the first event only: the root's document is checked once
+            info = element.getroottree().docinfo
+            if info.doctype or info.internalDTD is not None or info.system_url or info.public_id:
+                raise XmlRejected(_doctype_line(data, element.sourceline or 1), _DOCTYPE_MESSAGE)
             yield event, element
+            break
+        yield from events  # the rest straight from lxml (no Python loop per element event)
     except etree.XMLSyntaxError as error:
         raise XmlRejected(*_syntax_problem(data, error)) from None

@@ -130,9 +130,10 @@ def children(element: Element, shape: Shape, owner: Text, report: Report) -> dic
     found: dict[str, list[Element]] = {}
     highest = -1
     highest_tag = ""
+    ranks, repeatable, containers = shape.ranks, shape.repeatable, shape.containers  # read once per call
     for child in element:
         tag = child.tag
-        rank = shape.ranks.get(tag) if isinstance(tag, str) else None
+        rank = ranks.get(tag) if isinstance(tag, str) else None
         if rank is None:
             report.error(
                 child.sourceline,
@@ -144,7 +145,8 @@ def children(element: Element, shape: Shape, owner: Text, report: Report) -> dic
             )
             continue
         assert isinstance(tag, str)
-        if tag in found and tag not in shape.repeatable:
+        listed = found.get(tag)
+        if listed is not None and tag not in repeatable:
             report.error(
                 child.sourceline,
                 deferred(
@@ -154,7 +156,7 @@ def children(element: Element, shape: Shape, owner: Text, report: Report) -> dic
                 ),
             )
             continue
-        if len(child) and tag not in shape.containers:
+        if len(child) and tag not in containers:
             report.error(
                 child.sourceline,
                 deferred(
@@ -179,7 +181,10 @@ def children(element: Element, shape: Shape, owner: Text, report: Report) -> dic
             )
         elif rank > highest:
             highest, highest_tag = rank, tag
-        found.setdefault(tag, []).append(child)
+        if listed is None:
+            found[tag] = [child]
+        else:
+            listed.append(child)
     return found
 
 

@@ -135,16 +135,17 @@ def diff_pupils(
             diff.ops.update.append(row)
         if existing.key != pupil.key:
             diff.ops.rekey.append(existing.id)
+        if existing.active and not (changed or moved):
+            diff.tally.unchanged += 1  # the common case on a nightly import: no report item to build
+            continue
         fields = (*changed, "groups") if moved else tuple(changed)
         item = Item(pupil.key, _label(pupil), fields, old_new(existing, values, changed))
         if not existing.active:
             diff.tally.added.append(item)
-        elif changed or moved:
+        else:
             diff.tally.changed.append(item)
             if moved:
                 diff.tally.moved.append(item)
-        else:
-            diff.tally.unchanged += 1
     _removals(diff, matcher, {pupil.key for pupil in present})
     if current:  # on a first import there is nothing to recognise
         _warnings(matcher, len([p for p in present if p.unstable_key]), warnings)
