@@ -117,11 +117,12 @@ def read_key(element: Element, label: str, report: Report) -> str:
     if not key:
         report.error(element.sourceline, deferred("Een %(noun)s heeft een lege key.", noun=noun(label)))
         return ""
-
-    def subject() -> Text:
-        return deferred("de key van een %(noun)s", noun=noun(label))
-
-    return "" if too_long(element, key, subject, codes.KEY_MAX, report) else key
+    if len(key) <= codes.KEY_MAX:  # the usual case, without building a message maker
+        return key
+    too_long(
+        element, key, lambda: deferred("de key van een %(noun)s", noun=noun(label)), codes.KEY_MAX, report
+    )
+    return ""
 
 
 def read_reference(element: Element, owner: Text, report: Report) -> Ref | None:
@@ -141,11 +142,10 @@ def read_reference(element: Element, owner: Text, report: Report) -> Ref | None:
 
 def read_eck_id(element: Element, owner: Text, report: Report) -> str:
     value = (element.get("eckid") or "").strip()
-
-    def subject() -> Text:
-        return deferred("het ECK iD van %(owner)s", owner=owner)
-
-    return "" if too_long(element, value, subject, codes.KEY_MAX, report) else value
+    if len(value) <= codes.KEY_MAX:  # the usual case, without building a message maker
+        return value
+    too_long(element, value, lambda: deferred("het ECK iD van %(owner)s", owner=owner), codes.KEY_MAX, report)
+    return ""
 
 
 def too_long(
@@ -180,13 +180,15 @@ def _spaced_name(element: Element | None, what: str, owner: Text, limit: int, re
         return ""
     raw = element.text or ""
     value = " ".join(raw.split())
-    subject = partial(_name_subject, what, owner)
     if value != raw:
         report.warn(
             element.sourceline,
-            deferred("Overbodige spaties in %(subject)s zijn weggehaald.", subject=subject()),
+            deferred(
+                "Overbodige spaties in %(subject)s zijn weggehaald.", subject=_name_subject(what, owner)
+            ),
         )
-    too_long(element, value, subject, limit, report)
+    if len(value) > limit:  # the message maker only for a value over the limit
+        too_long(element, value, partial(_name_subject, what, owner), limit, report)
     return value
 
 
@@ -200,22 +202,24 @@ def read_names(
     infix = _spaced_name(infix_el, "voorvoegsel", owner, codes.INFIX_MAX, report)
     call_el = first(found, "roepnaam")
     call_name = " ".join(text(call_el).split())
-    too_long(
-        call_el,
-        call_name,
-        lambda: deferred("de roepnaam van %(owner)s", owner=owner),
-        codes.CALL_NAME_MAX,
-        report,
-    )
+    if len(call_name) > codes.CALL_NAME_MAX:
+        too_long(
+            call_el,
+            call_name,
+            lambda: deferred("de roepnaam van %(owner)s", owner=owner),
+            codes.CALL_NAME_MAX,
+            report,
+        )
     names_el = first(found, "voornamen")
     given = text(names_el)
-    too_long(
-        names_el,
-        given,
-        lambda: deferred("de voornamen van %(owner)s", owner=owner),
-        codes.FIRST_NAMES_MAX,
-        report,
-    )
+    if len(given) > codes.FIRST_NAMES_MAX:
+        too_long(
+            names_el,
+            given,
+            lambda: deferred("de voornamen van %(owner)s", owner=owner),
+            codes.FIRST_NAMES_MAX,
+            report,
+        )
     first_name = call_name or (given.split()[0] if given else "")
     if not surname and not call_name:
         report.error(
