@@ -108,14 +108,19 @@ def failed_reason(vendor: str, attempts: int) -> Text:
     )
 
 
+def _locked_push(push_id: int) -> PushedFile | None:
+    """The push with its link, school and vendor, locked for the rest of the transaction."""
+    return (
+        PushedFile.objects.select_for_update()
+        .select_related("link__school", "link__vendor")
+        .filter(pk=push_id)
+        .first()
+    )
+
+
 def _count_failure(push_id: int) -> None:
     with transaction.atomic():
-        push = (
-            PushedFile.objects.select_for_update()
-            .select_related("link__school", "link__vendor")
-            .filter(pk=push_id)
-            .first()
-        )
+        push = _locked_push(push_id)
         if push is None or push.status == PushedFile.Status.DONE:
             return
         push.attempts += 1
@@ -140,12 +145,7 @@ def _give_up(push: PushedFile) -> None:
 
 def _run_push(push_id: int) -> str:
     with transaction.atomic():
-        push = (
-            PushedFile.objects.select_for_update()
-            .select_related("link__school", "link__vendor")
-            .filter(pk=push_id)
-            .first()
-        )
+        push = _locked_push(push_id)
         if push is None or push.status == PushedFile.Status.DONE:
             return "done"
         link = push.link
