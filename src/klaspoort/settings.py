@@ -245,8 +245,10 @@ else:
             "BACKEND": "klaspoort.core.cache.DatabaseCache",
             "LOCATION": "klaspoort_cache",  # made by the migration core 0001_cache_table
             "KEY_PREFIX": os.environ.get("KLASPOORT_CACHE_PREFIX", "klaspoort"),
-            # Past this many rows a write first deletes the expired ones (never live ones).
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
+            # Past this many rows a write first deletes the expired ones (never live ones). Django's
+            # cache counts the table on every write, so the table is kept near this size. This is
+            # the embedded mode only: production needs Redis (REDIS_URL, check jobs.E001).
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
