@@ -70,8 +70,8 @@ def start_demo_las(
     process = subprocess.Popen([
         sys.executable, str(DEMO_LAS_DIR), "--port", str(port), "--exit-with-parent",
         "--schools", ",".join((school.code, *OTHER_SCHOOLS)), "--school-file", f"{school.code}={export}",
-        "--change", f"{school.code}=3", "--pull-key", pull_key(vendor), "--platform", platform_url,
-        "--client-id", vendor.client_id, "--secret", secret,
+        "--change", f"{school.code}=3", f"--pull-key={pull_key(vendor)}", "--platform", platform_url,
+        f"--client-id={vendor.client_id}", f"--secret={secret}",  # a secret may start with "-"
     ], stdout=output, stderr=output)  # fmt: skip
     if output:
         output.close()
