@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from klaspoort.accounts.models import Account
 from klaspoort.audit.models import AuditEvent
-from klaspoort.helpcentre.actions import do_save_article
+from klaspoort.helpcentre.actions import do_save_article, save_article
 from klaspoort.helpcentre.models import Article, Category
 from klaspoort.helpcentre.rendering import render_markdown
 from klaspoort.helpcentre.search import search
@@ -45,6 +45,34 @@ def test_keyword_search_finds_articles() -> None:
     assert search("snelkoppeling")[0].title == "De snelkoppeling voor leerlingen"  # in the title: first
     assert search("xyzzy") == []
     assert search('"; DROP TABLE') == []
+
+
+def test_an_unpublished_article_is_neither_found_nor_shown(client: Client) -> None:
+    category = Category.objects.get(slug=Article.objects.get(title="Wachtwoord vergeten").category.slug)
+    draft = save_article(
+        None,
+        category=category,
+        title="Kwartelkoning in concept",
+        body_markdown="Nog niet klaar: kwartelkoning.",
+        audience="everyone",
+        published=False,
+        actor="test",
+    )
+    assert search("kwartelkoning") == []
+    assert client.get(f"/hulp/artikel/{draft.slug}/").status_code == 404
+    assert "Kwartelkoning" not in client.get(f"/hulp/{category.slug}/").content.decode()
+    save_article(
+        draft,
+        category=category,
+        title=draft.title,
+        body_markdown="Klaar: kwartelkoning.",
+        audience="everyone",
+        published=True,
+        actor="test",
+    )
+    assert [article.title for article in search("kwartelkoning")] == ["Kwartelkoning in concept"]
+    assert client.get(f"/hulp/artikel/{draft.slug}/").status_code == 200
+    assert "Kwartelkoning in concept" in client.get(f"/hulp/{category.slug}/").content.decode()
 
 
 @pytest.mark.postgres

@@ -46,6 +46,12 @@ class Category(models.Model):
         return self.name
 
 
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> ArticleQuerySet:
+        """The articles readers may see (the help pages, the search); operators see all of them."""
+        return self.filter(published=True)
+
+
 class Article(models.Model):
     class Audience(models.TextChoices):
         EVERYONE = "everyone", _("Iedereen")
@@ -65,8 +71,31 @@ class Article(models.Model):
     updated_by = models.CharField(max_length=128)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["category__order", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArticleIndexEntry(models.Model):
+    """A row of the SQLite FTS5 index (embedded mode; the virtual table is made by migration 0002):
+    its rowid is the article's id. Mapped so that the search is an ORM query on Article that joins
+    it (`search.py`); never written through the ORM."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="index_entry",
+    )
+    title = models.TextField()
+    body = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "helpcentre_article_fts"

@@ -11,9 +11,10 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import BooleanField, F, FloatField, Q, Value
+from django.db.models.expressions import RawSQL
 
-from klaspoort.helpcentre.models import Article, Category
+from klaspoort.helpcentre.models import Article
 
 FTS_TABLE = "helpcentre_article_fts"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -36,41 +37,27 @@ def index_article(article: Article) -> None:
 
 
 def search(query: str, limit: int = 20) -> list[Article]:
+    """The published articles that match every word (as a prefix on SQLite), best first, each with
+    its category: one query, its text left in the database (the page shows titles)."""
     words = WORD.findall(query.lower())[:10]
     if not words:
         return []
+    articles = (
+        Article.objects.published()
+        .defer("body_markdown", "body_html", "body_text", "search")
+        .select_related("category")
+    )
     if connection.vendor == "postgresql":
         found = SearchQuery(" ".join(words), config="dutch", search_type="plain")
-        return list(
-            Article.objects.filter(published=True, search=found)
-            .defer("body_markdown", "body_html", "body_text", "search")  # ranked in SQL, not sent
-            .annotate(rank=SearchRank(F("search"), found))
-            .select_related("category")
-            .order_by("-rank", "title")[:limit]
-        )
-    match = " ".join(
-        f'"{word}"*' for word in words
-    )  # every word, as a prefix (the quotes keep FTS5 syntax out)
-    with connection.cursor() as cursor:
-        cursor.execute(RANKED_SQLITE, [match, limit])
-        return [_result(row) for row in cursor.fetchall()]
-
-
-# One query for the page: the FTS5 match ranked by bm25 (title weighs 5, body 1) joined to the
-# published article and its category, instead of the ids first and the articles second.
-RANKED_SQLITE = (
-    f'SELECT a.id, a.category_id, a.slug, a.title, a.audience, c.slug, c.name, c."order" '  # noqa: S608
-    f"FROM {FTS_TABLE} JOIN helpcentre_article a ON a.id = {FTS_TABLE}.rowid "
-    f"JOIN helpcentre_category c ON c.id = a.category_id "
-    f"WHERE {FTS_TABLE} MATCH %s AND a.published "
-    f"ORDER BY bm25({FTS_TABLE}, 5.0, 1.0), {FTS_TABLE}.rowid LIMIT %s"
-)
-ARTICLE_COLUMNS = ["id", "category_id", "slug", "title", "audience"]  # in the model's order
-CATEGORY_COLUMNS = ["id", "slug", "name", "order"]
-
-
-def _result(row: tuple[object, ...]) -> Article:
-    """An article as the search page shows it (its text deferred), with its category."""
-    article = Article.from_db(connection.alias, ARTICLE_COLUMNS, row[:5])
-    article.category = Category.from_db(connection.alias, CATEGORY_COLUMNS, (row[1], *row[5:]))
-    return article
+        ranked = articles.filter(search=found).annotate(rank=SearchRank(F("search"), found))
+        return list(ranked.order_by("-rank", "title")[:limit])
+    # FTS5: the index joined as `index_entry` (its table's own name is the MATCH column and bm25's
+    # argument); title weighs 5, body 1; every word as a prefix, quoted to keep FTS5 syntax out.
+    match = " ".join(f'"{word}"*' for word in words)
+    matching = articles.filter(
+        Q(index_entry__isnull=False),
+        RawSQL(f'"{FTS_TABLE}" MATCH %s', [match], output_field=BooleanField()),  # noqa: S611 (a parameter)
+    )
+    bm25 = RawSQL(f'bm25("{FTS_TABLE}", 5.0, 1.0)', [], output_field=FloatField())  # noqa: S611 (constant)
+    ranked = matching.annotate(rank=bm25)
+    return list(ranked.order_by("rank", "pk")[:limit])

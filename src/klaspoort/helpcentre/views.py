@@ -34,13 +34,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def category_view(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    articles = category.articles.filter(published=True).order_by("title")
+    articles = category.articles.published().order_by("title")
     return render(request, "helpcentre/category.html", {"category": category, "articles": articles})
 
 
 @require_GET
 def article_view(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("category"), slug=slug, published=True)
+    article = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)
     return render(request, "helpcentre/article.html", {"article": article})
 
 
