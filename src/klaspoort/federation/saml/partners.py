@@ -56,8 +56,10 @@ def _one(apps: QuerySet[PartnerApp]) -> PartnerApp | None:
     return next(iter(apps.select_related("partner")[:1]), None)
 
 
-# Looked up on every AuthnRequest: kept a few seconds per worker (see app_cache).
+# Looked up on every AuthnRequest and every portal launch: kept a few seconds per worker (see
+# app_cache; a saved Partner or PartnerApp empties both at once in this worker).
 _by_entity_id: AppCache[SamlApp] = AppCache()
+_by_public_id: AppCache[SamlApp] = AppCache()
 
 
 def app_by_entity_id(entity_id: str) -> SamlApp | None:
@@ -70,11 +72,15 @@ def app_by_entity_id(entity_id: str) -> SamlApp | None:
 
 def app_by_public_id(app_id: str) -> SamlApp | None:
     """By slug (e.g. "rekenwijs") or by uuid."""
+    return _by_public_id.get(app_id, lambda: _saml_app(_one(_by_public_id_query(app_id))))
+
+
+def _by_public_id_query(app_id: str) -> QuerySet[PartnerApp]:
     apps = PartnerApp.objects.exclude(saml_entity_id=None)
     try:
-        return _saml_app(_one(apps.filter(uuid=uuid.UUID(app_id))))
+        return apps.filter(uuid=uuid.UUID(app_id))
     except ValueError:
-        return _saml_app(_one(apps.filter(slug=app_id)))
+        return apps.filter(slug=app_id)
 
 
 def disclose_for_saml(principal: Principal, app: SamlApp) -> Released:
