@@ -9,6 +9,7 @@ from signxml.algorithms import CanonicalizationMethod
 
 from klaspoort.federation.saml.request_parser import SamlRequestError, parse_xml
 from klaspoort.federation.saml.request_signature import (
+    _parsed_certificate,
     raw_query_parameters,
     verify_redirect_signature,
     verify_xml_signature,
@@ -104,3 +105,17 @@ def test_unsigned_post_request_is_refused(sp_key) -> None:
 def test_bad_certificate_is_refused() -> None:
     query = redirect_query(authn_request_xml(), key=key_and_certificate_pem("third SP")[0])
     assert refused(verify_redirect_signature, query, "not a certificate") == "certificate"
+
+
+def test_a_certificate_is_parsed_once_and_a_new_registration_takes_effect_at_once(sp_key, other_key) -> None:
+    request = authn_request_xml()
+    by_sp, by_other = redirect_query(request, key=sp_key[0]), redirect_query(request, key=other_key[0])
+    _parsed_certificate.cache_clear()
+    verify_redirect_signature(by_sp, sp_key[1])
+    verify_redirect_signature(by_sp, sp_key[1])
+    assert _parsed_certificate.cache_info().misses == 1  # parsed once, then reused
+    assert refused(verify_redirect_signature, by_other, sp_key[1]) == "signature"
+    verify_redirect_signature(by_other, other_key[1])  # the SP registered its new certificate
+    assert refused(verify_redirect_signature, by_sp, other_key[1]) == "signature"
+    assert refused(verify_redirect_signature, by_sp, "not a certificate") == "certificate"
+    assert refused(verify_redirect_signature, by_sp, "not a certificate") == "certificate"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from urllib.parse import unquote_plus
 
 from cryptography import x509
@@ -71,10 +72,17 @@ def raw_query_parameters(query_string: str) -> dict[str, str]:
 
 
 def _certificate(pem: str) -> x509.Certificate:
+    """The SP's registered certificate, parsed once per process and PEM text (a changed
+    registration is another text, so it takes effect at once; a bad one is refused every time)."""
     try:
-        return x509.load_pem_x509_certificate(pem.encode("ascii"))
+        return _parsed_certificate(pem)
     except ValueError:
         raise SamlRequestError("certificate", BAD_SIGNATURE_MESSAGE) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_certificate(pem: str) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(pem.encode("ascii"))
 
 
 def verify_redirect_signature(query_string: str, certificate_pem: str) -> None:
