@@ -175,6 +175,7 @@ MIDDLEWARE = [
     "klaspoort.core.proxy.TrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "klaspoort.core.csp.ContentSecurityPolicyMiddleware",
+    "klaspoort.core.machine_endpoints.MachineEndpointsMiddleware",  # token, userinfo: the short chain
     "klaspoort.core.bad_input.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klaspoort.core.language.ChosenLanguageMiddleware",
@@ -184,6 +185,15 @@ MIDDLEWARE = [
     "klaspoort.core.messages.LazyMessageMiddleware",  # Django's, storage made on first use
     "klaspoort.accounts.middleware.StaffSessionGuard",
     "klaspoort.accounts.middleware.HomeAndPupilSessionGuard",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# Called by relying parties' servers only (client credentials, bearer tokens; no cookie, session or
+# page): after the middleware above MachineEndpointsMiddleware, only these (core/machine_endpoints.py).
+MACHINE_ENDPOINT_PATHS = ("/oidc/token/", "/oidc/userinfo/")
+MACHINE_ENDPOINT_MIDDLEWARE = [
+    "klaspoort.core.bad_input.BadInputMiddleware",
+    "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
