@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from authlib.integrations.django_oauth2 import AuthorizationServer as DjangoAuthorizationServer
 from authlib.integrations.django_oauth2 import BearerTokenValidator, ResourceProtector
 from authlib.integrations.django_oauth2.requests import DjangoJsonRequest, DjangoOAuth2Payload
-from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Request
+from authlib.common.security import is_secure_transport
+from authlib.oauth2.rfc6749 import InsecureTransportError, InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oidc.rpinitiated import EndSessionEndpoint
@@ -64,17 +66,38 @@ def find_refresh_token(token_string: str) -> RefreshTokenRecord | None:
     return RefreshTokenRecord(grant, usable=False)
 
 
+@functools.lru_cache(maxsize=8)
+def secure_issuer(issuer: str) -> bool:
+    """Authlib's transport check (https, or http on a loopback host) for URIs that start with
+    `issuer` and go on with a path: the scheme and host are the issuer's, so its answer is the
+    issuer's, the same for every request (made once per issuer value, not per request)."""
+    return is_secure_transport(issuer + "/")
+
+
 class PublicOAuth2Request(OAuth2Request):
     """Authlib's view of a Django request, with the URI as the public sees it (issuer + path).
 
     Behind a TLS-terminating proxy Django may think it serves http; the configured issuer is the
-    truth, and Authlib refuses plain http except on loopback hosts.
+    truth, and Authlib refuses plain http except on loopback hosts (`InsecureTransportError`).
     """
 
     def __init__(self, request: HttpRequest) -> None:
-        super().__init__(method=request.method or "GET", uri=config.issuer() + request.get_full_path())
+        issuer = config.issuer()
+        if not secure_issuer(issuer):
+            raise InsecureTransportError()
+        # What OAuth2Request.__init__ sets, without its transport check of the whole URI (above).
+        self.method = request.method or "GET"
+        self.uri = issuer + request.get_full_path()
         self.headers = request.headers
+        self._body = None
         self.payload = DjangoOAuth2Payload(request)
+        self.client = None
+        self.auth_method = None
+        self.user = None
+        self.authorization_code = None
+        self.refresh_token = None
+        self.credential = None
+        self._scope = None
         self._request = request
 
     @property
