@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from klaspoort.federation.oidc.grant_rows import grant_by_handle, insert_grant, redeem_code, refresh_tokens
+from klaspoort.federation.oidc.grant_rows import (
+    ACCESS_FIELDS,
+    CODE_FIELDS,
+    access_valid_grant,
+    grant_by_handle,
+    insert_grant,
+    redeem_code,
+    redeemable_grant,
+    refresh_tokens,
+)
 from klaspoort.federation.oidc.models import OidcGrant
 from tests.federation.factories import GRANT_MOMENT, make_app, unsaved_grant
 
@@ -88,3 +98,25 @@ def test_a_refresh_needs_the_current_refresh_token_of_a_refreshable_grant() -> N
     OidcGrant.objects.filter(pk=grant.pk).update(refresh_expires_at=timezone.now())
     assert not refresh_tokens(grant.pk, "r2", {"refresh_hash": "r4"})
     assert OidcGrant.objects.get(pk=grant.pk).refresh_hash == "r2"
+
+
+def test_the_code_and_access_token_look_ups_read_only_what_their_endpoints_use(
+    django_assert_num_queries: Any,
+) -> None:
+    app, _ = make_app()
+    grant = _grant(app.pk)
+    later = timezone.now() + dt.timedelta(minutes=1)
+    grant.code_expires_at, grant.access_expires_at, grant.access_hash = later, later, "a" * 64
+    insert_grant(grant)
+    every = {field.attname for field in OidcGrant._meta.concrete_fields}
+
+    with django_assert_num_queries(2):
+        code = redeemable_grant("h" * 16, app.pk)
+        access = access_valid_grant("h" * 16)
+    assert code is not None and access is not None
+    assert every - code.get_deferred_fields() == {"id", "app_id", *(f for f in CODE_FIELDS if f != "app")}
+    assert every - access.get_deferred_fields() == {"id", *ACCESS_FIELDS}
+    assert (code.principal, code.code_hash, code.scope) == (grant.principal, grant.code_hash, grant.scope)
+    assert (access.access_hash, access.released) == ("a" * 64, grant.released)
+    with django_assert_num_queries(1):  # any other field: loaded when first read
+        assert access.access_expires_at == later

@@ -2,8 +2,8 @@
 over the rule methods of `OidcGrantQuerySet`, compiled once (`core.compiled`).
 
     grant_by_handle(handle, app_id=None) -> OidcGrant | None     any state (reuse detection, revocation)
-    redeemable_grant(handle, app_id) -> OidcGrant | None         a code that may be exchanged now
-    access_valid_grant(handle) -> OidcGrant | None               an access token usable now
+    redeemable_grant(handle, app_id) -> OidcGrant | None         a code that may be exchanged now (CODE_FIELDS)
+    access_valid_grant(handle) -> OidcGrant | None               an access token usable now (ACCESS_FIELDS)
     refreshable_grant(handle) -> OidcGrant | None                a refresh token usable now
     insert_grant(grant)                                          one INSERT, sets grant.pk
     redeem_code(pk, values) -> bool                              compare-and-set: still redeemable
@@ -29,10 +29,20 @@ _AT = Param.of(OidcGrant, "code_expires_at", "at")  # a moment, compared with th
 
 _BY_HANDLE = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.filter(handle=_HANDLE))
 _BY_HANDLE_OF_APP = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.filter(handle=_HANDLE, app=_APP))
+# What the token endpoint reads of the grant of a code it exchanges, and userinfo of the grant of
+# an access token: only these columns are read and converted (the dates and UUIDs of the rest cost
+# more on every sign-in than the query); any other field is loaded on first use, as `.only()` does.
+CODE_FIELDS = (
+    "handle", "app", "principal", "op_session", "sid", "released", "scope", "redirect_uri", "nonce",
+    "code_challenge", "code_challenge_method", "code_hash",
+)  # fmt: skip
+ACCESS_FIELDS = ("handle", "access_hash", "released", "scope")
 _REDEEMABLE = CompiledQuery(
-    OidcGrant, lambda: OidcGrant.objects.redeemable(_AT).filter(handle=_HANDLE, app=_APP)
+    OidcGrant, lambda: OidcGrant.objects.redeemable(_AT).filter(handle=_HANDLE, app=_APP).only(*CODE_FIELDS)
 )
-_ACCESS_VALID = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.access_valid(_AT).filter(handle=_HANDLE))
+_ACCESS_VALID = CompiledQuery(
+    OidcGrant, lambda: OidcGrant.objects.access_valid(_AT).filter(handle=_HANDLE).only(*ACCESS_FIELDS)
+)
 _REFRESHABLE = CompiledQuery(OidcGrant, lambda: OidcGrant.objects.refreshable(_AT).filter(handle=_HANDLE))
 _REDEEM: dict[tuple[str, ...], CompiledUpdate[OidcGrant]] = {}
 _REFRESH: dict[tuple[str, ...], CompiledUpdate[OidcGrant]] = {}
