@@ -149,3 +149,35 @@ def test_groups_follow_each_schools_own_start_day(
             found, groups = person_in_groups(kind, person, school.pk)  # type: ignore[arg-type]
             assert found is not None
             assert [row[2] for row in groups] == expected[year], (school.name, kind)
+
+
+def test_a_consent_comes_with_what_the_disclosure_path_reads_and_nothing_more(
+    django_assert_num_queries,
+) -> None:
+    school = factories.school()
+    app, _ = make_app()
+    tick(school, app.partner, names=True)
+
+    with django_assert_num_queries(1):
+        (consent,) = consents_at(school.instelling_ref, [app.partner.pk]).values()
+        assert (consent.partner_id, consent.active, consent.categories) == (
+            app.partner.pk,
+            True,
+            frozenset({"identity", "names"}),
+        )
+        assert (consent.school.pk, consent.school.instelling_ref, consent.school.brin) == (
+            school.pk,
+            school.instelling_ref,
+            school.brin,
+        )
+        assert (consent.school.location_code, consent.school.name, consent.school.active) == (
+            school.location_code,
+            school.name,
+            True,
+        )
+    assert consent.get_deferred_fields() == {"changed_at"}
+    assert consent.school.get_deferred_fields() == {
+        "kind", "instellingsnummer", "board_id", "created_at", "register_gone_at", "closed_at", "moved_to_id",
+    }  # fmt: skip
+    with django_assert_num_queries(1):  # read when used
+        assert consent.school.created_at == school.created_at

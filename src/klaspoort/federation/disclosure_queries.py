@@ -2,6 +2,7 @@
 partner and on every portal page, where building them with the ORM cost more than running them.
 
     consents_at(school_ref, partner_ids) -> {partner_id: Consent}          with `.school` loaded
+                                                                            (CONSENT_FIELDS, SCHOOL_FIELDS)
     person_in_groups(kind, person, school_id) -> (person, groups)          member, groups in force
 
 `person` is (uuid, first_name, infix, surname, eck_id) and each group (pk, uuid, name, year_group,
@@ -30,11 +31,19 @@ GROUP_FIELDS = ("id", "uuid", "name", "year_group", "kind")
 _GROUP_COLUMNS = tuple(f"group__{name}" for name in GROUP_FIELDS)
 
 
+# What the disclosure path reads of a consent and its school; the other columns (dates, the board,
+# reorganisation links) are deferred: read only when used, not converted on every sign-in.
+CONSENT_FIELDS = ("partner", "active", "names", "eck_id", "school")
+SCHOOL_FIELDS = ("instelling_ref", "brin", "location_code", "name", "active")
+
+
 def consents_queryset(school_ref: Any, partner_ids: Iterable[Any]) -> QuerySet[Consent]:
     """The plain QuerySet behind `consents_at` (the arguments may be `Param`s)."""
-    return Consent.objects.filter(
-        school__instelling_ref=school_ref, partner__id__in=list(partner_ids)
-    ).select_related("school")
+    return (
+        Consent.objects.filter(school__instelling_ref=school_ref, partner__id__in=list(partner_ids))
+        .select_related("school")
+        .only(*CONSENT_FIELDS, *(f"school__{name}" for name in SCHOOL_FIELDS))
+    )
 
 
 def staff_groups_queryset(
