@@ -56,8 +56,10 @@ def test_token_and_userinfo_answer_with_every_security_header(world: World, pupi
 
 @pytest.mark.parametrize("path", ["/oidc/token/", "/oidc/userinfo/"])
 def test_no_session_user_or_page_language_on_the_short_chain(
-    world: World, pupil_client: Client, path: str
-) -> None:  # noqa: F811
+    world: World,  # noqa: F811
+    pupil_client: Client,  # noqa: F811
+    path: str,
+) -> None:
     # The signed-in browser's cookies and an English choice reach these endpoints for nothing.
     pupil_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     translation.activate("en")  # as an earlier request in this thread may have left it
@@ -114,7 +116,9 @@ def test_head_and_csrf_free_post_work_on_the_short_chain(world: World, pupil_cli
     assert head.content == b""
     strict = Client(enforce_csrf_checks=True)
     posted = strict.post(
-        "/oidc/userinfo/", urlencode({"access_token": token}), content_type="application/x-www-form-urlencoded"
+        "/oidc/userinfo/",
+        urlencode({"access_token": token}),
+        content_type="application/x-www-form-urlencoded",
     )
     assert posted.status_code == 200
     assert posted.json()["sub"]

@@ -113,7 +113,8 @@ def test_the_code_and_access_token_look_ups_read_only_what_their_endpoints_use(
     with django_assert_num_queries(2):
         code = redeemable_grant("h" * 16, app.pk)
         access = access_valid_grant("h" * 16)
-    assert code is not None and access is not None
+    assert code is not None
+    assert access is not None
     assert every - code.get_deferred_fields() == {"id", "app_id", *(f for f in CODE_FIELDS if f != "app")}
     assert every - access.get_deferred_fields() == {"id", *ACCESS_FIELDS}
     assert (code.principal, code.code_hash, code.scope) == (grant.principal, grant.code_hash, grant.scope)

@@ -21,10 +21,10 @@ def test_grants_of_an_app_are_found_through_the_app_and_school_index_alone() -> 
     assert by_app == [["app_id", "school_ref"]]
     # (PostgreSQL adds a pattern-ops index beside the ones on text columns: the same columns.)
     indexed = sorted(
-        set(
+        {
             tuple(info["columns"])
             for info in constraints.values()
             if (info["index"] or info["unique"]) and not info["primary_key"]
-        )
+        }
     )
     assert indexed == [("app_id", "school_ref"), ("handle",), ("op_session",), ("school_ref", "person")]

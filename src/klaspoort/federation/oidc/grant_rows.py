@@ -2,7 +2,7 @@
 over the rule methods of `OidcGrantQuerySet`, compiled once (`core.compiled`).
 
     grant_by_handle(handle, app_id=None) -> OidcGrant | None     any state (reuse detection, revocation)
-    redeemable_grant(handle, app_id) -> OidcGrant | None         a code that may be exchanged now (CODE_FIELDS)
+    redeemable_grant(handle, app_id) -> OidcGrant | None         a code exchangeable now (CODE_FIELDS)
     access_valid_grant(handle) -> OidcGrant | None               an access token usable now (ACCESS_FIELDS)
     refreshable_grant(handle) -> OidcGrant | None                a refresh token usable now
     insert_grant(grant)                                          one INSERT, sets grant.pk

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from authlib.common.security import is_secure_transport
 from authlib.integrations.django_oauth2 import AuthorizationServer as DjangoAuthorizationServer
 from authlib.integrations.django_oauth2 import BearerTokenValidator, ResourceProtector
 from authlib.integrations.django_oauth2.requests import DjangoJsonRequest, DjangoOAuth2Payload
-from authlib.common.security import is_secure_transport
 from authlib.oauth2.rfc6749 import InsecureTransportError, InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
