@@ -122,3 +122,21 @@ def test_head_and_csrf_free_post_work_on_the_short_chain(world: World, pupil_cli
     )
     assert posted.status_code == 200
     assert posted.json()["sub"]
+
+
+def test_an_error_on_the_short_chain_gets_the_error_page_with_its_request_id(
+    world: World,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from klaspoort.federation.oidc import token
+
+    def broken(request: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(token.server, "create_token_response", broken)
+    response = Client(raise_request_exception=False).post(
+        "/oidc/token/", {}, **basic_auth("rekenwijs", world.secret)
+    )
+    assert response.status_code == 500
+    assert response["X-Request-ID"] in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
