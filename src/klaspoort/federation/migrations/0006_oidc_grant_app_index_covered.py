@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('federation', '0005_append_only_triggers'),
+        ("federation", "0005_append_only_triggers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='oidcgrant',
-            name='app',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='oidc_grants', to='federation.partnerapp'),
+            model_name="oidcgrant",
+            name="app",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="oidc_grants",
+                to="federation.partnerapp",
+            ),
         ),
     ]
