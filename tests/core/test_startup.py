@@ -148,3 +148,14 @@ def test_granian_refuses_to_serve_a_half_configured_application(tmp_path: Path) 
     assert problem_lines(result.stderr) == MISSING
     assert "Traceback" not in result.stderr
     assert_nothing_written(tmp_path)
+
+
+def test_a_configured_wsgi_application_loads_its_urls_and_freezes_what_it_loaded(tmp_path: Path) -> None:
+    probe = (
+        "import gc, sys; import klaspoort.wsgi; "
+        "print('klaspoort.urls' in sys.modules, 'klaspoort.federation.oidc.token' in sys.modules, "
+        "gc.get_freeze_count() > 10000, gc.isenabled())"
+    )
+    result = run([sys.executable, "-c", probe], full_environment(tmp_path), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True"]
