@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -91,6 +92,28 @@ def test_oversized_post_is_refused() -> None:
 )
 def test_unsafe_or_broken_xml_is_refused(xml: bytes, code: str) -> None:
     assert error_code(parse_xml, xml) == code
+
+
+def test_the_parser_kept_per_thread_stays_hardened_from_document_to_document() -> None:
+    entity = (
+        b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/hostname">]>'
+        b'<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&e;</samlp:AuthnRequest>'
+    )
+    commented = authn_request_xml(body="<!-- a comment --><?pi x?>")
+
+    def one_round(number: int) -> None:
+        assert error_code(parse_xml, b"<samlp:AuthnRequest") == "xml"
+        assert error_code(parse_xml, entity) == "doctype"
+        root = parse_xml(authn_request_xml(request_id=f"_round{number}"))
+        assert read_authn_request(root).id == f"_round{number}"
+        assert [child.tag for child in parse_xml(commented)] == [
+            "{urn:oasis:names:tc:SAML:2.0:assertion}Issuer"
+        ]
+
+    for number in range(3):  # the same thread: the parser of the last document is used again
+        one_round(number)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # threads at once, each with its own parser
+        list(pool.map(one_round, range(40)))
 
 
 def test_entities_are_never_expanded() -> None:
