@@ -19,6 +19,9 @@ def test_subject_is_a_stable_hmac_of_sector_and_person() -> None:
     # Known answer: HMAC-SHA256(b"s3cret", "person\x1fnoord.example\x1f<uuid>"); changing the
     # derivation would give every user a new identity at every partner.
     assert first == "e9fa06ed3aabc5993e204ced52f90ee11cc5bfd503dd20f7a545bfe47bc4cd6f"
+    assert pairwise_group_id("noord.example", PERSON, "s3cret") == (
+        "c50745b9a36e7fcaecf005e8c82942888613ff3271dc9b6333c3cfe165170156"
+    )
 
 
 def test_subject_differs_per_sector_secret_and_kind() -> None:
