@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.html import escape
+from hypothesis import given
+from hypothesis import strategies as st
 
 from klaspoort.federation.saml.actions import SamlPost
-from klaspoort.federation.saml.views.render import POST_FORM, post_form
+from klaspoort.federation.saml.views.render import POST_FORM, _escape, post_form
 
 
 def _rendered_by_django(post: SamlPost, nonce: str) -> str:
@@ -55,3 +60,14 @@ def test_a_value_that_looks_like_a_marker_is_not_filled_in() -> None:
     page = post_form(request, post).content.decode()
     assert page == _rendered_by_django(post, "abc")
     assert page.count("https://sp.example.nl/acs") == 1
+
+
+@given(st.text(alphabet=st.sampled_from("&<>\"'ab é\x1e\x1f"), max_size=12) | st.text(max_size=40))
+def test_a_value_is_escaped_exactly_as_the_template_escapes_it(value: str) -> None:
+    assert _escape(value) == escape(value)
+
+
+def test_base64_is_filled_in_as_it_is() -> None:
+    value = base64.b64encode(bytes(range(256)) * 24).decode()
+    assert _escape(value) is value
+    assert _escape("a&b") == "a&amp;b"
