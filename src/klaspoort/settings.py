@@ -251,14 +251,13 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            # Django's database cache with an atomic, expiry-keeping incr (throttle counters).
+            # Django's database cache with one-statement writes and an atomic, expiry-keeping incr
+            # (throttle counters). Writes never count or cull the table: expired rows go with the
+            # purge-expired job and a bounded sweep in delete_many; live ones are never removed.
+            # This is the embedded mode only: production needs Redis (REDIS_URL, check jobs.E001).
             "BACKEND": "klaspoort.core.cache.DatabaseCache",
             "LOCATION": "klaspoort_cache",  # made by the migration core 0001_cache_table
             "KEY_PREFIX": os.environ.get("KLASPOORT_CACHE_PREFIX", "klaspoort"),
-            # Past this many rows a write first deletes the expired ones (never live ones). Django's
-            # cache counts the table on every write, so the table is kept near this size. This is
-            # the embedded mode only: production needs Redis (REDIS_URL, check jobs.E001).
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 

@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.cache import BaseCache, caches
@@ -13,7 +14,16 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connections
 
 from klaspoort.core.cache import DatabaseCache
-from klaspoort.core.ratelimit import DistinctCounter, Limiter, Rule, State, peek_many, subject_digest
+from klaspoort.core.ratelimit import (
+    DistinctCounter,
+    Limiter,
+    Rule,
+    State,
+    count_first,
+    exclusive,
+    peek_many,
+    subject_digest,
+)
 
 # Marked statically: pytest-django sets up the test database only for tests that declare it.
 pytestmark = pytest.mark.django_db
@@ -181,3 +191,118 @@ def test_concurrent_hits_from_separate_clients_are_never_lost(
         thread.join()
     assert errors == []
     assert Limiter(rule, cache=new_client()).peek(who).count == workers * hits
+
+
+# --- count_first: the first hit of fresh counters in one statement ---
+
+PER_CLIENT = Rule("t:first-client", window=900, delay_after=5)
+PER_ACCOUNT = Rule("t:first-account", window=3600)
+CEILING = Rule("t:first-ceiling", window=3600, delay_after=2)
+
+
+def test_count_first_counts_fresh_counters_in_one_statement(
+    db: None, django_assert_num_queries: Callable[..., object]
+) -> None:
+    client, account = Limiter(PER_CLIENT), Limiter(PER_ACCOUNT)
+    who = subject()
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        states = count_first(("t", who), [(client, f"{who}|net"), (account, who)])
+    assert states == (State(1, 0.0), State(1, 0.0))
+    assert peek_many((client, f"{who}|net"), (account, who)) == [State(1, 0.0), State(1, 0.0)]
+    # Each counter keeps its own window: the hits that follow count on from 1 and add to it.
+    assert (client.hit(f"{who}|net"), account.hit(who)) == (State(2, 0.0), State(2, 0.0))
+
+
+def test_count_first_counts_nothing_when_a_counter_already_has_a_count(db: None) -> None:
+    client, account = Limiter(PER_CLIENT), Limiter(PER_ACCOUNT)
+    who = subject()
+    account.hit(who)
+    assert count_first(("t", who), [(client, f"{who}|net"), (account, who)]) is None
+    assert peek_many((client, f"{who}|net"), (account, who)) == [State(0, 0.0), State(1, 0.0)]
+
+
+def test_count_first_counts_nothing_while_a_watched_counter_has_a_wait(db: None) -> None:
+    client, ceiling = Limiter(PER_CLIENT), Limiter(CEILING)
+    who, device = subject(), subject()
+    ceiling.hit(device)
+    assert count_first(("t", who), [(client, who)], unless=[(ceiling, device)]) == (State(1, 0.0),)
+    ceiling.hit(device)  # the second hit sets a wait
+    other = subject()
+    assert count_first(("t", other), [(client, other)], unless=[(ceiling, device)]) is None
+    assert client.peek(other) == State(0, 0.0)
+    assert ceiling.peek(device).count == 2  # only looked at
+
+
+def test_count_first_leaves_a_rule_that_waits_from_the_first_hit_to_the_lock(db: None) -> None:
+    strict = Limiter(Rule("t:first-strict", window=60, delay_after=1))
+    who = subject()
+    assert count_first(("t", who), [(strict, who)]) is None
+    assert strict.peek(who) == State(0, 0.0)
+
+
+def test_count_first_leaves_redis_to_the_lock(cache_backend: str) -> None:
+    limiter = Limiter(PER_ACCOUNT)
+    who = subject()
+    states = count_first(("t", who), [(limiter, who)])
+    expected = (State(1, 0.0),) if cache_backend == "database" else None
+    assert (states, limiter.peek(who).count) == (expected, 1 if expected else 0)
+
+
+class _CameFirst(DatabaseCache):
+    """A database cache on which another request created all but the first key just before."""
+
+    def add_many(self, data: Any, timeout: Any = None, version: Any = None, **options: Any) -> list[Any]:
+        first, *others = data
+        for key in others:
+            self.set(key, 7, 600)
+        return super().add_many({first: data[first]}, timeout, version, timeouts=options["timeouts"])
+
+
+def test_count_first_takes_back_what_it_added_when_another_request_came_first(db: None) -> None:
+    store = _CameFirst("klaspoort_cache", {})
+    client, account = Limiter(PER_CLIENT, cache=store), Limiter(PER_ACCOUNT, cache=store)
+    who = subject()
+    assert count_first(("t", who), [(client, who), (account, who)]) is None
+    assert peek_many((client, who), (account, who)) == [State(0, 0.0), State(7, 0.0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_hits_counted_at_once_with_the_lock_are_never_lost() -> None:
+    """Workers that each count one try (the first one by `count_first`, the others under the lock,
+    as the login throttles do) all at once: every try is counted, exactly one counted it first."""
+    who = subject()
+    workers = 6
+    barrier = threading.Barrier(workers)
+    firsts: list[bool] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        store = DatabaseCache("klaspoort_cache", {})
+        client, account = Limiter(PER_CLIENT, cache=store), Limiter(PER_ACCOUNT, cache=store)
+        try:
+            barrier.wait()
+            counted = count_first(("t", who), [(client, who), (account, who)])
+            firsts.append(counted is not None)
+            if counted is None:
+                with exclusive(store, "t", who):
+                    client.hit(who)
+                    account.hit(who)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert firsts.count(True) == 1
+    store = DatabaseCache("klaspoort_cache", {})
+    assert [
+        state.count
+        for state in peek_many(
+            (Limiter(PER_CLIENT, cache=store), who), (Limiter(PER_ACCOUNT, cache=store), who)
+        )
+    ] == [workers, workers]

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from celery.result import EagerResult
+from django.core.cache import cache
 
 from klaspoort.accounts.models import Account, AccountSession, OneTimeToken
 from klaspoort.core import clock
@@ -17,6 +18,10 @@ from tests.jobs.conftest import ROOT, WorkerProcess, worker_env
 
 
 def _sessions_and_tokens() -> Account:
+    """Two expired sessions, an expired one-time token and an expired cache entry; one of each live."""
+    cache.clear()  # the cache table is not emptied between tests
+    cache.set("job-test:expired", 1, 0)  # timeout 0: expired at once
+    cache.set("job-test:live", 2, 600)
     account = Account.objects.create_user("juf@school.example", "x" * 12)
     now = clock.now()
     for key, delta in (("old1", -60), ("old2", -1), ("live", 3600)):
@@ -41,7 +46,10 @@ def test_a_real_worker_runs_a_queued_job(celery_worker: WorkerProcess) -> None:
     assert not isinstance(result, EagerResult)
     run = JobRun.objects.get(pk=result.get(timeout=60))
     assert (run.job, run.outcome) == ("purge-expired", JobRun.Outcome.OK)
-    assert run.summary == {"sessions": 2, "tokens": 1, "grants": 0, "las_tokens": 0, "previews": 0}
+    assert run.summary == {
+        "cache": 1, "sessions": 2, "tokens": 1, "grants": 0, "las_tokens": 0, "previews": 0
+    }  # fmt: skip
+    assert cache.get_many(["job-test:expired", "job-test:live"]) == {"job-test:live": 2}
     assert list(AccountSession.objects.values_list("session_key", flat=True)) == ["live"]
     assert list(OneTimeToken.objects.values_list("purpose", flat=True)) == ["password_reset"]
     assert "klaspoort.jobs.tasks.purge_expired" in celery_worker.output()
@@ -53,6 +61,7 @@ def test_without_a_broker_jobs_run_at_once_in_process() -> None:
     result = tasks.purge_expired.delay()
     assert isinstance(result, EagerResult)
     assert JobRun.objects.get(pk=result.get()).summary == {
+        "cache": 1,
         "sessions": 2,
         "tokens": 1,
         "grants": 0,
@@ -95,4 +104,4 @@ def test_run_job_runs_a_scheduled_job_and_job_runs_shows_its_last_run() -> None:
     lines = listing.getvalue().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("purge-expired ")
-    assert lines[0].endswith("ok       grants=0 las_tokens=0 previews=0 sessions=0 tokens=0")
+    assert lines[0].endswith("ok       cache=0 grants=0 las_tokens=0 previews=0 sessions=0 tokens=0")

@@ -57,7 +57,16 @@ from klaspoort.accounts import challenge, client_address
 from klaspoort.accounts.login import LoginResult, authenticate_staff, email_subject
 from klaspoort.accounts.models import Account, normalise_email
 from klaspoort.audit.events import record_event
-from klaspoort.core.ratelimit import Busy, DistinctCounter, Limiter, Rule, State, exclusive, peek_many
+from klaspoort.core.ratelimit import (
+    Busy,
+    DistinctCounter,
+    Limiter,
+    Rule,
+    State,
+    count_first,
+    exclusive,
+    peek_many,
+)
 
 logger = logging.getLogger("klaspoort.accounts.throttle")
 
@@ -226,16 +235,29 @@ def _counters_for(email: str, client_ip: str, kind: LoginKind) -> tuple[LoginPol
     return rules, _Counters.for_policy(rules, kind), gate
 
 
-def _decide(
-    rules: LoginPolicy, counters: _Counters, gate: Gate, solution: str | None, now: float | None
-) -> Gate:
-    """Read the counters (one cache round trip) and decide; a required challenge is verified."""
+def _read(counters: _Counters, gate: Gate) -> tuple[State, State, State]:
+    """The (per client, per account, per address) counters of `gate`'s try: one cache round trip."""
     per_client_subject, account_subject = _subjects(gate.email, gate.network)
     client, account, address = peek_many(
         (counters.per_client, per_client_subject),
         (counters.per_account, account_subject),
         (counters.per_address, gate.network),
     )
+    return client, account, address
+
+
+def _decide(
+    rules: LoginPolicy,
+    gate: Gate,
+    states: tuple[State, State, State],
+    solution: str | None,
+    now: float | None,
+    *,
+    verify: bool = True,
+) -> Gate:
+    """Decide on the counters as read; a required challenge is verified (with `verify`; without,
+    a gate that needs one is returned undecided, as "challenge")."""
+    client, account, address = states
     required = _challenge_required(rules, account, address)
     level = challenge_level(rules, account.count, address.count)
     gate = replace(gate, client_failures=client.count, challenge_required=required, challenge_level=level)
@@ -243,6 +265,8 @@ def _decide(
     if wait > 0:
         return _refuse(replace(gate, decision="wait", wait_seconds=math.ceil(wait)))
     if required:
+        if not verify:
+            return replace(gate, decision="challenge")
         # One level of slack: the counts may have grown (by the attacker's own tries) since the
         # challenge was handed out; it must still have cost at least half the current price.
         outcome = challenge.verify_solution(solution, min_level=level - 1).outcome
@@ -258,7 +282,7 @@ def check_login(
     """May this try go ahead? One cache read, nothing counted; a required challenge answer is
     verified (and used up). The login views use `admit_login`, which also counts."""
     rules, counters, gate = _counters_for(email, client_ip, kind)
-    return _decide(rules, counters, gate, solution, now)
+    return _decide(rules, gate, _read(counters, gate), solution, now)
 
 
 def admit_login(
@@ -266,12 +290,27 @@ def admit_login(
 ) -> Gate:
     """`check_login` and, when the try may go ahead, count it as a failure: both in one step under
     the account's lock, so parallel tries take their turn. `record_login` takes the count back when
-    the password was right."""
+    the password was right.
+
+    The common case, a try without earlier failures of this client and account and without a
+    challenge, is counted by one statement that takes its turn with that lock (`count_first`).
+    A wait in force is refused as read, without the lock."""
     rules, counters, gate = _counters_for(email, client_ip, kind)
     per_client_subject, account_subject = _subjects(gate.email, gate.network)
+    lock = (LOGIN_KINDS[kind], account_subject)
+    states = _read(counters, gate)
+    first = _decide(rules, gate, states, solution, now, verify=False)
+    if first.decision == "wait":
+        return first
+    if first.allowed and states[0].count == 0 and states[1].count == 0:
+        counted = count_first(
+            lock, [(counters.per_client, per_client_subject), (counters.per_account, account_subject)]
+        )
+        if counted is not None:
+            return replace(first, counted=(counted[0], counted[1]))
     try:
-        with exclusive(counters.per_account.cache, LOGIN_KINDS[kind], account_subject):
-            gate = _decide(rules, counters, gate, solution, now)
+        with exclusive(counters.per_account.cache, *lock):
+            gate = _decide(rules, gate, _read(counters, gate), solution, now)
             if not gate.allowed:
                 return gate
             counted = (counters.per_client.hit(per_client_subject), counters.per_account.hit(account_subject))

@@ -19,6 +19,10 @@ atomic cache operations (`add` creates, `incr` increments), so concurrent reques
             limiter.hit(subject)
     limiter.release(subject)             # take back one hit counted ahead (the try turned out fine)
 
+    # the common case in one statement: the first hit of counters that have none yet, taking its
+    # turn with `exclusive(cache, "login", subject)`; None: nothing counted, use `exclusive`
+    states = count_first(("login", subject), [(limiter, subject)])
+
 A window is sliding: a count is forgotten `window` seconds after its last hit. Subjects (email
 addresses, client addresses, device ids) are stored only as keyed hashes.
 """
@@ -27,8 +31,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -167,6 +171,10 @@ class Limiter(_UsesCache):
             self.cache.set(retry_key, retry_at, self.rule.window)
         return State(count=count, retry_at=retry_at)
 
+    def wait_keys(self, subject: str) -> list[str]:
+        """The key that holds a wait of `subject` (present only once a wait was set)."""
+        return [self._keys(subject)[1]]
+
     def reset(self, subject: str) -> None:
         self.cache.delete_many(self._keys(subject))
 
@@ -222,6 +230,10 @@ LOCK_SECONDS = 5
 LOCK_PATIENCE = 3.0
 
 
+def _lock_key(name: str, subject: str) -> str:
+    return f"rl:lock:{_check_name(name)}:{subject_digest(subject)}"
+
+
 @contextmanager
 def exclusive(
     cache: BaseCache, name: str, subject: str, *, patience: float = LOCK_PATIENCE
@@ -234,7 +246,7 @@ def exclusive(
     LOCK_SECONDS should its holder die. Hold it only for cache operations, never for a password
     check. Raises `Busy` after `patience` seconds without the lock.
     """
-    key = f"rl:lock:{_check_name(name)}:{subject_digest(subject)}"
+    key = _lock_key(name, subject)
     native = getattr(cache, "lock", None)
     if native is not None:
         with native(key):
@@ -263,3 +275,46 @@ def peek_many(*probes: tuple[_Probe, str]) -> list[State]:
     keys = [key for probe, subject in probes for key in probe.read_keys(subject)]
     values = cache.get_many(keys)
     return [probe.state_from(values, subject) for probe, subject in probes]
+
+
+def count_first(
+    lock: tuple[str, str],
+    counters: Sequence[tuple[Limiter, str]],
+    *,
+    unless: Sequence[tuple[Limiter, str]] = (),
+) -> tuple[State, ...] | None:
+    """The first hit of each of `counters` (Limiter, subject), counted in one cache statement that
+    takes its turn with the holders of `exclusive(cache, *lock)`: the common case of a try counted
+    ahead (no earlier failures), without a lock of its own, a read or a transaction.
+
+    Counts only when none of `counters` has a count or a wait, and none of the counters `unless`
+    (only looked at) has a wait; returns their states then (count 1 each). Otherwise None, and
+    nothing is counted: the caller reads, decides and counts under `exclusive` as usual. Also None
+    on a cache without `add_many(…, lock=, unless=)` (Redis: Django's caches have none) and for a
+    rule that waits from its first hit on (a hit would have to set that wait too).
+    """
+    cache = counters[0][0].cache
+    add_many = getattr(cache, "add_many", None)
+    if (
+        add_many is None
+        or any(limiter.cache is not cache for limiter, _ in (*counters, *unless))
+        or any(limiter.rule.wait_after(1) > 0 for limiter, _ in counters)
+    ):
+        return None
+    data: dict[str, int] = {}
+    timeouts: dict[str, int] = {}
+    guard: list[str] = []
+    for limiter, subject in counters:
+        count_key, retry_key = limiter.read_keys(subject)
+        data[count_key] = 1
+        timeouts[count_key] = limiter.rule.window
+        guard += [count_key, retry_key]
+    for limiter, subject in unless:
+        guard += limiter.wait_keys(subject)
+    added = add_many(data, timeouts=timeouts, lock=_lock_key(*lock), unless=guard)
+    if len(added) == len(data):
+        return tuple(State(count=1) for _ in counters)
+    for key in added:  # another request came first with some of them (PostgreSQL): take these back
+        with suppress(ValueError):  # already forgotten
+            cache.incr(key, -1)
+    return None

@@ -5,7 +5,8 @@ Expired sessions, one-time tokens past their expiry, and OpenID Connect grants w
 expired (or that were revoked) more than `GRANT_GRACE` ago: a grace of one longest staff session,
 so back-channel logout still finds the grants of a session that is alive. Roster uploads that were
 previewed and never confirmed (`PreparedImport`, their import records) once `PREPARED_TTL` is over:
-after that only the run with the file's hash is left.
+after that only the run with the file's hash is left. Expired entries of the database cache
+(embedded mode; Redis expires its own): its writes never cull (core/cache.py), so they go here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Q
 
 from klaspoort.accounts.models import AccountSession, OneTimeToken, OutgoingMail
@@ -47,12 +49,20 @@ def purge_expired(now: dt.datetime | None = None) -> dict[str, int]:
     las_tokens = purge_expired_tokens(moment)
     previews, _ = PreparedImport.objects.filter(created_at__lt=moment - PREPARED_TTL).delete()
     return {
+        "cache": purge_cache(),
         "sessions": sessions,
         "tokens": tokens,
         "grants": grants,
         "las_tokens": las_tokens,
         "previews": previews,
     }
+
+
+def purge_cache() -> int:
+    """The expired entries of the database cache (0 on Redis, which removes them itself). By the
+    database's clock of now: the cache writes its expiries from the real time, never `clock`."""
+    delete_expired = getattr(caches["default"], "delete_expired", None)
+    return int(delete_expired()) if delete_expired is not None else 0
 
 
 def rotate_signing_keys(now: dt.datetime | None = None) -> dict[str, int]:

@@ -265,9 +265,12 @@ def test_queries_per_step_stay_within_the_budget(client: Client) -> None:
     cold = count_steps(Client())  # the first pupil of the morning fills the cards
     warm = count_steps(client)
     # Warm: each page is one cache read (a query on the database cache, none on Redis); the login
-    # reads the credential, decides and counts the attempt ahead in one step (throttle counters read,
-    # two created: 1 + 2 x 3 on the database cache), takes the count back (1) and writes the session
-    # and the audit event. On PostgreSQL the lock is one statement more (pg_advisory_xact_lock).
-    lock = 1 if connection.vendor == "postgresql" else 0
-    assert warm == [1, 1, 1, 11 + lock]
-    assert sum(cold) <= 24 + lock
+    # reads the credential, counts the attempt ahead (a pupil without mistakes: one statement that
+    # creates both counters unless a wait is set, taking its turn with the pupil's lock, on
+    # PostgreSQL inside the statement), takes the count back (1) and writes the session and the
+    # audit event. Alike on SQLite and PostgreSQL.
+    assert warm == [1, 1, 1, 5]
+    # Cold: the cards are built and written (the first step also reads what this process had
+    # not cached yet, so it may be one query more when it runs first).
+    assert cold[1:] == [4, 1, 5]
+    assert cold[0] in (3, 4)
