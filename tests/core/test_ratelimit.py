@@ -69,6 +69,19 @@ def test_subject_digest_is_keyed_and_does_not_contain_the_subject() -> None:
     assert digest != subject_digest("meester@school.nl")
 
 
+def test_subject_digest_is_djangos_salted_hmac_and_follows_the_secret_key(settings: Any) -> None:
+    from django.utils.crypto import salted_hmac
+
+    expected = salted_hmac("klaspoort.ratelimit", "juf@school.nl", algorithm="sha256").hexdigest()[:32]
+    assert subject_digest("juf@school.nl") == expected
+    settings.SECRET_KEY = "another secret key for this test only, long enough to be a real one"
+    assert subject_digest("juf@school.nl") != expected
+    assert (
+        subject_digest("juf@school.nl")
+        == (salted_hmac("klaspoort.ratelimit", "juf@school.nl", algorithm="sha256").hexdigest()[:32])
+    )
+
+
 def test_hits_count_and_delays_start_at_delay_after(cache_backend: str) -> None:
     clock = FakeClock()
     limiter = Limiter(Rule("t:delay", window=600, delay_after=3, base_delay=1, max_delay=4), clock=clock)

@@ -46,6 +46,7 @@ import math
 import time
 import uuid
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from django.conf import settings
@@ -118,20 +119,26 @@ class _Counters:
 
     @classmethod
     def for_policy(cls, rules: LoginPolicy, kind: LoginKind = "staff") -> _Counters:
-        space = LOGIN_KINDS[kind]
-        return cls(
-            per_client=Limiter(
-                Rule(
-                    f"{space}:account-client",
-                    window=rules.client_window,
-                    delay_after=rules.client_delay_after,
-                    base_delay=rules.client_base_delay,
-                    max_delay=rules.client_max_delay,
-                )
-            ),
-            per_account=Limiter(Rule(f"{space}:account", window=rules.account_window)),
-            per_address=DistinctCounter(f"{space}:address-accounts", window=rules.address_window),
-        )
+        return _counters_for_policy(rules, kind)
+
+
+@lru_cache(maxsize=32)
+def _counters_for_policy(rules: LoginPolicy, kind: LoginKind) -> _Counters:
+    """The counters of a policy and login kind, made once per process (they hold no state)."""
+    space = LOGIN_KINDS[kind]
+    return _Counters(
+        per_client=Limiter(
+            Rule(
+                f"{space}:account-client",
+                window=rules.client_window,
+                delay_after=rules.client_delay_after,
+                base_delay=rules.client_base_delay,
+                max_delay=rules.client_max_delay,
+            )
+        ),
+        per_account=Limiter(Rule(f"{space}:account", window=rules.account_window)),
+        per_address=DistinctCounter(f"{space}:address-accounts", window=rules.address_window),
+    )
 
 
 @dataclass(frozen=True)
