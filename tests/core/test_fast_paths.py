@@ -29,6 +29,8 @@ from klaspoort.accounts.login_candidate import (
     candidate_placements,
 )
 from klaspoort.accounts.models import Account, AccountSession
+from klaspoort.accounts.pupils.models import PupilCredential
+from klaspoort.accounts.pupils.queries import _SEATS, card_seat, login_seat, seat_queryset
 from klaspoort.accounts.session_store import _SESSION_DATA
 from klaspoort.core import clock
 from klaspoort.core.clock import current_school_year_start
@@ -53,6 +55,8 @@ from klaspoort.roster.models import (
     StaffMembership,
     StaffPlacement,
 )
+from klaspoort.roster.schoolyears import YearsInForce, in_force_years
+from klaspoort.schooladmin.models import SchoolNetwork
 from klaspoort.twofactor.models import TotpDevice
 
 pytestmark = pytest.mark.django_db
@@ -257,6 +261,55 @@ def test_people_in_groups_are_what_the_orm_finds_in_every_school_year(spec: Rost
                     fast = _PUPIL_GROUPS.fetch(key=(year,), person=pupil.uuid, school=school.pk)
                     plain = list(pupil_groups_queryset(pupil.uuid, school.pk, year))
                     assert sorted(fast) == sorted(plain)
+
+    _in_example(check)
+
+
+def _seat_view(credential: PupilCredential | None) -> tuple[Any, ...] | None:
+    if credential is None:
+        return None
+    school = credential.pupil.school
+    network = getattr(school, "network_settings", None)
+    return (_fields(credential), _fields(credential.pupil), _fields(school), _fields(network))
+
+
+@PROPERTY
+@given(spec=_roster_specs(), with_network=st.booleans())
+def test_a_pupils_login_seat_is_what_the_orm_finds(
+    spec: RosterSpec, with_network: bool, django_assert_num_queries: Any
+) -> None:
+    """The shortcut's login (and login card) credential look-up, in every school year and with
+    schools starting on a day of their own, with and without the school's network settings."""
+
+    def check() -> None:
+        roster = _make(spec)
+        for index, pupil in enumerate(roster.pupils):
+            PupilCredential.objects.create(
+                pupil=pupil, slug=f"slug-{index}", picture="uil", secret="sealed", code_set_at=NOW
+            )
+        if with_network and roster.schools:
+            SchoolNetwork.objects.create(school=roster.schools[0], restrict_pupil_shortcut=True)
+        slugs = [f"slug-{index}" for index in range(len(roster.pupils) + 1)]
+        groups = [None, *Group.objects.values_list("uuid", flat=True)]
+        today = in_force_years()
+        for school in roster.schools:
+            ref = school.instelling_ref
+            for slug in slugs:
+                for group in groups:
+                    plain = list(seat_queryset(today, slug, ref, group))
+                    with django_assert_num_queries(1):
+                        fast = login_seat(ref, group, slug) if group else card_seat(ref, slug)
+                        seen = _seat_view(fast)
+                    assert seen == (_seat_view(plain[0]) if plain else None)
+                    for years in (
+                        YearsInForce(YEAR - 1, YEAR, frozenset({school.pk})),
+                        YearsInForce(YEAR + 1, YEAR + 1, frozenset()),
+                    ):
+                        key = (years.usual, years.other, tuple(sorted(years.schools)), group is not None)
+                        values = {"slug": slug, "ref": ref} | ({} if group is None else {"group": group})
+                        assert [_seat_view(c) for c in _SEATS.fetch(key, **values)] == [
+                            _seat_view(c) for c in seat_queryset(years, slug, ref, group)
+                        ]
 
     _in_example(check)
 

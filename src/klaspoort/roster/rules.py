@@ -45,6 +45,7 @@ from klaspoort.core import clock
 if TYPE_CHECKING:
     from klaspoort.registry.models import SchoolLocation
     from klaspoort.roster.models import Group, Pupil, PupilMembership, StaffMembership, StaffPlacement  # noqa: F401 (base-class parameters)
+    from klaspoort.roster.schoolyears import YearsInForce
 
 
 Day = dt.date | Expression
@@ -95,7 +96,12 @@ def group_in_force_q(prefix: str = "", on: dt.date | None = None) -> Q:
     1 August, or the day the school chose)."""
     from klaspoort.roster.schoolyears import in_force_years
 
-    years = in_force_years(on)
+    return group_in_years_q(prefix, in_force_years(on))
+
+
+def group_in_years_q(prefix: str, years: YearsInForce) -> Q:
+    """An active group of the school year in force at its school, for the years in force of a day
+    (`schoolyears.in_force_years(on)`; what `group_in_force_q` asks for that day)."""
     if not years.schools:
         return group_in_year_q(prefix, years.usual)
     own_day = Q(**{f"{prefix}school__in": sorted(years.schools)})

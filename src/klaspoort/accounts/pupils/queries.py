@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
 from klaspoort.accounts.pupils.models import PupilCredential
 from klaspoort.accounts.pupils.pictures import identity_picture
+from klaspoort.core.compiled import CompiledQuery, Param
 from klaspoort.registry.models import RetiredInstellingRef, SchoolLocation, SchoolSuccession
 from klaspoort.roster.models import Group, Pupil, PupilMembership
-from klaspoort.roster.rules import group_in_force_q, pupil_active_q
+from klaspoort.roster.rules import group_in_years_q, pupil_active_q
+from klaspoort.roster.schoolyears import YearsInForce, in_force_years
 
 
 def parse_ref(text: str | None) -> uuid.UUID | None:
@@ -107,27 +110,49 @@ def members_of(group: Group) -> list[PupilMembership]:
     )
 
 
-def _seat(ref: uuid.UUID, slug: str, **membership: object) -> PupilCredential | None:
-    """A pupil's credential by slug: an active pupil of the (active) school `ref` in a current home
-    group (`membership`: more conditions on that same membership), with the school's network
-    settings. One query."""
+def seat_queryset(years: YearsInForce, slug: Any, ref: Any, group: Any = None) -> QuerySet[PupilCredential]:
+    """A pupil's credential by slug: an active pupil of the (active) school `ref` in a home group in
+    force (`years`: `in_force_years()` of the day), and in `group` (a group uuid) when given; with
+    the school's network settings. `slug`, `ref`, `group` may be `Param`s (`_SEATS`)."""
+    membership = {} if group is None else {"pupil__memberships__group__uuid": group}
     return (
         PupilCredential.objects.filter(
             pupil_active_q("pupil__"),
-            group_in_force_q("pupil__memberships__group__"),
+            group_in_years_q("pupil__memberships__group__", years),
             slug=slug,
             pupil__school__instelling_ref=ref,
             pupil__memberships__group__kind=Group.Kind.HOME,
             **membership,
         )
         .select_related("pupil__school__network_settings")
-        .first()
+        .order_by("pk")[:1]
     )
+
+
+# Every pupil login runs this: compiled once per database vendor and years in force (core.compiled).
+_SEATS = CompiledQuery(
+    PupilCredential,
+    lambda usual, other, schools, in_group: seat_queryset(
+        YearsInForce(usual, other, frozenset(schools)),
+        Param.of(PupilCredential, "slug"),
+        Param.of(SchoolLocation, "instelling_ref", "ref"),
+        Param.of(Group, "uuid", "group") if in_group else None,
+    ),
+)
+
+
+def _seat(ref: uuid.UUID, slug: str, group: uuid.UUID | None = None) -> PupilCredential | None:
+    """`seat_queryset(...).first()` for today, through the compiled statement. One query."""
+    years = in_force_years()
+    key = (years.usual, years.other, tuple(sorted(years.schools)), group is not None)
+    values: dict[str, Any] = {"slug": slug, "ref": ref} | ({} if group is None else {"group": group})
+    found = _SEATS.fetch(key, **values)
+    return found[0] if found else None
 
 
 def login_seat(ref: uuid.UUID, group_uuid: uuid.UUID, slug: str) -> PupilCredential | None:
     """The credential of a pupil picked in a current home group of an active school: one query."""
-    return _seat(ref, slug, pupil__memberships__group__uuid=group_uuid)
+    return _seat(ref, slug, group_uuid)
 
 
 def home_group_of(pupil: Pupil) -> Group | None:
