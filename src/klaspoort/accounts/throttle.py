@@ -65,6 +65,7 @@ from klaspoort.core.ratelimit import (
     Rule,
     State,
     count_first,
+    counts_first,
     exclusive,
     peek_many,
 )
@@ -299,22 +300,24 @@ def admit_login(
     the account's lock, so parallel tries take their turn. `record_login` takes the count back when
     the password was right.
 
-    The common case, a try without earlier failures of this client and account and without a
-    challenge, is counted by one statement that takes its turn with that lock (`count_first`).
-    A wait in force is refused as read, without the lock."""
+    On the database cache the counters are read first: a wait in force is refused as read, without
+    the lock, and the common case, a try without earlier failures of this client and account and
+    without a challenge, is counted by one statement that takes its turn with that lock
+    (`count_first`). On Redis: read, decide and count under the lock, as always."""
     rules, counters, gate = _counters_for(email, client_ip, kind)
     per_client_subject, account_subject = _subjects(gate.email, gate.network)
     lock = (LOGIN_KINDS[kind], account_subject)
-    states = _read(counters, gate)
-    first = _decide(rules, gate, states, solution, now, verify=False)
-    if first.decision == "wait":
-        return first
-    if first.allowed and states[0].count == 0 and states[1].count == 0:
-        counted = count_first(
-            lock, [(counters.per_client, per_client_subject), (counters.per_account, account_subject)]
-        )
-        if counted is not None:
-            return replace(first, counted=(counted[0], counted[1]))
+    if counts_first(counters.per_account.cache):
+        states = _read(counters, gate)
+        first = _decide(rules, gate, states, solution, now, verify=False)
+        if first.decision == "wait":
+            return first
+        if first.allowed and states[0].count == 0 and states[1].count == 0:
+            counted = count_first(
+                lock, [(counters.per_client, per_client_subject), (counters.per_account, account_subject)]
+            )
+            if counted is not None:
+                return replace(first, counted=(counted[0], counted[1]))
     try:
         with exclusive(counters.per_account.cache, *lock):
             gate = _decide(rules, gate, _read(counters, gate), solution, now)

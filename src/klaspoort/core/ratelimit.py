@@ -194,8 +194,14 @@ class Limiter(_UsesCache):
         wait it set. (A try is only let in when no wait is running, so that wait is its own.)"""
         count_key, retry_key = self._keys(subject)
         try:
-            self.cache.incr(count_key, -1)
+            count = int(self.cache.incr(count_key, -1))
         except ValueError:  # already forgotten
+            return
+        if count < 0:
+            # Reset meanwhile (a right password of a parallel try): Django's RedisCache checks that
+            # the key exists and then increments, so a reset in between makes it again, at -1 and
+            # without expiry. Nothing is left to take back.
+            self.cache.delete_many([count_key, retry_key])
             return
         self.cache.delete(retry_key)
 
@@ -288,6 +294,11 @@ def peek_many(*probes: tuple[_Probe, str]) -> list[State]:
     return [probe.state_from(values, subject) for probe, subject in probes]
 
 
+def counts_first(cache: BaseCache) -> bool:
+    """Whether `count_first` can count on `cache` (our database cache; not Django's caches)."""
+    return getattr(cache, "add_many", None) is not None
+
+
 def count_first(
     lock: tuple[str, str],
     counters: Sequence[tuple[Limiter, str]],
@@ -305,9 +316,8 @@ def count_first(
     rule that waits from its first hit on (a hit would have to set that wait too).
     """
     cache = counters[0][0].cache
-    add_many = getattr(cache, "add_many", None)
     if (
-        add_many is None
+        not counts_first(cache)
         or any(limiter.cache is not cache for limiter, _ in (*counters, *unless))
         or any(limiter.rule.wait_after(1) > 0 for limiter, _ in counters)
     ):
@@ -322,7 +332,7 @@ def count_first(
         guard += [count_key, retry_key]
     for limiter, subject in unless:
         guard += limiter.wait_keys(subject)
-    added = add_many(data, timeouts=timeouts, lock=_lock_key(*lock), unless=guard)
+    added = cache.add_many(data, timeouts=timeouts, lock=_lock_key(*lock), unless=guard)  # type: ignore[attr-defined]
     if len(added) == len(data):
         return tuple(State(count=1) for _ in counters)
     for key in added:  # another request came first with some of them (PostgreSQL): take these back

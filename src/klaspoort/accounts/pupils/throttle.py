@@ -41,7 +41,17 @@ from django.conf import settings
 from django.core.cache import BaseCache
 
 from klaspoort.accounts.throttle import network_of
-from klaspoort.core.ratelimit import Busy, Clock, Limiter, Rule, State, count_first, exclusive, peek_many
+from klaspoort.core.ratelimit import (
+    Busy,
+    Clock,
+    Limiter,
+    Rule,
+    State,
+    count_first,
+    counts_first,
+    exclusive,
+    peek_many,
+)
 
 DEVICE_RULE = Rule("pupil:device", window=3600, delay_after=3, base_delay=1.0, max_delay=60.0)
 PUPIL_RULE = Rule("pupil:all", window=3600, delay_after=8, base_delay=2.0, max_delay=300.0)
@@ -126,7 +136,8 @@ class PupilThrottle:
 
         The common case, a pupil without mistakes in the window and no wait on the ceilings, is
         counted first by one statement that takes its turn with the pupil's lock (`count_first`);
-        otherwise the counters are read, and a wait in force is refused as read, without the lock."""
+        otherwise (on the database cache) the counters are read, and a wait in force is refused as
+        read, without the lock. On Redis: read, decide and count under the lock, as always."""
         device_subject = self._device_subject(pupil, device)
         device_hour, address_hour = self._hour_subjects(device)
         counted = count_first(
@@ -136,9 +147,10 @@ class PupilThrottle:
         )
         if counted is not None:
             return replace(CLEAN, counted=(counted[0], counted[1]))
-        verdict = self.check(pupil, device)
-        if verdict.wait > 0:
-            return verdict
+        if counts_first(self.on_device.cache):  # read first there: a wait is refused without the lock
+            verdict = self.check(pupil, device)
+            if verdict.wait > 0:
+                return verdict
         try:
             with exclusive(self.on_device.cache, "pupil", str(pupil)):
                 verdict = self.check(pupil, device)
