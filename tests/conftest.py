@@ -55,7 +55,8 @@ def redis_url() -> str:
     import redis
 
     try:
-        available = bool(redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1).ping())
+        with redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1) as client:
+            available = bool(client.ping())
     except redis.RedisError:
         available = False
     require_service(available, f"Redis not reachable at {REDIS_TEST_URL} (set KLASPOORT_TEST_REDIS_URL)")
@@ -63,22 +64,35 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def redis_cache_config(redis_url: str) -> Iterator[dict[str, str]]:
-    """A CACHES entry on the test Redis with a key prefix of its own; its keys are removed afterwards."""
+def redis_cache_config(redis_url: str) -> Iterator[dict[str, Any]]:
+    """A CACHES entry on the test Redis with a key prefix of its own; its keys are removed afterwards,
+    and every connection pool made for it (one per thread that used the cache, live-server threads
+    included) is disconnected, so no socket is left for the garbage collector to warn about in a
+    later test."""
     import uuid
 
     import redis
 
     prefix = f"kptest-{uuid.uuid4().hex[:12]}"
+    pools: list[redis.ConnectionPool] = []
+
+    class ClosedAfterTheTest(redis.ConnectionPool):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
     yield {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": redis_url,
         "KEY_PREFIX": prefix,
+        "OPTIONS": {"pool_class": ClosedAfterTheTest},
     }
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
+    with redis.Redis.from_url(redis_url) as client:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    for pool in pools:
+        pool.disconnect()
 
 
 @pytest.fixture(params=["database", "redis"])

@@ -72,7 +72,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     import redis
 
     try:
-        redis_up = bool(redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1).ping())
+        with redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1) as client:
+            redis_up = bool(client.ping())
     except redis.RedisError:
         redis_up = False
     require_service(redis_up, f"Redis not reachable at {REDIS_TEST_URL} (the jobs' broker)")

@@ -35,7 +35,8 @@ def _redis_ok(url: str) -> bool:
     import redis
 
     try:
-        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
+        with redis.Redis.from_url(url, socket_timeout=1) as client:
+            return bool(client.ping())
     except redis.RedisError:
         return False
 

@@ -44,8 +44,9 @@ class OwnRedis:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
-                if redis.Redis.from_url(self.url, socket_timeout=0.5).ping():
-                    return
+                with redis.Redis.from_url(self.url, socket_timeout=0.5) as client:
+                    if client.ping():
+                        return
             except redis.RedisError:
                 time.sleep(0.1)
         pytest.fail("own redis-server did not start")
