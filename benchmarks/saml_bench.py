@@ -20,6 +20,7 @@ import base64
 import datetime as dt
 import io
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -61,6 +62,8 @@ from serving import (
     test_database,
 )
 
+# AuthnRequest IDs differ from run to run: with REDIS_URL the replay markers of an earlier run live on.
+RUN = secrets.token_hex(4)
 SP_ENTITY_ID = "https://bench-sp.example.nl/metadata"
 ACS_URL = "https://bench-sp.example.nl/acs"
 # A second app of the same partner that registered a certificate, so it must sign its requests.
@@ -113,7 +116,7 @@ def redirect_path(destination: str, number: int, *, signed: bool = False) -> str
     xml = (
         '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
         'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
-        f'ID="_bench{number:08d}" Version="2.0" IssueInstant="{instant}" Destination="{destination}" '
+        f'ID="_bench{RUN}{number:08d}" Version="2.0" IssueInstant="{instant}" Destination="{destination}" '
         f'AssertionConsumerServiceURL="{ACS_URL}"><saml:Issuer>{issuer}</saml:Issuer></samlp:AuthnRequest>'
     ).encode()
     deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -130,12 +131,16 @@ def start_server(
     """The server (BENCH_SERVER) serving `app` (klaspoort, or a peer's project under peers/) on
     127.0.0.1:port; returns once /healthz answers.
 
-    With `log_file`, the server's log lines go there instead of this terminal."""
+    With `log_file`, the server's log lines go there instead of this terminal. Each server gets a
+    cache key prefix of its own, as a new installation would: with REDIS_URL the cache outlives the
+    throw-away database, and a later run would otherwise meet this run's throttle counts and SAML
+    replay markers (the benchmark's AuthnRequest IDs repeat from run to run)."""
     environment = dict(
         os.environ,
         DATABASE_URL=db_url,
         KLASPOORT_BASE_URL=f"http://127.0.0.1:{port}",
         KLASPOORT_DEV="1",
+        KLASPOORT_CACHE_PREFIX=f"bench-{secrets.token_hex(6)}",
         **env,
     )
     process = subprocess.Popen(
