@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from klaspoort.accounts.home.actions import do_set_home_addresses
 from klaspoort.accounts.models import Account
@@ -56,7 +57,8 @@ def test_parent_with_two_children_at_two_schools(
     assert page.locator("h1").inner_text() == "Hoi Sanne!"
     assert page.locator("input[type=password]").count() == 0
     pin = page.locator("#pin")
-    assert pin.evaluate("el => getComputedStyle(el).webkitTextSecurity") == "disc"
+    # The PIN shows as dots (the style sheet may still be arriving: `expect` waits for it).
+    expect(pin).to_have_css("-webkit-text-security", "disc")
     for digit in SANNE_PIN:
         page.get_by_role("button", name=digit, exact=True).click()
     page.wait_for_url("**/portal/")
