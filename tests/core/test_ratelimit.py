@@ -172,6 +172,27 @@ def _separate_clients(backend: str, config: dict[str, str]) -> Callable[[], Base
     return lambda: RedisCache(config["LOCATION"], {"KEY_PREFIX": config["KEY_PREFIX"]})
 
 
+def run_at_once(work: Callable[[], None], workers: int) -> list[BaseException]:
+    """Run `work` in `workers` threads, each with database connections of its own (closed at its
+    end); the exceptions they raised."""
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as exc:  # pragma: no cover - reported by the caller
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guarded) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("backend_name", ["database", "redis"])
 def test_concurrent_hits_from_separate_clients_are_never_lost(
@@ -185,24 +206,13 @@ def test_concurrent_hits_from_separate_clients_are_never_lost(
     rule = Rule("t:race", window=600)
     who = subject()
     workers, hits = 4, 15
-    errors: list[BaseException] = []
 
     def work() -> None:
         limiter = Limiter(rule, cache=new_client())
-        try:
-            for _ in range(hits):
-                limiter.hit(who)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for _ in range(hits):
+            limiter.hit(who)
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_at_once(work, workers) == []
     assert Limiter(rule, cache=new_client()).peek(who).count == workers * hits
 
 
@@ -287,30 +297,19 @@ def test_first_hits_counted_at_once_with_the_lock_are_never_lost() -> None:
     workers = 6
     barrier = threading.Barrier(workers)
     firsts: list[bool] = []
-    errors: list[BaseException] = []
 
     def work() -> None:
         store = DatabaseCache("klaspoort_cache", {})
         client, account = Limiter(PER_CLIENT, cache=store), Limiter(PER_ACCOUNT, cache=store)
-        try:
-            barrier.wait()
-            counted = count_first(("t", who), [(client, who), (account, who)])
-            firsts.append(counted is not None)
-            if counted is None:
-                with exclusive(store, "t", who):
-                    client.hit(who)
-                    account.hit(who)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        barrier.wait()
+        counted = count_first(("t", who), [(client, who), (account, who)])
+        firsts.append(counted is not None)
+        if counted is None:
+            with exclusive(store, "t", who):
+                client.hit(who)
+                account.hit(who)
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_at_once(work, workers) == []
     assert firsts.count(True) == 1
     store = DatabaseCache("klaspoort_cache", {})
     assert [
